@@ -1,0 +1,59 @@
+// Bundles the extension (node, `vscode` external), the `cutover` CLI (node) and the in-host test suites with
+// esbuild. `--production` minifies; `--watch` rebuilds on change. Native and runtime-resolved packages stay external.
+import * as esbuild from 'esbuild';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/** Packages that cannot be bundled: the editor API, and DuckDB's native binding (loaded lazily at run time). */
+const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', 'mocha'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  external,
+  logLevel: 'warning',
+  define: { CUTOVER_VERSION: JSON.stringify(pkg.version) },
+  // ESM-only dependencies (micromark, mdast) use import.meta.url in a few places; give it a CJS meaning.
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+common.define['import.meta.url'] = '__importMetaUrl';
+
+function files(dir, suffix) {
+  let out = [];
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out = out.concat(files(full, suffix));
+    else if (full.endsWith(suffix)) out.push(full);
+  }
+  return out;
+}
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+];
+if (!production) {
+  // Integration suites run inside the extension host: each file becomes one CJS module under out/.
+  const suites = [...files('test/integration', '.ts')];
+  if (suites.length > 0) {
+    builds.push({ ...common, entryPoints: suites, outdir: 'out/test/integration', outbase: 'test/integration' });
+  }
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[build] watching for changes');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

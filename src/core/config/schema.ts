@@ -1,0 +1,225 @@
+/**
+ * The schema of `cutover.json`: the one source for the CLI's validation, the defaults every caller sees, and the
+ * JSON Schema VS Code uses for completion and hover docs (`schemas/cutover.schema.json`, generated from this file).
+ * Every object is strict, so a misspelt key is an error rather than a silently ignored setting.
+ */
+import { z } from 'zod';
+
+/** Placeholders a pipeline, rollback or forward command may use; anything else in `${…}` is a typo. */
+export const PLACEHOLDERS = ['input', 'output', 'runDir', 'workspaceFolder'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const PLACEHOLDER_RE = /\$\{([^}]*)\}/g;
+
+function checkPlaceholders(args: readonly string[], ctx: z.RefinementCtx): void {
+  args.forEach((arg, index) => {
+    for (const match of arg.matchAll(PLACEHOLDER_RE)) {
+      const name = match[1] ?? '';
+      if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `unknown placeholder \${${name}} (known: ${PLACEHOLDERS.map((p) => `\${${p}}`).join(', ')})`,
+        });
+      }
+    }
+  });
+}
+
+const commandLine = (what: string) =>
+  z
+    .array(z.string())
+    .min(1)
+    .superRefine(checkPlaceholders)
+    .describe(
+      `${what} as an argument array (no shell): the first element is the executable. Placeholders substituted in ` +
+        'each argument: ${input}, ${output}, ${runDir}, ${workspaceFolder}.',
+    );
+
+const tableFormat = z.enum(['parquet', 'csv']).describe('File format of the table. Default: inferred from the extension, else parquet.');
+
+const KpiOutputSchema = z
+  .strictObject({
+    path: z.string().min(1).describe('Path of the KPI table, relative to ${output}.'),
+    format: tableFormat.optional(),
+    layout: z
+      .enum(['long', 'wide'])
+      .default('long')
+      .describe('long: one row per (segment, kpi, value); wide: one row per segment, one column per KPI.'),
+  })
+  .describe('The KPI table the pipeline writes.');
+
+const LoanOutputSchema = z
+  .strictObject({
+    path: z.string().min(1).describe('Path of the loan-level table, relative to ${output}.'),
+    format: tableFormat.optional(),
+  })
+  .describe('The loan-level table the pipeline writes (compared row by row on compare.keys).');
+
+export const PipelineSchema = z
+  .strictObject({
+    command: commandLine('The command that runs the pipeline'),
+    cwd: z.string().optional().describe('Working directory, relative to the folder of cutover.json. Default: that folder.'),
+    env: z.record(z.string(), z.string()).optional().describe('Environment variables added to the inherited environment.'),
+    configFiles: z
+      .array(z.string())
+      .optional()
+      .describe('The pipeline\'s own configuration files (relative to cutover.json); recorded with checksums in each run.'),
+    outputs: z
+      .strictObject({
+        kpis: KpiOutputSchema,
+        loans: LoanOutputSchema.optional(),
+      })
+      .describe('The tables the pipeline writes under ${output}.'),
+  })
+  .describe('How to run one pipeline and where it writes.');
+
+export const InputSchema = z
+  .strictObject({
+    path: z.string().min(1).describe('File, glob or folder of the input data, relative to cutover.json.'),
+    format: tableFormat.optional(),
+    partitioning: z.literal('hive').optional().describe('hive: the folder holds key=value sub-folders (e.g. as_of_date=2025-12-01).'),
+    dateColumn: z.string().optional().describe('Column holding the business date, for reconciliation over dated partitions.'),
+    description: z.string().optional().describe('What this input is for (shown in pickers).'),
+    generatedBy: z.string().optional().describe('The command that creates this input, printed when it is missing.'),
+  })
+  .describe('A named input dataset.');
+
+const ToleranceSchema = z.strictObject({
+  abs: z.number().nonnegative().optional().describe('Absolute tolerance: |v2 - v1| <= abs + rel * |v1| counts as equal.'),
+  rel: z.number().nonnegative().optional().describe('Relative tolerance, a fraction of |v1| (0.001 = 0.1%).'),
+});
+
+const KpiToleranceSchema = z.strictObject({
+  abs: z.number().nonnegative().optional().describe('Absolute slack for this KPI: pass when |v2 - v1| <= abs + passLine * |v1|.'),
+  passLine: z.number().nonnegative().optional().describe('Relative variance at or below which this KPI passes.'),
+  failLine: z.number().nonnegative().optional().describe('Relative variance above which this KPI fails.'),
+});
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, _)');
+
+export const DeclarativeKpisSchema = z
+  .strictObject({
+    definitions: z
+      .array(
+        z.strictObject({
+          name: identifier.describe('KPI name, as it appears in the KPI tables.'),
+          sql: z.string().min(1).describe('SQL aggregate expression over the loan-level table, e.g. sum(balance).'),
+          description: z.string().optional(),
+        }),
+      )
+      .default([])
+      .describe('KPIs defined as SQL aggregates over the loan-level output.'),
+    dimensions: z
+      .array(z.string())
+      .default([])
+      .describe('Loan-level columns to segment by (each gives segments "<column>=<value>"); the total is always computed.'),
+    composites: z
+      .array(
+        z.strictObject({
+          name: identifier.describe('Composite KPI name.'),
+          expr: z.string().min(1).describe('Arithmetic over other KPI names, e.g. dq90 / dq30.'),
+          description: z.string().optional(),
+        }),
+      )
+      .default([])
+      .describe('KPIs computed from other KPIs of the same segment.'),
+  })
+  .describe('Declarative KPIs the engine computes itself on both loan-level outputs: an independent check of each pipeline.');
+
+export const CompareSchema = z
+  .strictObject({
+    keys: z.array(z.string()).min(1).describe('Columns that identify a row of the loan-level output (e.g. ["loan_id"]).'),
+    segmentColumns: z
+      .array(z.string())
+      .min(1)
+      .default(['segment'])
+      .describe('Columns that identify a segment in the KPI tables.'),
+    passLine: z.number().nonnegative().default(0.001).describe('Relative variance at or below which a KPI passes (0.001 = 0.1%).'),
+    failLine: z.number().nonnegative().default(0.01).describe('Relative variance above which a KPI fails (0.01 = 1%); in between is inconclusive.'),
+    tolerances: z
+      .strictObject({
+        default: ToleranceSchema.optional().describe('Tolerance for every loan-level numeric column without its own (default exact).'),
+        kpis: z.record(z.string(), KpiToleranceSchema).optional().describe('Per-KPI absolute slack and pass/fail lines, by KPI name.'),
+        columns: z.record(z.string(), ToleranceSchema).optional().describe('Per-column tolerances for the loan-level comparison.'),
+      })
+      .optional()
+      .describe('Tolerances: a loan-level difference within abs + rel * |v1| counts as equal; a KPI passes within abs + passLine * |v1|.'),
+    ignoreColumns: z.array(z.string()).default([]).describe('Loan-level columns left out of the comparison.'),
+    kpis: DeclarativeKpisSchema.optional(),
+    bounds: z
+      .record(
+        z.string(),
+        z.strictObject({
+          min: z.number().optional().describe('Smallest plausible value.'),
+          max: z.number().optional().describe('Largest plausible value.'),
+        }),
+      )
+      .optional()
+      .describe('Plausible range per loan-level column; values outside are counted in the data-quality profile.'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.passLine > c.failLine) {
+      ctx.addIssue({ code: 'custom', path: ['passLine'], message: `passLine (${c.passLine}) must not exceed failLine (${c.failLine})` });
+    }
+  })
+  .describe('How V1 and V2 outputs are compared.');
+
+export const GateSchema = z
+  .strictObject({
+    kpiVariance: z.number().nonnegative().default(0.01).describe('No-go above this worst KPI relative variance (0.01 = 1%).'),
+    errorRate: z
+      .number()
+      .nonnegative()
+      .default(0.001)
+      .describe('No-go above this error rate: share of V1 loan-level rows missing in V2 (0.001 = 0.1%); a failed pipeline is 100%.'),
+    latencySeconds: z.number().positive().default(30).describe('No-go above this V2 pipeline wall time, in seconds.'),
+    nullRate: z.number().nonnegative().default(0.01).describe('No-go above this worst null rate over V2\'s output columns (0.01 = 1%).'),
+  })
+  .describe('Go/no-go thresholds (the plan\'s rollback criteria).');
+
+const switchSchema = (what: string) =>
+  z
+    .strictObject({
+      command: commandLine(`The command that ${what}`),
+      verify: z.array(z.string()).min(1).superRefine(checkPlaceholders).optional().describe('A command that checks the switch worked (exit 0 = verified).'),
+      budgetSeconds: z.number().positive().default(300).describe('Time budget for command + verify, in seconds.'),
+      cwd: z.string().optional().describe('Working directory, relative to the folder of cutover.json.'),
+    })
+    .describe(`How to ${what}.`);
+
+export const CutoverConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('The JSON Schema of this file.'),
+    plans: z.array(z.string()).default([]).describe('Cutover plan markdown files (globs, relative to this file).'),
+    runbooks: z.string().default('runbooks').describe('Folder of runbooks, relative to this file.'),
+    pipelines: z
+      .strictObject({ v1: PipelineSchema, v2: PipelineSchema })
+      .describe('The pipeline in production (v1) and its replacement (v2).'),
+    inputs: z.record(z.string(), InputSchema).default({}).describe('Named input datasets.'),
+    defaultInput: z.string().optional().describe('The input used when none is given. Default: the first one.'),
+    compare: CompareSchema.optional(),
+    gate: GateSchema.prefault({}),
+    rollback: switchSchema('rolls production back to V1').optional(),
+    forward: switchSchema('rolls production forward to V2').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.defaultInput !== undefined && !(c.defaultInput in c.inputs)) {
+      const known = Object.keys(c.inputs);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultInput'],
+        message: `defaultInput "${c.defaultInput}" is not one of inputs (${known.length > 0 ? known.join(', ') : 'none defined'})`,
+      });
+    }
+  })
+  .describe('Cutover workspace configuration: pipelines, inputs, comparison and go/no-go settings.');
+
+/** A parsed `cutover.json` with every default filled in. */
+export type CutoverConfig = z.output<typeof CutoverConfigSchema>;
+export type PipelineConfig = z.output<typeof PipelineSchema>;
+export type InputConfig = z.output<typeof InputSchema>;
+export type CompareConfig = z.output<typeof CompareSchema>;
+export type GateConfig = z.output<typeof GateSchema>;
+export type DeclarativeKpisConfig = z.output<typeof DeclarativeKpisSchema>;
+export type SwitchConfig = NonNullable<CutoverConfig['rollback']>;

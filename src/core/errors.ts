@@ -1,0 +1,66 @@
+/**
+ * Typed errors shared by the engine, the CLI and the extension. Each carries the place it is about
+ * (file, line, column: 1-based, as editors and compilers print them) so every surface can point at it.
+ */
+
+export interface SourcePlace {
+  readonly file: string;
+  /** 1-based line, when the problem has one. */
+  readonly line?: number;
+  /** 1-based column, when the problem has one. */
+  readonly column?: number;
+}
+
+export function formatPlace(place: SourcePlace): string {
+  if (place.line === undefined) return place.file;
+  return place.column === undefined ? `${place.file}:${place.line}` : `${place.file}:${place.line}:${place.column}`;
+}
+
+/** Base class: a problem Cutover understood and can explain. Anything else is a bug. */
+export abstract class CutoverError extends Error {
+  abstract readonly kind: 'usage' | 'config' | 'input' | 'runtime' | 'conflict';
+  constructor(message: string, readonly place?: SourcePlace, options?: { cause?: unknown }) {
+    super(place ? `${formatPlace(place)}: ${message}` : message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The command line was used wrongly. */
+export class UsageError extends CutoverError {
+  readonly kind = 'usage' as const;
+}
+
+/** A configuration file (cutover.json, a plan) is invalid. */
+export class ConfigError extends CutoverError {
+  readonly kind = 'config' as const;
+}
+
+/** An input file is unreadable, corrupt or not what it claims to be. */
+export class InputError extends CutoverError {
+  readonly kind = 'input' as const;
+}
+
+/** Something failed while doing the work (a pipeline crashed, the engine failed). */
+export class RuntimeError extends CutoverError {
+  readonly kind = 'runtime' as const;
+}
+
+/** The text or state moved under us (a stale edit, a held lock). */
+export class ConflictError extends CutoverError {
+  readonly kind = 'conflict' as const;
+}
+
+/** Exit codes of the `cutover` CLI; the verdict codes are what CI gates on. */
+export const ExitCode = {
+  pass: 0,
+  fail: 1,
+  inconclusive: 2,
+  usage: 3,
+  runtime: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof UsageError || error instanceof ConfigError) return ExitCode.usage;
+  return ExitCode.runtime;
+}

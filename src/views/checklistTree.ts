@@ -1,0 +1,198 @@
+/**
+ * The Checklist view: plan file → sections → tasks (nested) → criteria. Tasks carry their own checkbox
+ * (`manageCheckboxStateManually`: a parent's box is its own line); sections show done/total; the view's badge
+ * counts open tasks.
+ */
+import * as vscode from 'vscode';
+import type { PlanCriterion, PlanSection, PlanTask, PlanTotals } from '../core/plan/model';
+import { sectionTotals, taskTotals } from '../core/plan/progress';
+import type { PlanEntry, PlanSource } from './planSource';
+
+export type ChecklistNode =
+  | { readonly kind: 'plan'; readonly entry: PlanEntry }
+  | { readonly kind: 'section'; readonly entry: PlanEntry; readonly section: PlanSection }
+  | { readonly kind: 'task'; readonly entry: PlanEntry; readonly task: PlanTask }
+  | { readonly kind: 'criterion'; readonly entry: PlanEntry; readonly criterion: PlanCriterion };
+
+export const CHECKLIST_VIEW_ID = 'cutover.checklist';
+
+function percent(t: PlanTotals): string {
+  return t.tasks === 0 ? '' : `${Math.floor((100 * t.done) / t.tasks)}%`;
+}
+
+function progressText(t: PlanTotals): string {
+  if (t.tasks === 0) return t.criteria > 0 ? `${t.criteria} criteria` : '';
+  return `${t.done}/${t.tasks} · ${percent(t)}`;
+}
+
+function planTotals(entry: PlanEntry): PlanTotals {
+  return entry.plan?.totals ?? { tasks: 0, done: 0, criteria: 0 };
+}
+
+/** A task stays visible while it or anything under it is open. */
+function isOpen(task: PlanTask): boolean {
+  return !task.done || task.children.some(isOpen);
+}
+
+function sectionHasOpenWork(section: PlanSection): boolean {
+  const totals = sectionTotals(section);
+  return totals.done < totals.tasks;
+}
+
+export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ChecklistNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private hideCompletedTasks = false;
+
+  constructor(private readonly source: PlanSource) {}
+
+  get hidingCompleted(): boolean {
+    return this.hideCompletedTasks;
+  }
+
+  setHideCompleted(hide: boolean): void {
+    this.hideCompletedTasks = hide;
+    this.changed.fire(undefined);
+  }
+
+  /** Redraws from the source's current state. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Open tasks across every plan (the view badge). */
+  openTaskCount(): number {
+    return this.source.plans.reduce((n, e) => n + planTotals(e).tasks - planTotals(e).done, 0);
+  }
+
+  async getChildren(node?: ChecklistNode): Promise<ChecklistNode[]> {
+    if (!node) {
+      await this.source.ready();
+      return this.source.plans.map((entry) => ({ kind: 'plan', entry }));
+    }
+    const { entry } = node;
+    switch (node.kind) {
+      case 'plan': {
+        const sections = entry.plan?.sections ?? [];
+        // A plan whose content sits under one top heading (the usual `# Title`) shows that heading's sections.
+        const only = sections.length === 1 ? sections[0]! : undefined;
+        const top = only && only.tasks.length === 0 && only.criteria.length === 0 ? only.sections : sections;
+        return this.sectionChildren(entry, top, [], []);
+      }
+      case 'section':
+        return this.sectionChildren(entry, node.section.sections, node.section.tasks, node.section.criteria);
+      case 'task':
+        return [
+          ...this.taskNodes(entry, node.task.children),
+          ...node.task.criteria.map((criterion): ChecklistNode => ({ kind: 'criterion', entry, criterion })),
+        ];
+      case 'criterion':
+        return [];
+    }
+  }
+
+  private sectionChildren(entry: PlanEntry, sections: readonly PlanSection[], tasks: readonly PlanTask[], criteria: readonly PlanCriterion[]): ChecklistNode[] {
+    const visibleSections = sections.filter((s) => {
+      const t = sectionTotals(s);
+      if (t.tasks === 0 && t.criteria === 0) return false;
+      return !this.hideCompletedTasks || sectionHasOpenWork(s) || t.tasks === 0;
+    });
+    return [
+      ...visibleSections.map((section): ChecklistNode => ({ kind: 'section', entry, section })),
+      ...this.taskNodes(entry, tasks),
+      ...criteria.map((criterion): ChecklistNode => ({ kind: 'criterion', entry, criterion })),
+    ];
+  }
+
+  private taskNodes(entry: PlanEntry, tasks: readonly PlanTask[]): ChecklistNode[] {
+    const shown = this.hideCompletedTasks ? tasks.filter(isOpen) : tasks;
+    return shown.map((task) => ({ kind: 'task', entry, task }));
+  }
+
+  getTreeItem(node: ChecklistNode): vscode.TreeItem {
+    const { entry } = node;
+    const id = (suffix: string): string => `${entry.uri.toString()}#${suffix}`;
+    switch (node.kind) {
+      case 'plan': {
+        const item = new vscode.TreeItem(entry.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = id('plan');
+        item.resourceUri = entry.uri;
+        item.contextValue = 'cutover.plan';
+        if (entry.plan && entry.plan.totals.tasks > 0) {
+          item.description = progressText(entry.plan.totals);
+          item.iconPath = new vscode.ThemeIcon('checklist');
+        } else {
+          item.description = entry.problem ? 'cannot show' : 'no tasks';
+          item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+          item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+        }
+        item.tooltip = entry.problem ?? `${entry.label}\n${progressText(planTotals(entry))}`;
+        item.command = { command: 'cutover.checklist.revealTask', title: 'Open Plan', arguments: [node] };
+        return item;
+      }
+      case 'section': {
+        const totals = sectionTotals(node.section);
+        const item = new vscode.TreeItem(node.section.title || '(before the first heading)', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = id(node.section.id);
+        item.contextValue = 'cutover.section';
+        item.description = progressText(totals);
+        const complete = totals.tasks > 0 && totals.done === totals.tasks;
+        item.iconPath = complete
+          ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
+          : totals.done > 0
+            ? new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.yellow'))
+            : new vscode.ThemeIcon('circle-large-outline');
+        item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(node.section.title)}**\n\n${totals.done} of ${totals.tasks} tasks done${totals.criteria ? `, ${totals.criteria} success criteria` : ''}\n\n${entry.label}:${node.section.line + 1}`);
+        item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
+        return item;
+      }
+      case 'task': {
+        const { task } = node;
+        const hasChildren = task.children.length > 0 || task.criteria.length > 0;
+        const item = new vscode.TreeItem(task.text, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = id(task.id);
+        item.contextValue = task.done ? 'cutover.task.done' : 'cutover.task.open';
+        item.checkboxState = {
+          state: task.done ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+          tooltip: task.done ? 'Mark as not done' : 'Mark as done',
+          accessibilityInformation: { label: `${task.text}: ${task.done ? 'done' : 'open'}`, role: 'checkbox' },
+        };
+        if (task.children.length > 0) {
+          const t = taskTotals(task);
+          item.description = `${t.done}/${t.tasks}`;
+        }
+        item.tooltip = new vscode.MarkdownString(`${escapeMarkdown(task.text)}\n\n${task.done ? 'done' : 'open'} · ${entry.label}:${task.line + 1}`);
+        item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
+        return item;
+      }
+      case 'criterion': {
+        const item = new vscode.TreeItem(node.criterion.text, vscode.TreeItemCollapsibleState.None);
+        item.id = id(node.criterion.id);
+        item.contextValue = 'cutover.criterion';
+        item.iconPath = new vscode.ThemeIcon('verified');
+        item.description = 'criterion';
+        item.tooltip = `Success criterion (shown, not checkable) · ${entry.label}:${node.criterion.line + 1}`;
+        item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
+
+/** The line a node points at in its plan (0-based). */
+export function nodeLine(node: ChecklistNode): number {
+  switch (node.kind) {
+    case 'plan': return 0;
+    case 'section': return node.section.line;
+    case 'task': return node.task.line;
+    case 'criterion': return node.criterion.line;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Finds the workspace's cutover plans and keeps their parsed checklists current. Plans come from `plans` in
+ * cutover.json, else the `cutover.plans` setting, else files named like `*cutover*plan*.md` or under a `cutover/`
+ * folder; never every markdown file. Text is read through VS Code's documents, so an unsaved buffer is what the
+ * checklist shows and edits.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parsePlan } from '../core/plan/parse';
+import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
+import type { Plan } from '../core/plan/model';
+import { CutoverError } from '../core/errors';
+
+export interface PlanEntry {
+  readonly uri: vscode.Uri;
+  /** Workspace-relative path, for labels and messages. */
+  readonly label: string;
+  /** The document version the plan was parsed from (undefined when the file could not be read). */
+  readonly version?: number;
+  /** The exact text parsed: toggles are checked against it before anything is written. */
+  readonly text?: string;
+  readonly plan?: Plan;
+  /** Why the file shows no checklist: unreadable, binary, too large, or no tasks. */
+  readonly problem?: string;
+}
+
+const DEFAULT_PATTERNS = ['**/*{cutover,Cutover,CUTOVER}*{plan,Plan,PLAN}*.{md,markdown}', '**/cutover/**/*.{md,markdown}'];
+const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cutover/**}';
+const REFRESH_DELAY_MS = 150;
+
+/** Reads `plans` from a cutover.json leniently: the checklist must not depend on the pipelines' settings being valid. */
+export function plansFromConfigText(text: string, file: string): { plans?: string[]; problem?: string } {
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
+  const plans = typeof value === 'object' && value !== null ? (value as { plans?: unknown }).plans : undefined;
+  if (Array.isArray(plans) && plans.every((p) => typeof p === 'string')) return { plans };
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    return { problem: `${file}:${line}:${column}: ${printParseErrorCode(first.error)}` };
+  }
+  if (plans !== undefined) return { problem: `${file}: "plans" must be an array of glob strings` };
+  return {};
+}
+
+export class PlanSource implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private entries: PlanEntry[] = [];
+  /** Problems that are not about one plan file (an unreadable cutover.json). */
+  private configProblems: string[] = [];
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private timer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+  private rediscover = true;
+  private tracked = new Set<string>();
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.tracked.has(e.document.uri.toString()) && e.contentChanges.length > 0) this.schedule(false);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cutover.plans')) this.schedule(true);
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule(true)),
+    );
+    // External edits (git checkout, another editor) refresh within a second; new or deleted files rediscover.
+    const mdWatcher = vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}');
+    const configWatcher = vscode.workspace.createFileSystemWatcher('**/cutover.json');
+    this.disposables.push(mdWatcher, configWatcher);
+    mdWatcher.onDidChange((uri) => { if (this.tracked.has(uri.toString())) this.schedule(false); }, undefined, this.disposables);
+    mdWatcher.onDidCreate(() => this.schedule(true), undefined, this.disposables);
+    mdWatcher.onDidDelete(() => this.schedule(true), undefined, this.disposables);
+    for (const event of [configWatcher.onDidChange, configWatcher.onDidCreate, configWatcher.onDidDelete]) {
+      event(() => this.schedule(true), undefined, this.disposables);
+    }
+  }
+
+  get plans(): readonly PlanEntry[] {
+    return this.entries;
+  }
+
+  get problems(): readonly string[] {
+    return [...this.configProblems, ...this.entries.flatMap((e) => (e.problem ? [e.problem] : []))];
+  }
+
+  /** Resolves once the current state is loaded (first call discovers the files). */
+  ready(): Promise<void> {
+    if (!this.loading) this.loading = this.load(true);
+    return this.loading;
+  }
+
+  /** Re-reads everything now (the Refresh command). */
+  refresh(): Promise<void> {
+    this.rediscover = true;
+    return this.reload();
+  }
+
+  private schedule(rediscover: boolean): void {
+    this.rediscover ||= rediscover;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; void this.reload(); }, REFRESH_DELAY_MS);
+  }
+
+  private async reload(): Promise<void> {
+    const previous = this.loading ?? Promise.resolve();
+    const next = previous.then(() => this.load(this.rediscover));
+    this.loading = next;
+    return next;
+  }
+
+  private async load(rediscover: boolean): Promise<void> {
+    this.rediscover = false;
+    const uris = rediscover ? await this.discover() : this.entries.map((e) => e.uri);
+    this.entries = await Promise.all(uris.map((uri) => this.read(uri)));
+    this.tracked = new Set(this.entries.map((e) => e.uri.toString()));
+    this.changed.fire();
+  }
+
+  private async discover(): Promise<vscode.Uri[]> {
+    this.configProblems = [];
+    const found = new Map<string, vscode.Uri>();
+    const add = (uris: readonly vscode.Uri[]): void => { for (const uri of uris) found.set(uri.toString(), uri); };
+
+    const configs = await vscode.workspace.findFiles('**/cutover.json', EXCLUDE, 20);
+    let named = false;
+    for (const config of configs) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
+      const { plans, problem } = plansFromConfigText(text, vscode.workspace.asRelativePath(config));
+      if (problem) this.configProblems.push(problem);
+      if (!plans) continue;
+      named = true;
+      const base = vscode.Uri.file(path.dirname(config.fsPath));
+      for (const glob of plans) add(await vscode.workspace.findFiles(new vscode.RelativePattern(base, glob), EXCLUDE));
+    }
+    for (const folder of named ? [] : vscode.workspace.workspaceFolders ?? []) {
+      const setting = vscode.workspace.getConfiguration('cutover', folder).get<string[]>('plans', []);
+      if (setting.length === 0) continue;
+      named = true;
+      for (const glob of setting) add(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), EXCLUDE));
+    }
+    if (!named) {
+      for (const glob of DEFAULT_PATTERNS) add(await vscode.workspace.findFiles(glob, EXCLUDE, 200));
+    }
+    return [...found.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  }
+
+  private async read(uri: vscode.Uri): Promise<PlanEntry> {
+    const label = vscode.workspace.asRelativePath(uri);
+    try {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (!open) {
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.size > MAX_PLAN_BYTES) {
+          return { uri, label, problem: `${label} is ${(stat.size / 1e6).toFixed(1)} MB; plans larger than ${MAX_PLAN_BYTES / 1e6} MB are not read` };
+        }
+      }
+      const document = open ?? await vscode.workspace.openTextDocument(uri);
+      const text = document.getText();
+      checkPlanText(text, label);
+      const plan = parsePlan(text);
+      const problem = plan.totals.tasks === 0 && plan.totals.criteria === 0
+        ? `${label} has no tasks: a plan lists them as GitHub task items (- [ ] …)` : undefined;
+      return { uri, label, version: document.version, text, plan, problem };
+    } catch (error) {
+      const message = error instanceof CutoverError ? error.message : `${label}: ${(error as Error).message}`;
+      return { uri, label, problem: message };
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

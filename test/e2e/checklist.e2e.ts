@@ -1,0 +1,75 @@
+/** What a person sees of the Checklist view, and a real checkbox click that lands in the file. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { copyWorkspace, REPO_ROOT, workspaceWith } from '../host/workspace';
+import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+
+const UPDATE_MEDIA = process.env.CUTOVER_UPDATE_MEDIA === '1';
+
+describe('Checklist view, as a person sees it', function () {
+  this.timeout(120_000);
+
+  describe('on the seed plan', function () {
+    let wb: Workbench | undefined;
+    let folder: string;
+    before(async function () {
+      folder = workspaceWith({
+        'week3-cutover-plan.md': fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/plans/week3-cutover-plan.md')),
+      });
+      wb = await startWorkbench(folder);
+    });
+    afterEach(async function () { await screenshotOnFailure(this, wb); });
+    after(async () => { await wb?.close(); });
+
+    it('shows the plan, its sections with progress, and the open-task badge', async function () {
+      const { page } = wb!;
+      await openCutoverView(page);
+      await page.getByRole('treeitem', { name: /week3-cutover-plan\.md/ }).waitFor();
+      const sectionA = page.getByRole('treeitem', { name: /A\. Staging Environment Setup/ });
+      await sectionA.waitFor();
+      assert.match(await sectionA.innerText(), /0\/15 · 0%/);
+      const badge = page.locator('.activitybar .action-item:has(a[aria-label^="Cutover"]) .badge .badge-content');
+      await badge.waitFor();
+      assert.equal((await badge.innerText()).trim(), '137');
+      await wb!.screenshot('checklist-seed');
+    });
+
+    it('a checkbox click marks the task done in the file on disk', async function () {
+      const { page } = wb!;
+      const row = page.getByRole('treeitem', { name: /^Deploy V2 pipeline to staging environment/ });
+      const box = row.locator('.custom-view-tree-node-item-checkbox');
+      assert.equal(await box.getAttribute('aria-checked'), 'false');
+      await box.click();
+      const file = path.join(folder, 'week3-cutover-plan.md');
+      const deadline = Date.now() + 10_000;
+      while (!fs.readFileSync(file, 'utf8').includes('- [x] Deploy V2 pipeline to staging environment')) {
+        if (Date.now() > deadline) assert.fail('the click did not reach the file on disk within 10 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const badge = page.locator('.activitybar .action-item:has(a[aria-label^="Cutover"]) .badge .badge-content');
+      await badge.filter({ hasText: /^136$/ }).waitFor();
+      assert.equal(await box.getAttribute('aria-checked'), 'true');
+      await wb!.screenshot('checklist-after-click');
+    });
+  });
+
+  describe('on the example workspace', function () {
+    let wb: Workbench | undefined;
+    before(async function () {
+      wb = await startWorkbench(copyWorkspace('examples/loan-cutover'));
+    });
+    afterEach(async function () { await screenshotOnFailure(this, wb); });
+    after(async () => { await wb?.close(); });
+
+    it('shows the example plan named by cutover.json, with the plan open beside it', async function () {
+      const { page } = wb!;
+      await openCutoverView(page);
+      await page.getByRole('treeitem', { name: /cutover\/plan\.md/ }).waitFor();
+      await page.getByRole('treeitem', { name: /B\. Data Validation/ }).click();
+      await page.locator('.editor-instance .monaco-editor').first().waitFor();
+      const shot = await wb!.screenshot('checklist-example');
+      if (UPDATE_MEDIA) fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'checklist.png'));
+    });
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * A real workbench for UI checks: code-server without the smoke-test driver (so notifications show), our
+ * extension loaded as under development, Debian's Chromium driven by Playwright. A failing check saves its
+ * screenshot under test-results/e2e/ and names it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { provision } from '../host/toolchain';
+import { startServer, type RunningServer } from '../host/server';
+import { launchBrowser, openWorkbench } from '../host/workbench';
+import { REPO_ROOT } from '../host/workspace';
+
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+
+export interface Workbench {
+  readonly page: Page;
+  readonly folder: string;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startWorkbench(folder: string, settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const toolchain = provision();
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startServer(toolchain, { settings, linkExtensions: [REPO_ROOT] });
+    browser = await launchBrowser();
+    const page = await openWorkbench(browser, server, { folder });
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const s = server;
+    const b = browser;
+    return {
+      page,
+      folder,
+      async screenshot(name) {
+        const file = path.join(RESULTS_DIR, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async close() {
+        await b.close();
+        await s.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server?.stop();
+    throw error;
+  }
+}
+
+/** Opens the Cutover view container from the activity bar. */
+export async function openCutoverView(page: Page): Promise<void> {
+  await page.locator('.activitybar a[aria-label^="Cutover"]').first().click();
+  await page.locator('.pane-header[aria-label^="Checklist"], .pane-header:has-text("Checklist")').first().waitFor();
+}
+
+/** Mocha hook body: on failure, a screenshot named after the test. */
+export async function screenshotOnFailure(context: Mocha.Context, workbench: Workbench | undefined): Promise<void> {
+  const test = context.currentTest;
+  if (!workbench || !test || test.state !== 'failed') return;
+  const name = `FAILED-${test.fullTitle().replace(/[^a-z0-9]+/gi, '-').slice(0, 100)}`;
+  const file = await workbench.screenshot(name).catch(() => undefined);
+  if (file) console.log(`    screenshot of the failure: ${path.relative(REPO_ROOT, file)}`);
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs the in-host mocha suites (test/integration/<suite>/) inside a real VS Code extension host: code-server
+ * with the smoke-test driver, our extension loaded through the workbench `payload`, the suite's bundled index.js
+ * as extensionTestsPath. The host's console is streamed here; the exit code is the suite's.
+ *
+ * In-host tests may ask for a real click (tree checkboxes have no API): they log
+ * `CUTOVER-DRIVER {"click": "<css or role selector>"}` and this driver clicks it in the page.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { provision } from './toolchain';
+import { startServer } from './server';
+import { launchBrowser, openWorkbench } from './workbench';
+import { copyWorkspace, REPO_ROOT, workspaceWith } from './workspace';
+import { formatSummary, parseSummary, type Counts } from './summary';
+
+export interface SuiteSpec {
+  readonly name: string;
+  /** Workspace copied to a temp folder and opened for the suite, or a function that builds one. */
+  readonly workspace: string | (() => string);
+  readonly settings?: Record<string, unknown>;
+  readonly workspaceTrust?: boolean;
+}
+
+/** Every in-host suite, each in a fresh server on a fresh copy of its workspace. */
+export const SUITES: readonly SuiteSpec[] = [
+  {
+    name: 'checklist',
+    // The seed plan found by the default pattern, next to a markdown file with tasks that must NOT be claimed.
+    workspace: () => workspaceWith({
+      'week3-cutover-plan.md': fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/plans/week3-cutover-plan.md')),
+      'docs/notes.md': '# Notes\n\n- [ ] not a cutover task\n',
+    }),
+  },
+];
+
+const SUITE_TIMEOUT_MS = Number(process.env.CUTOVER_SUITE_TIMEOUT_MS ?? 300_000);
+const DRIVER_MARKER = 'CUTOVER-DRIVER ';
+
+async function drive(page: Page, line: string): Promise<void> {
+  const request = JSON.parse(line.slice(line.indexOf(DRIVER_MARKER) + DRIVER_MARKER.length)) as { click?: string; treeCheckbox?: string };
+  if (request.treeCheckbox) {
+    await page.getByRole('treeitem', { name: request.treeCheckbox }).first()
+      .locator('.custom-view-tree-node-item-checkbox').click();
+  } else if (request.click) {
+    await page.locator(request.click).first().click();
+  }
+}
+
+export async function runSuite(spec: SuiteSpec): Promise<Counts & { output: string }> {
+  const toolchain = provision();
+  const folder = typeof spec.workspace === 'string' ? copyWorkspace(spec.workspace) : spec.workspace();
+  const server = await startServer(toolchain, { smokeTestDriver: true, settings: spec.settings, workspaceTrust: spec.workspaceTrust });
+  const browser = await launchBrowser();
+  let output = '';
+  try {
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(
+        `suite '${spec.name}' did not finish within ${SUITE_TIMEOUT_MS / 1000} s (a hung test, or the extension host never loaded the tests: check ${server.logFile})`)), SUITE_TIMEOUT_MS);
+      void openWorkbench(browser, server, {
+        folder,
+        extensionDevelopmentPath: REPO_ROOT,
+        extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', spec.name, 'index.js'),
+        extensionEnvironment: { CUTOVER_TEST_WORKSPACE: folder },
+      }, async (page) => {
+        await page.exposeFunction('codeAutomationLog', (_level: unknown, args: unknown) => {
+          const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+          output += `${text}\n`;
+          if (text.includes(DRIVER_MARKER)) {
+            drive(page, text).catch((e: unknown) => process.stdout.write(`[driver] ${(e as Error).message}\n`));
+            return;
+          }
+          process.stdout.write(`${text}\n`);
+        });
+        await page.exposeFunction('codeAutomationExit', (code: number) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      }).catch((e: unknown) => { clearTimeout(timer); reject(e as Error); });
+    });
+    const counts = parseSummary(output) ?? { passes: 0, failures: exitCode === 0 ? 0 : 1, pending: 0 };
+    if (exitCode !== 0 && counts.failures === 0) counts.failures = 1;
+    return { ...counts, output };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const total: Counts = { passes: 0, failures: 0, pending: 0 };
+  for (const spec of SUITES.filter((s) => only.length === 0 || only.includes(s.name))) {
+    process.stdout.write(`\n▶ in-host suite '${spec.name}'\n`);
+    try {
+      const counts = await runSuite(spec);
+      total.passes += counts.passes;
+      total.failures += counts.failures;
+      total.pending += counts.pending;
+    } catch (error) {
+      process.stdout.write(`✗ suite '${spec.name}': ${(error as Error).message}\n`);
+      total.failures += 1;
+    }
+  }
+  process.stdout.write(`${formatSummary(total)}\n`);
+  process.exitCode = total.failures > 0 ? 1 : 0;
+}
+
+if (require.main === module) void main();

@@ -19,6 +19,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   external,
+  // Prefer ESM entry points: some packages' UMD builds (jsonc-parser) require() files esbuild cannot see.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
   define: { CUTOVER_VERSION: JSON.stringify(pkg.version) },
   // ESM-only dependencies (micromark, mdast) use import.meta.url in a few places; give it a CJS meaning.

@@ -9,6 +9,12 @@ import { CutoverError, ExitCode, exitCodeFor } from '../core/errors';
 import type { CliContext } from './context';
 import { processContext } from './context';
 import { registerChecklist } from './commands/checklist';
+import { registerShadow } from './commands/shadow';
+import { registerGate } from './commands/gate';
+import { registerRuns } from './commands/runs';
+import { registerCompare } from './commands/compare';
+import { registerReconcile } from './commands/reconcile';
+import { registerPerturb } from './commands/perturb';
 
 declare const CUTOVER_VERSION: string | undefined;
 
@@ -23,6 +29,12 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.stderr.write(s),
     });
   registerChecklist(program, ctx);
+  registerShadow(program, ctx);
+  registerGate(program, ctx);
+  registerRuns(program, ctx);
+  registerCompare(program, ctx);
+  registerReconcile(program, ctx);
+  registerPerturb(program, ctx);
   return program;
 }
 

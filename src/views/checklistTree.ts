@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PlanCriterion, PlanSection, PlanTask, PlanTotals } from '../core/plan/model';
-import { sectionTotals, taskTotals } from '../core/plan/progress';
+import { sectionTotals, sumTotals, taskTotals } from '../core/plan/progress';
 import type { PlanEntry, PlanSource } from './planSource';
 
 export type ChecklistNode =
@@ -127,6 +127,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
           item.collapsibleState = vscode.TreeItemCollapsibleState.None;
         }
         item.tooltip = entry.problem ?? `${entry.label}\n${progressText(planTotals(entry))}`;
+        item.accessibilityInformation = { label: `${entry.label}, ${entry.problem ?? progressText(planTotals(entry))}` };
         item.command = { command: 'cutover.checklist.revealTask', title: 'Open Plan', arguments: [node] };
         return item;
       }
@@ -142,6 +143,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
           : totals.done > 0
             ? new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.yellow'))
             : new vscode.ThemeIcon('circle-large-outline');
+        item.accessibilityInformation = { label: `${node.section.title}, ${totals.done} of ${totals.tasks} tasks done` };
         item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(node.section.title)}**\n\n${totals.done} of ${totals.tasks} tasks done${totals.criteria ? `, ${totals.criteria} success criteria` : ''}\n\n${entry.label}:${node.section.line + 1}`);
         item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
         return item;
@@ -158,10 +160,11 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
           accessibilityInformation: { label: `${task.text}: ${task.done ? 'done' : 'open'}`, role: 'checkbox' },
         };
         if (task.children.length > 0) {
-          const t = taskTotals(task);
-          item.description = `${t.done}/${t.tasks}`;
+          const sub = sumTotals(task.children.map(taskTotals));
+          item.description = `${sub.done}/${sub.tasks}`;
         }
         item.tooltip = new vscode.MarkdownString(`${escapeMarkdown(task.text)}\n\n${task.done ? 'done' : 'open'} · ${entry.label}:${task.line + 1}`);
+        item.accessibilityInformation = { label: `${task.text}, ${task.done ? 'done' : 'open'}` };
         item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
         return item;
       }
@@ -172,6 +175,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         item.iconPath = new vscode.ThemeIcon('verified');
         item.description = 'criterion';
         item.tooltip = `Success criterion (shown, not checkable) · ${entry.label}:${node.criterion.line + 1}`;
+        item.accessibilityInformation = { label: `${node.criterion.text}, success criterion` };
         item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
         return item;
       }

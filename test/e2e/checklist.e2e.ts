@@ -25,10 +25,11 @@ describe('Checklist view, as a person sees it', function () {
     it('shows the plan, its sections with progress, and the open-task badge', async function () {
       const { page } = wb!;
       await openCutoverView(page);
-      await page.getByRole('treeitem', { name: /week3-cutover-plan\.md/ }).waitFor();
-      const sectionA = page.getByRole('treeitem', { name: /A\. Staging Environment Setup/ });
+      await page.getByRole('treeitem', { name: /^week3-cutover-plan\.md/ }).waitFor();
+      const sectionA = page.getByRole('treeitem', { name: /^A\. Staging Environment Setup/ });
       await sectionA.waitFor();
       assert.match(await sectionA.innerText(), /0\/15 · 0%/);
+      assert.match(await sectionA.getAttribute('aria-label') ?? '', /0 of 15 tasks done/);
       const badge = page.locator('.activitybar .action-item:has(a[aria-label^="Cutover"]) .badge .badge-content');
       await badge.waitFor();
       assert.equal((await badge.innerText()).trim(), '137');
@@ -65,8 +66,8 @@ describe('Checklist view, as a person sees it', function () {
     it('shows the example plan named by cutover.json, with the plan open beside it', async function () {
       const { page } = wb!;
       await openCutoverView(page);
-      await page.getByRole('treeitem', { name: /cutover\/plan\.md/ }).waitFor();
-      await page.getByRole('treeitem', { name: /B\. Data Validation/ }).click();
+      await page.getByRole('treeitem', { name: /^cutover\/plan\.md/ }).waitFor();
+      await page.getByRole('treeitem', { name: /^B\. Data Validation/ }).click();
       await page.locator('.editor-instance .monaco-editor').first().waitFor();
       const shot = await wb!.screenshot('checklist-example');
       if (UPDATE_MEDIA) fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'checklist.png'));

@@ -51,10 +51,19 @@ export async function startWorkbench(folder: string, settings: Record<string, un
   }
 }
 
-/** Opens the Cutover view container from the activity bar. */
-export async function openCutoverView(page: Page): Promise<void> {
+/** Opens the Cutover view container from the activity bar and widens the side bar so labels read whole. */
+export async function openCutoverView(page: Page, sideBarWidth = 560): Promise<void> {
   await page.locator('.activitybar a[aria-label^="Cutover"]').first().click();
-  await page.locator('.pane-header[aria-label^="Checklist"], .pane-header:has-text("Checklist")').first().waitFor();
+  await page.locator('.part.sidebar .composite.title', { hasText: /Cutover/i }).first().waitFor();
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (sidebar && sidebar.width < sideBarWidth) {
+    const edge = sidebar.x + sidebar.width + 1;
+    const y = sidebar.y + sidebar.height / 2;
+    await page.mouse.move(edge, y);
+    await page.mouse.down();
+    await page.mouse.move(sidebar.x + sideBarWidth, y, { steps: 5 });
+    await page.mouse.up();
+  }
 }
 
 /** Mocha hook body: on failure, a screenshot named after the test. */

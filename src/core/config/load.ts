@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Node, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
-import { ConfigError, InputError } from '../errors';
+import { ConfigError, InputError, UsageError } from '../errors';
 import type { CutoverConfig } from './schema';
 import { CutoverConfigSchema } from './schema';
 
@@ -150,4 +150,12 @@ export function findConfig(startDir: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** The `cutover.json` a command should use: `--config FILE` (relative to `cwd`) or the nearest one. UsageError if none. */
+export function locateConfig(cwd: string, explicit: string | undefined): string {
+  if (explicit !== undefined) return resolve(cwd, explicit);
+  const found = findConfig(cwd);
+  if (found === undefined) throw new UsageError(`no ${CONFIG_FILE_NAME} in ${cwd} or any folder above it: create one or pass --config FILE`);
+  return found;
 }

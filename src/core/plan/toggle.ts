@@ -55,7 +55,10 @@ export function taskAsMarkdown(text: string, task: PlanTask): string {
   const prefix = text.slice(lineStart, task.start);
   const lines = text.slice(task.start, task.end).split(/\r?\n/);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return lines.map((line, i) => (i === 0 ? line : dedent(line, prefix))).join(eol);
+  const out = lines.map((line, i) => (i === 0 ? line : dedent(line, prefix)));
+  // An item in a block quote can end on a bare `>` line: no trailing blank lines in the copy.
+  while (out.length > 1 && out[out.length - 1]!.trim() === '') out.pop();
+  return out.join(eol);
 }
 
 /** Removes the item's prefix from a continuation line: the same prefix, or as much leading whitespace/`>`. */

@@ -1,0 +1,262 @@
+/**
+ * `cutover compare <v1> <v2> --key COLS …`: any two tables, no config needed. Row-level comparison by default,
+ * KPI comparison with `--kpis`. Records a run in `<cwd>/.cutover/runs` unless `--no-record`; exit code is the
+ * verdict (0 pass, 1 fail, 2 inconclusive). Also exports the small CLI helpers reconcile and perturb share.
+ */
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { compareTables } from '../../core/engine/compare';
+import type { CompareOutcome } from '../../core/engine/compare';
+import type { Engine } from '../../core/engine/duckdb';
+import { openEngine } from '../../core/engine/duckdb';
+import type { LoadedTable, Verdict } from '../../core/engine/types';
+import { ExitCode, UsageError } from '../../core/errors';
+import { sha256Files } from '../../core/runs/hash';
+import type { RunWriter } from '../../core/runs/store';
+import { RunStore } from '../../core/runs/store';
+import type { CliContext } from '../context';
+
+export function parseColumns(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export function parseNumber(flag: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+export function exitCodeOf(verdict: Verdict): ExitCode {
+  return verdict === 'pass' ? ExitCode.pass : verdict === 'fail' ? ExitCode.fail : ExitCode.inconclusive;
+}
+
+/** The command line as typed, for the run record. */
+export function typedArgv(cmd: Command): string[] {
+  // commander keeps the parsed words on the root command; its typings do not declare the field.
+  const root = cmd.parent as (Command & { rawArgs?: string[] }) | null;
+  return ['cutover', ...(root?.rawArgs ?? [])];
+}
+
+/** Phase progress on stderr: a bar on a TTY, one quiet line per phase otherwise. */
+export class Progress {
+  private readonly bar: SingleBar | undefined;
+  private done = 0;
+
+  constructor(private readonly ctx: CliContext, private readonly command: string, total: number) {
+    if (ctx.stderr.isTTY) {
+      this.bar = new SingleBar({ format: `${command} [{bar}] {value}/{total} {phase}`, stream: ctx.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true });
+      this.bar.start(total, 0, { phase: '' });
+    }
+  }
+
+  phase(name: string, ms: number): void {
+    this.done++;
+    if (this.bar) this.bar.update(this.done, { phase: name });
+    else this.ctx.stderr.write(`${this.command}: ${name} (${Math.round(ms)} ms)\n`);
+  }
+
+  stop(): void {
+    this.bar?.stop();
+  }
+}
+
+/** A plain text table with left-aligned first column and right-aligned others. */
+export function textTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+export function fmtNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : String(Number(value.toPrecision(6)));
+}
+
+/** Records a loaded table as a run input (sha256 of its files, rows, columns). */
+export async function recordInput(writer: RunWriter, role: string, table: LoadedTable, sha256?: string): Promise<void> {
+  const files = table.files;
+  await writer.addFile('inputs', files.length === 1 ? (files[0] as string) : table.source.path, {
+    role,
+    ...(sha256 ? { sha256 } : {}),
+    paths: files,
+    rows: table.rows,
+    columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+  });
+}
+
+interface CompareFlags {
+  key?: string;
+  absTol?: string;
+  relTol?: string;
+  ignore?: string;
+  kpis?: boolean;
+  segment?: string;
+  layout?: string;
+  kpiColumn?: string;
+  valueColumn?: string;
+  passLine?: string;
+  failLine?: string;
+  format?: string;
+  sample?: string;
+  record: boolean;
+  json?: boolean;
+}
+
+function parseFormat(value: string | undefined): 'parquet' | 'csv' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'parquet' && value !== 'csv') throw new UsageError(`--format must be parquet or csv, got "${value}"`);
+  return value;
+}
+
+function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): void {
+  const out: string[] = [];
+  out.push(`V1  ${o.v1.path}  (${fmtNumber(o.v1.rows)} rows, ${o.v1.columns.length} columns)`);
+  out.push(`V2  ${o.v2.path}  (${fmtNumber(o.v2.rows)} rows, ${o.v2.columns.length} columns)`);
+  const s = o.schema;
+  if (s.identical) out.push('schema: identical');
+  else {
+    for (const n of s.missingInV2) out.push(`schema: column ${n} missing in V2`);
+    for (const n of s.missingInV1) out.push(`schema: column ${n} only in V2`);
+    for (const t of s.typeChanges) out.push(`schema: ${t.name} ${t.v1Type} → ${t.v2Type}${t.incompatible ? ' (incompatible: compared as text)' : ' (widening: compared numerically)'}`);
+  }
+  if (o.rows) {
+    const r = o.rows.rows;
+    out.push(`rows: matched ${fmtNumber(r.matched)} · only V1 ${fmtNumber(r.onlyV1)} · only V2 ${fmtNumber(r.onlyV2)} · changed ${fmtNumber(r.changed)} · duplicate keys ${fmtNumber(r.duplicateKeysV1)}/${fmtNumber(r.duplicateKeysV2)}`);
+    if (o.rows.columns.length > 0) {
+      out.push('');
+      out.push(textTable([
+        ['column', 'mismatches', 'null mismatches', 'max |Δ|', 'max rel'],
+        ...o.rows.columns.map((c) => [c.name, fmtNumber(c.mismatches), fmtNumber(c.nullMismatches), fmtNumber(c.maxAbsDiff), fmtNumber(c.maxRelDiff)]),
+      ]));
+    }
+  }
+  if (o.kpis) {
+    const shown = o.kpis.kpis.filter((k) => k.verdict !== 'pass').slice(0, 20);
+    const c = o.kpis.counts;
+    out.push(`KPIs: ${c.total} compared · ${c.pass} pass · ${c.inconclusive} inconclusive · ${c.fail} fail`);
+    if (shown.length > 0) {
+      out.push('');
+      out.push(textTable([
+        ['segment', 'kpi', 'V1', 'V2', 'variance', 'verdict', 'reason'],
+        ...shown.map((k) => [k.segment, k.kpi, fmtNumber(k.v1), fmtNumber(k.v2), k.relVariance === null ? (k.nonFinite?.relVariance ?? '–') : `${(k.relVariance * 100).toFixed(3)}%`, k.verdict, k.reason]),
+      ]));
+    }
+  }
+  out.push('');
+  out.push(`verdict: ${o.verdict.toUpperCase()} — ${o.reasons.join('; ')}`);
+  if (runDir) out.push(`run: ${runDir}`);
+  ctx.stdout.write(`${out.join('\n')}\n`);
+}
+
+export function registerCompare(program: Command, ctx: CliContext): void {
+  program
+    .command('compare')
+    .description('Compare two tables (Parquet, CSV, globs, hive folders): row-level by key, or KPI tables with --kpis')
+    .argument('<v1>', 'V1 table: file, glob or folder')
+    .argument('<v2>', 'V2 table: file, glob or folder')
+    .option('--key <cols>', 'key columns, comma-separated (row-level comparison)')
+    .option('--abs-tol <x>', 'absolute tolerance (numeric columns; KPIs)')
+    .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|')
+    .option('--ignore <cols>', 'columns not to compare, comma-separated')
+    .option('--kpis', 'compare KPI tables instead of rows')
+    .option('--segment <cols>', 'KPI segment columns, comma-separated (default "segment"; "" for none)')
+    .option('--layout <layout>', 'KPI table layout: long (segment, kpi, value) or wide (a column per KPI)', 'long')
+    .option('--kpi-column <name>', 'long layout: KPI name column', 'kpi')
+    .option('--value-column <name>', 'long layout: value column', 'value')
+    .option('--pass-line <p>', 'KPI pass line as a fraction (default 0.001 = 0.1%)')
+    .option('--fail-line <f>', 'KPI fail line as a fraction (default 0.01 = 1%)')
+    .option('--format <format>', 'force the input format: parquet or csv')
+    .option('--sample <n>', 'mismatching rows to show', '20')
+    .option('--no-record', 'do not record a run in .cutover/runs')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (v1: string, v2: string, flags: CompareFlags, cmd: Command) => {
+      const format = parseFormat(flags.format);
+      const abs = parseNumber('--abs-tol', flags.absTol);
+      const rel = parseNumber('--rel-tol', flags.relTol);
+      const passLine = parseNumber('--pass-line', flags.passLine);
+      const failLine = parseNumber('--fail-line', flags.failLine);
+      const sampleSize = parseNumber('--sample', flags.sample) ?? 20;
+      if (passLine !== undefined && failLine !== undefined && passLine > failLine) throw new UsageError('--pass-line must not exceed --fail-line');
+      const layout = flags.layout ?? 'long';
+      if (layout !== 'long' && layout !== 'wide') throw new UsageError(`--layout must be long or wide, got "${layout}"`);
+      const keys = parseColumns(flags.key);
+      if (!flags.kpis && keys.length === 0) throw new UsageError('compare needs --key COLS for a row-level comparison (or --kpis for KPI tables)');
+      const segments = flags.segment === undefined ? ['segment'] : parseColumns(flags.segment);
+      const thresholds = flags.kpis
+        ? { mode: 'kpis', abs: abs ?? 0, passLine: passLine ?? 0.001, failLine: failLine ?? 0.01, segments, layout }
+        : { mode: 'rows', keys, abs: abs ?? 0, rel: rel ?? 0, ignore: parseColumns(flags.ignore) };
+
+      const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds }) : undefined;
+      const progress = new Progress(ctx, 'compare', 4);
+      let engine: Engine | undefined;
+      try {
+        engine = await openEngine();
+        const source = (path: string): { path: string; format?: 'parquet' | 'csv' } => (format ? { path, format } : { path });
+        // Inputs are hashed while DuckDB compares them.
+        let hashes: Promise<[string, string]> | undefined;
+        const outcome = await compareTables(engine, {
+          v1: source(v1),
+          v2: source(v2),
+          cwd: ctx.cwd,
+          ...(flags.kpis
+            ? { kpis: { layout: { layout, segmentColumns: segments, kpiColumn: flags.kpiColumn ?? 'kpi', valueColumn: flags.valueColumn ?? 'value' }, judge: { abs: abs ?? 0, ...(passLine !== undefined ? { passLine } : {}), ...(failLine !== undefined ? { failLine } : {}) } } }
+            : { rows: { keys, ignore: parseColumns(flags.ignore), tolerance: { abs: abs ?? 0, rel: rel ?? 0 }, sampleSize } }),
+          ...(writer ? { outDir: writer.dir } : {}),
+          onPhase: (name, ms) => {
+            progress.phase(name, ms);
+            writer?.addPhase(name, ms);
+          },
+          onLoaded: (t1, t2) => {
+            if (writer) hashes = Promise.all([sha256Files(t1.files), sha256Files(t2.files)]);
+          },
+        });
+        if (writer && hashes) {
+          const [h1, h2] = await hashes;
+          await recordInput(writer, 'v1', outcome.tables.v1, h1);
+          await recordInput(writer, 'v2', outcome.tables.v2, h2);
+        }
+        const runDir = writer ? writer.finalDir : null;
+        const rows = outcome.rows && outcome.rows.mismatches && writer
+          ? { ...outcome.rows, mismatches: { ...outcome.rows.mismatches, path: join(writer.finalDir, 'mismatches.parquet') } }
+          : outcome.rows;
+        if (writer && outcome.rows?.mismatches) await writer.addFile('outputs', outcome.rows.mismatches.path, { role: 'mismatches', rows: outcome.rows.mismatches.rows });
+        const results = {
+          v1: outcome.v1,
+          v2: outcome.v2,
+          schema: outcome.schema,
+          ...(rows ? { rows: { ...rows, mismatches: rows.mismatches ? { path: 'mismatches.parquet', rows: rows.mismatches.rows } : null } } : {}),
+          ...(outcome.kpis ? { kpis: outcome.kpis } : {}),
+        };
+        await writer?.finish({ verdict: { verdict: outcome.verdict, reasons: [...outcome.reasons] }, results, duckdbVersion: engine.duckdbVersion });
+        progress.phase('record', 0);
+        progress.stop();
+        if (flags.json) {
+          const doc = {
+            verdict: outcome.verdict,
+            reasons: outcome.reasons,
+            runId: writer?.id ?? null,
+            runDir,
+            duckdb: engine.duckdbVersion,
+            v1: outcome.v1,
+            v2: outcome.v2,
+            schema: outcome.schema,
+            ...(rows ? { keys: rows.keys, rows: rows.rows, columns: rows.columns, sample: rows.sample, mismatches: rows.mismatches } : {}),
+            ...(outcome.kpis ? { kpiCounts: outcome.kpis.counts, kpis: outcome.kpis.kpis } : {}),
+          };
+          ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        } else {
+          printHuman(ctx, rows ? { ...outcome, rows } : outcome, runDir);
+        }
+        ctx.setExitCode(exitCodeOf(outcome.verdict));
+      } catch (error) {
+        progress.stop();
+        await writer?.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
+        throw error;
+      } finally {
+        engine?.close();
+      }
+    });
+}

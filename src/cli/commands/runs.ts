@@ -1,0 +1,92 @@
+/**
+ * `cutover runs [--json] [--limit N]`: the run history of the workspace, newest first: id, kind, status, verdict,
+ * worst KPI variance and duration. Runs killed mid-way are found and marked interrupted first.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { loadConfig, locateConfig } from '../../core/config/load';
+import { formatPercent } from '../../core/gate/format';
+import type { RunRecord } from '../../core/runs/record';
+import { RunStore } from '../../core/runs/store';
+import type { CliContext } from '../context';
+import { storeRoot } from './gate';
+
+interface Options {
+  readonly json?: boolean;
+  readonly limit?: number;
+  readonly config?: string;
+}
+
+export interface RunSummary {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: RunRecord['status'];
+  readonly verdict: string | null;
+  /** Worst |relative variance| over the run's KPIs; null without KPIs; `worstVarianceInfinite` when not finite. */
+  readonly worstVariance: number | null;
+  readonly worstVarianceInfinite: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number | null;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+export function registerRuns(program: Command, ctx: CliContext): void {
+  program
+    .command('runs')
+    .description('List the recorded runs, newest first.')
+    .option('--json', 'print one JSON document')
+    .option('--limit <n>', 'show at most N runs', positiveInt)
+    .option('--config <file>', 'the cutover.json whose workspace to list (default: the nearest one from the current folder up)')
+    .action(async (options: Options) => {
+      const root = options.config !== undefined ? loadConfig(locateConfig(ctx.cwd, options.config)).dir : storeRoot(ctx.cwd);
+      const store = new RunStore(root);
+      const { runs, problems } = await store.scan();
+      const shown = runs.slice(0, options.limit ?? runs.length).map(summarize);
+      if (options.json) {
+        ctx.stdout.write(`${JSON.stringify({ root: store.root, total: runs.length, runs: shown, problems }, null, 2)}\n`);
+        return;
+      }
+      if (shown.length === 0) {
+        ctx.stdout.write(`no runs in ${store.root}\n`);
+      } else {
+        const rows = shown.map((r) => [r.id, r.kind, r.status, r.verdict ?? '–', r.worstVarianceInfinite ? '∞' : r.worstVariance === null ? '–' : formatPercent(r.worstVariance), r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`]);
+        ctx.stdout.write(table(['run', 'kind', 'status', 'verdict', 'worst variance', 'duration'], rows));
+        if (runs.length > shown.length) ctx.stdout.write(`(${runs.length - shown.length} older not shown)\n`);
+      }
+      for (const p of problems) ctx.stderr.write(`warning: run ${p.id}: ${p.message}\n`);
+    });
+}
+
+export function summarize(record: RunRecord): RunSummary {
+  let worst: number | null = null;
+  let infinite = false;
+  const kpis = (record.results['kpis'] as { kpis?: unknown } | undefined)?.kpis;
+  if (Array.isArray(kpis)) {
+    for (const k of kpis as { relVariance?: unknown; v1?: unknown; v2?: unknown }[]) {
+      if (typeof k.relVariance === 'number') worst = Math.max(worst ?? 0, Math.abs(k.relVariance));
+      else infinite = true;
+    }
+  }
+  const ended = record.endedAt ? Date.parse(record.endedAt) : NaN;
+  return {
+    id: record.id,
+    kind: record.kind,
+    status: record.status,
+    verdict: record.verdict?.verdict ?? null,
+    worstVariance: worst,
+    worstVarianceInfinite: infinite,
+    startedAt: record.startedAt,
+    durationMs: Number.isNaN(ended) ? null : ended - Date.parse(record.startedAt),
+  };
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

@@ -1,0 +1,60 @@
+/**
+ * An exclusive lock file for the few shared mutations of the run store (recovering interrupted runs, deleting).
+ * Created with O_EXCL; it holds the owner's pid. A lock whose owner is dead, or older than `staleMs`, is stale
+ * and taken over, so a crashed process never blocks the store for good.
+ *
+ * API: `await withLock(path, fn, { timeoutMs?, staleMs? })`; `isAlive(pid)`.
+ */
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { ConflictError } from '../errors';
+
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isStale(path: string, staleMs: number): Promise<boolean> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+    return !isAlive(pid) || Date.now() - info.mtimeMs > staleMs;
+  } catch {
+    // Vanished or unreadable while we looked: try again.
+    return false;
+  }
+}
+
+export async function withLock<T>(path: string, fn: () => Promise<T>, options: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const staleMs = options.staleMs ?? 60_000;
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(`${process.pid}\n${new Date().toISOString()}\n`);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (await isStale(path, staleMs)) {
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() > deadline) throw new ConflictError('the run store is locked by another process', { file: path });
+      await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await unlink(path).catch(() => undefined);
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The run store: `<workspace>/.cutover/runs/<run-id>/` with `run.json` (see record.ts), logs and result files.
+ *
+ * API (stable, used by `cutover shadow`):
+ *   const store = new RunStore(workspaceRoot);
+ *   const run = await store.begin('shadow', { argv, cwd, thresholds });  // RunWriter
+ *   run.dir / run.id / run.logPath('v1')                                 // write files into run.dir
+ *   await run.phase('compare', async () => …);  run.addCommand({...});  await run.addFile('inputs', path, {...});
+ *   await run.finish({ verdict, results });   or   await run.fail(error);  → the final RunRecord
+ *   await store.list()  (newest first; recovers interrupted runs first) / store.read(id) / store.delete(id)
+ *
+ * Atomicity: a run is written in `.cutover/runs/.tmp-<id>/` (created exclusively, with a `pid` file), `run.json`
+ * last, then the folder is renamed to `<id>`: a reader never sees half a run. A temp folder whose process is dead
+ * is moved into place as `interrupted` by `recoverInterrupted()`, under a lock file with stale-lock recovery.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { InputError, UsageError } from '../errors';
+import { sha256Files } from './hash';
+import { isAlive, withLock } from './lock';
+import type { CommandRecord, FileRecord, RunRecord, VerdictRecord } from './record';
+import { RunRecord as RunRecordSchema } from './record';
+
+declare const CUTOVER_VERSION: string | undefined;
+
+const tmpPrefix = '.tmp-';
+const idPattern = /^\d{8}-\d{6}-\d{3}-[0-9a-f]{6}$/;
+
+export interface BeginMeta {
+  readonly argv?: readonly string[];
+  readonly cwd?: string;
+  readonly thresholds?: Record<string, unknown>;
+}
+
+/** What a caller adds when closing a run; lists are appended to what the writer collected. */
+export interface RunParts {
+  readonly verdict?: VerdictRecord;
+  readonly results?: Record<string, unknown>;
+  readonly thresholds?: Record<string, unknown>;
+  readonly inputs?: readonly FileRecord[];
+  readonly outputs?: readonly FileRecord[];
+  readonly commands?: readonly CommandRecord[];
+  readonly duckdbVersion?: string;
+}
+
+export function newRunId(now = new Date()): string {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${p(now.getUTCMilliseconds(), 3)}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
+}
+
+export class RunWriter {
+  private record: RunRecord;
+  private closed = false;
+
+  constructor(readonly id: string, readonly dir: string, readonly finalDir: string, record: RunRecord) {
+    this.record = record;
+  }
+
+  /** Absolute path of a log file inside the run folder (`logs/<name>.log`). */
+  logPath(name: string): string {
+    mkdirSync(join(this.dir, 'logs'), { recursive: true });
+    return join(this.dir, 'logs', `${name}.log`);
+  }
+
+  /** A path as stored in the record: relative when inside the run folder. */
+  relative(path: string): string {
+    const rel = relative(this.dir, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  }
+
+  async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.addPhase(name, performance.now() - started);
+    }
+  }
+
+  addPhase(name: string, ms: number): void {
+    this.record = { ...this.record, phases: [...this.record.phases, { name, ms: Math.round(ms) }] };
+  }
+
+  addCommand(command: CommandRecord): void {
+    this.record = { ...this.record, commands: [...this.record.commands, { ...command, ...(command.log ? { log: this.relative(command.log) } : {}) }] };
+  }
+
+  /** Records an input or output file (or the several files behind one path) with its sha256 (computed unless given). */
+  async addFile(list: 'inputs' | 'outputs', path: string, extra: Omit<FileRecord, 'path'> & { readonly paths?: readonly string[] } = {}): Promise<FileRecord> {
+    const { paths, ...rest } = extra;
+    const files = paths ?? [path];
+    const bytes = (await Promise.all(files.map((f) => stat(f)))).reduce((sum, s) => sum + s.size, 0);
+    const sha256 = rest.sha256 ?? await sha256Files(files);
+    const entry: FileRecord = { path: this.relative(path), ...rest, sha256, bytes, ...(files.length > 1 ? { files: files.length } : {}) };
+    this.record = { ...this.record, [list]: [...this.record[list], entry] };
+    return entry;
+  }
+
+  async finish(parts: RunParts = {}): Promise<RunRecord> {
+    return this.close('complete', parts);
+  }
+
+  async fail(error: unknown, parts: RunParts = {}): Promise<RunRecord> {
+    const message = error instanceof Error ? error.message : String(error);
+    const kind = typeof (error as { kind?: unknown })?.kind === 'string' ? (error as { kind: string }).kind : undefined;
+    return this.close('failed', { verdict: { verdict: 'error', reasons: [message] }, ...parts }, { message, ...(kind ? { kind } : {}) });
+  }
+
+  private async close(status: 'complete' | 'failed', parts: RunParts, error?: RunRecord['error']): Promise<RunRecord> {
+    if (this.closed) throw new UsageError(`run ${this.id} is already closed`);
+    this.closed = true;
+    const r = this.record;
+    const record: RunRecord = RunRecordSchema.parse({
+      ...r,
+      status,
+      endedAt: new Date().toISOString(),
+      thresholds: { ...r.thresholds, ...parts.thresholds },
+      inputs: [...r.inputs, ...(parts.inputs ?? [])],
+      outputs: [...r.outputs, ...(parts.outputs ?? [])],
+      commands: [...r.commands, ...(parts.commands ?? [])],
+      versions: parts.duckdbVersion ? { ...r.versions, duckdb: parts.duckdbVersion } : r.versions,
+      results: { ...r.results, ...parts.results },
+      ...(parts.verdict ? { verdict: parts.verdict } : {}),
+      ...(error ? { error } : {}),
+    });
+    // run.json last, then the pid file goes and the folder is renamed into place in one step.
+    await writeJsonAtomic(join(this.dir, 'run.json'), record);
+    await rm(join(this.dir, 'pid'), { force: true });
+    await rename(this.dir, this.finalDir);
+    this.record = record;
+    return record;
+  }
+}
+
+export class RunStore {
+  readonly root: string;
+
+  constructor(readonly workspaceRoot: string) {
+    this.root = join(workspaceRoot, '.cutover', 'runs');
+  }
+
+  runDir(id: string): string {
+    return join(this.root, id);
+  }
+
+  async begin(kind: string, meta: BeginMeta = {}): Promise<RunWriter> {
+    await mkdir(this.root, { recursive: true });
+    for (;;) {
+      const id = newRunId();
+      const dir = join(this.root, `${tmpPrefix}${id}`);
+      try {
+        // Non-recursive mkdir fails on an existing folder: each run owns its folder exclusively.
+        await mkdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      await writeFile(join(dir, 'pid'), `${process.pid}\n`);
+      const record: RunRecord = {
+        schemaVersion: 1,
+        id,
+        kind,
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        ...(meta.argv ? { argv: [...meta.argv] } : {}),
+        ...(meta.cwd ? { cwd: meta.cwd } : {}),
+        phases: [],
+        commands: [],
+        inputs: [],
+        outputs: [],
+        thresholds: meta.thresholds ?? {},
+        versions: { cutover: typeof CUTOVER_VERSION === 'string' ? CUTOVER_VERSION : 'dev', node: process.version },
+        results: {},
+      };
+      // A running record, so a crash leaves something to recover as `interrupted`.
+      await writeJsonAtomic(join(dir, 'run.json'), record);
+      return new RunWriter(id, dir, this.runDir(id), record);
+    }
+  }
+
+  /** Moves temp folders of dead processes into place as `interrupted`; returns their ids. */
+  async recoverInterrupted(): Promise<string[]> {
+    if (!existsSync(this.root)) return [];
+    const orphans: string[] = [];
+    for (const name of await readdir(this.root)) {
+      if (!name.startsWith(tmpPrefix)) continue;
+      const dir = join(this.root, name);
+      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      if (Number.isNaN(pid)) {
+        // No pid yet: only a folder older than a minute is considered abandoned (begin writes the pid at once).
+        const age = await stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age < 60_000) continue;
+      } else if (isAlive(pid)) {
+        continue;
+      }
+      orphans.push(name);
+    }
+    if (orphans.length === 0) return [];
+    return withLock(join(this.root, '.lock'), async () => {
+      const recovered: string[] = [];
+      for (const name of orphans) {
+        const dir = join(this.root, name);
+        if (!existsSync(dir)) continue; // another process recovered it first
+        const id = name.slice(tmpPrefix.length);
+        const found = RunRecordSchema.safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
+        const base: RunRecord = found.success ? found.data : {
+          schemaVersion: 1, id, kind: 'unknown', status: 'running', startedAt: new Date(0).toISOString(),
+          phases: [], commands: [], inputs: [], outputs: [], thresholds: {}, versions: { cutover: 'unknown', node: 'unknown' }, results: {},
+        };
+        // A run that wrote its final record but died before the rename keeps its status.
+        const record: RunRecord = base.status === 'running' ? { ...base, status: 'interrupted', endedAt: new Date().toISOString() } : base;
+        await writeJsonAtomic(join(dir, 'run.json'), record);
+        await rm(join(dir, 'pid'), { force: true });
+        await rename(dir, this.runDir(id));
+        recovered.push(id);
+      }
+      return recovered;
+    });
+  }
+
+  /** All runs, newest first. Folders without a valid run.json are skipped (see `problems`). */
+  async list(): Promise<RunRecord[]> {
+    return (await this.scan()).runs;
+  }
+
+  /** Like list(), also naming run folders whose run.json is unreadable or invalid. */
+  async scan(): Promise<{ runs: RunRecord[]; problems: { id: string; message: string }[] }> {
+    await this.recoverInterrupted();
+    if (!existsSync(this.root)) return { runs: [], problems: [] };
+    const ids = (await readdir(this.root)).filter((n) => idPattern.test(n)).sort().reverse();
+    const runs: RunRecord[] = [];
+    const problems: { id: string; message: string }[] = [];
+    for (const id of ids) {
+      try {
+        runs.push(await this.read(id));
+      } catch (error) {
+        problems.push({ id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { runs, problems };
+  }
+
+  async read(id: string): Promise<RunRecord> {
+    if (!idPattern.test(id)) throw new UsageError(`not a run id: ${id}`);
+    const file = join(this.runDir(id), 'run.json');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new UsageError(`no run ${id} in ${this.root}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`invalid JSON: ${(error as Error).message}`, { file });
+    }
+    const parsed = RunRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`not a valid run record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`, { file });
+    }
+    return parsed.data;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!idPattern.test(id)) throw new UsageError(`not a run id: ${id}`);
+    const dir = this.runDir(id);
+    if (!existsSync(dir)) throw new UsageError(`no run ${id} in ${this.root}`);
+    await withLock(join(this.root, '.lock'), async () => {
+      // Renamed away first, so no reader sees a half-deleted run.
+      const trash = join(this.root, `.trash-${id}-${randomBytes(3).toString('hex')}`);
+      await rename(dir, trash);
+      await rm(trash, { recursive: true, force: true });
+    });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * `cutover shadow`, `gate` and `runs` on a fresh copy of examples/loan-cutover with its 10k sample generated: the
+ * run must find exactly the V2 differences documented in the example's README, and the same numbers are derived
+ * again here with plain SQL over the generated input and the pipelines' outputs.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { ExitCode } from '../../../src/core/errors';
+import { main } from '../../../src/cli/main';
+
+const repo = resolve(__dirname, '..', '..', '..');
+const example = join(repo, 'examples', 'loan-cutover');
+
+interface Outcome {
+  code: ExitCode;
+  stdout: string;
+  stderr: string;
+}
+
+async function cutover(cwd: string, ...argv: string[]): Promise<Outcome> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  let exitCode: ExitCode = 0;
+  const code = await main(argv, { cwd, stdout, stderr, setExitCode: (c) => { exitCode = c; }, get exitCode() { return exitCode; } });
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** Plain SQL over files, through DuckDB directly (not the engine under test). */
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    return (await con.runAndReadAll(query)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
+
+const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => !n.startsWith('.lock')).sort() : []);
+
+interface ShadowJson {
+  runId: string;
+  runDir: string;
+  status: string;
+  verdict: string;
+  pipelines: Record<string, { exitCode: number | null; durationMs: number; log: string | null }>;
+  kpis: { verdict: string; counts: { total: number; pass: number; inconclusive: number; fail: number }; kpis: { segment: string; kpi: string; v1: number | null; v2: number | null; delta: number | null }[] };
+  rows: { rows: Record<string, number>; columns: { name: string; mismatches: number; nullMismatches: number }[] };
+  declarative: { comparison: { counts: { total: number } } } | null;
+  profiles: { v2: { rows: number; columns: { name: string; nullRate: number }[] } } | null;
+  gate: { verdict: string; criteria: { name: string; verdict: string; value: number | null }[] };
+}
+
+describe('cutover shadow on the example workspace', function () {
+  this.timeout(60_000);
+  let ws: string;
+  let first: ShadowJson;
+
+  before(() => {
+    ws = mkdtempSync(join(tmpdir(), 'cutover shadow ws '));
+    cpSync(example, ws, { recursive: true, filter: (src) => !/[\\/](data|output|\.cutover)$/.test(src) && !/active-pipeline/.test(src) });
+    // The pipelines import @duckdb/node-api; resolve it from the repository.
+    symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'), 'dir');
+    execFileSync(process.execPath, [join(ws, 'scripts', 'generate-data.mjs'), '--rows', '10000'], { cwd: ws, stdio: 'ignore' });
+  });
+  after(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('finds exactly the documented V2 discrepancies', async () => {
+    const r = await cutover(ws, 'shadow', '--json');
+    assert.equal(r.code, 1, r.stderr);
+    first = JSON.parse(r.stdout) as ShadowJson;
+    assert.equal(first.status, 'complete');
+    assert.equal(first.verdict, 'fail');
+    assert.equal(first.pipelines['v1']?.exitCode, 0);
+    assert.equal(first.pipelines['v2']?.exitCode, 0);
+
+    // Rows: all 10,000 loans matched; exactly the 120 loans at dpd 30/60/90 (50 + 50 + 20 by construction) change bucket.
+    assert.deepEqual(
+      { v1: first.rows.rows['v1'], v2: first.rows.rows['v2'], matched: first.rows.rows['matched'], onlyV1: first.rows.rows['onlyV1'], onlyV2: first.rows.rows['onlyV2'], changed: first.rows.rows['changed'], d1: first.rows.rows['duplicateKeysV1'], d2: first.rows.rows['duplicateKeysV2'] },
+      { v1: 10000, v2: 10000, matched: 10000, onlyV1: 0, onlyV2: 0, changed: 120, d1: 0, d2: 0 },
+    );
+    const mismatching = Object.fromEntries(first.rows.columns.filter((c) => c.mismatches > 0).map((c) => [c.name, c.mismatches]));
+    assert.deepEqual(mismatching, { bucket: 120 });
+    const [boundary] = await sql(`SELECT count(*) FILTER (WHERE days_past_due = 30) AS d30, count(*) FILTER (WHERE days_past_due = 60) AS d60, count(*) FILTER (WHERE days_past_due = 90) AS d90 FROM '${join(ws, 'data', 'sample-10k.parquet')}'`);
+    assert.deepEqual(boundary, { d30: '50', d60: '50', d90: '20' });
+
+    // KPIs: 16 segments × 8 KPIs; only dq30/dq60/dq90 move beyond tolerance (README: 41 fail, 5 inconclusive, 82 pass).
+    assert.deepEqual(first.kpis.counts, { total: 128, pass: 82, inconclusive: 5, fail: 41, noise: 0 });
+    const moved = new Set(first.kpis.kpis.filter((k) => k.delta !== 0).map((k) => k.kpi));
+    assert.deepEqual([...moved].sort(), ['dq30', 'dq60', 'dq90', 'outstanding_balance']);
+    const total = (kpi: string) => first.kpis.kpis.find((k) => k.segment === 'total' && k.kpi === kpi);
+    assert.deepEqual([total('dq30')?.v1, total('dq30')?.v2], [0.145998, 0.15114]);
+
+    // The same verdict counts from plain SQL over the two KPI tables, with cutover.json's lines and tolerances.
+    const runDir = first.runDir;
+    const [independent] = await sql(`
+      WITH j AS (
+        SELECT a.kpi, abs(b.value - a.value) AS d, abs(a.value) AS base,
+               CASE a.kpi WHEN 'outstanding_balance' THEN 1 WHEN 'avg_loan_size' THEN 0.01 ELSE 0 END AS slack
+        FROM '${join(runDir, 'v1', 'kpis.parquet')}' a JOIN '${join(runDir, 'v2', 'kpis.parquet')}' b USING (segment, kpi))
+      SELECT count(*) AS total,
+             count(*) FILTER (WHERE d <= slack + 0.001 * base) AS pass,
+             count(*) FILTER (WHERE d > slack + 0.01 * base) AS fail
+      FROM j`);
+    assert.deepEqual(independent, { total: '128', pass: '82', fail: '41' });
+
+    // Gate: no-go on KPI variance only.
+    assert.equal(first.gate.verdict, 'no-go');
+    assert.deepEqual(first.gate.criteria.map((c) => [c.name, c.verdict]), [['kpiVariance', 'fail'], ['errorRate', 'pass'], ['latency', 'pass'], ['nullRate', 'pass']]);
+    assert.equal(first.gate.criteria[1]?.value, 0);
+    assert.ok(first.declarative && first.declarative.comparison.counts.total > 0);
+    assert.equal(first.profiles?.v2.rows, 10000);
+
+    // The record on disk.
+    const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { status: string; kind: string; commands: { name: string; exitCode: number; log: string }[] };
+    assert.equal(record.status, 'complete');
+    assert.equal(record.kind, 'shadow');
+    assert.deepEqual(record.commands.map((c) => [c.name, c.exitCode]), [['v1', 0], ['v2', 0]]);
+    assert.match(readFileSync(join(runDir, record.commands[1]?.log ?? ''), 'utf8'), /v2: 10000 loans, 128 KPI values/);
+  });
+
+  it('cutover gate and cutover runs read the latest run', async () => {
+    const gate = await cutover(ws, 'gate');
+    assert.equal(gate.code, 1, gate.stderr);
+    assert.match(gate.stdout, new RegExp(`Go/no-go on run ${first.runId}`));
+    assert.match(gate.stdout, /Decision: NO-GO/);
+    const runs = await cutover(ws, 'runs', '--json');
+    assert.equal(runs.code, 0);
+    const list = JSON.parse(runs.stdout) as { runs: { id: string; verdict: string; status: string; worstVariance: number }[] };
+    assert.equal(list.runs[0]?.id, first.runId);
+    assert.equal(list.runs[0]?.verdict, 'fail');
+  });
+
+  it('two shadow runs started at once both finish with intact, distinct records', async () => {
+    const before = runIds(ws);
+    const [a, b] = await Promise.all([cutover(ws, 'shadow', '--json'), cutover(ws, 'shadow', '--json')]);
+    const ja = JSON.parse(a.stdout) as ShadowJson;
+    const jb = JSON.parse(b.stdout) as ShadowJson;
+    assert.notEqual(ja.runId, jb.runId);
+    for (const j of [ja, jb]) {
+      assert.equal(j.status, 'complete');
+      assert.deepEqual(j.kpis.counts, first.kpis.counts);
+      assert.equal(j.rows.rows['changed'], 120);
+      const record = JSON.parse(readFileSync(join(j.runDir, 'run.json'), 'utf8')) as { id: string; status: string };
+      assert.deepEqual([record.id, record.status], [j.runId, 'complete']);
+    }
+    assert.deepEqual(runIds(ws), [...before, ja.runId, jb.runId].sort());
+  });
+
+  it('an invalid cutover.json exits 3 naming file:line:col, and leaves no run folder', async () => {
+    const before = runIds(ws);
+    const bad = join(ws, 'bad.json');
+    writeFileSync(bad, '{\n  "pipelines": {\n    "v1": { "command": "node" }\n  }\n}\n');
+    const r = await cutover(ws, 'shadow', '--config', 'bad.json');
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:24: pipelines\\.v1\\.command: Invalid input: expected array`));
+    assert.match(r.stderr, /:3:11: missing required key "pipelines\.v1\.outputs"/);
+    assert.match(r.stderr, /:2:16: missing required key "pipelines\.v2"/);
+    assert.deepEqual(runIds(ws), before);
+  });
+
+  it('a missing input says how to generate it, and leaves no run folder', async () => {
+    const before = runIds(ws);
+    const r = await cutover(ws, 'shadow', '--input', 'portfolio-100k');
+    assert.equal(r.code, 4);
+    assert.match(r.stderr, /input "portfolio-100k" not found: .*portfolio-100k\.parquet; create it with: node scripts\/generate-data\.mjs --rows 100000/);
+    assert.deepEqual(runIds(ws), before);
+  });
+
+  it('a failing pipeline exits 4 and is recorded as failed with its exit code and log', async () => {
+    const config = readFileSync(join(ws, 'cutover.json'), 'utf8').replace(
+      '"command": ["node", "pipelines/v2/pipeline.mjs"',
+      '"command": ["node", "-e", "console.error(\'v2 blew up\'); process.exit(7)", "--", "pipelines/v2/pipeline.mjs"',
+    );
+    writeFileSync(join(ws, 'failing.json'), config);
+    const r = await cutover(ws, 'shadow', '--config', 'failing.json', '--json');
+    assert.equal(r.code, 4);
+    const j = JSON.parse(r.stdout) as ShadowJson & { error: string };
+    assert.equal(j.status, 'failed');
+    assert.equal(j.verdict, 'error');
+    assert.equal(j.pipelines['v2']?.exitCode, 7);
+    assert.match(j.error, /pipeline v2 exited with 7/);
+    assert.match(readFileSync(j.pipelines['v2']?.log ?? '', 'utf8'), /v2 blew up/);
+    const gate = await cutover(ws, 'gate', j.runId, '--json');
+    assert.equal(gate.code, 1);
+    const g = JSON.parse(gate.stdout) as { verdict: string; criteria: { name: string; value: number | null }[] };
+    assert.equal(g.verdict, 'no-go');
+    assert.equal(g.criteria.find((c) => c.name === 'errorRate')?.value, 1);
+  });
+});

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const result = await runSuite({
       name: 'bench-activation',
       workspace: () => workspaceWith({ 'notes.md': '# nothing that activates Cutover\n' }),
-    });
+    }, { echo: false });
     const line = result.output.split('\n').find((l) => l.startsWith('BENCH '));
     if (!line || result.failures > 0) throw new Error(`the in-host activation benchmark failed:\n${result.output}`);
     const m = JSON.parse(line.slice(6)) as { activateMs: number; readyMs: number; wasActive: boolean };

@@ -141,7 +141,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         item.iconPath = complete
           ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
           : totals.done > 0
-            ? new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.yellow'))
+            ? new vscode.ThemeIcon('pie-chart')
             : new vscode.ThemeIcon('circle-large-outline');
         item.accessibilityInformation = { label: `${node.section.title}, ${totals.done} of ${totals.tasks} tasks done` };
         item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(node.section.title)}**\n\n${totals.done} of ${totals.tasks} tasks done${totals.criteria ? `, ${totals.criteria} success criteria` : ''}\n\n${entry.label}:${node.section.line + 1}`);

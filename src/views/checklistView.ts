@@ -16,7 +16,7 @@ export function createChecklistView(source: PlanSource): ChecklistView {
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,
-    showCollapseAll: false,
+    showCollapseAll: true,
   });
   const status = vscode.window.createStatusBarItem('cutover.checklistProgress', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Cutover Checklist';

@@ -51,7 +51,8 @@ async function drive(page: Page, line: string): Promise<void> {
   }
 }
 
-export async function runSuite(spec: SuiteSpec): Promise<Counts & { output: string }> {
+export async function runSuite(spec: SuiteSpec, options: { echo?: boolean } = {}): Promise<Counts & { output: string }> {
+  const echo = options.echo ?? true;
   const toolchain = provision();
   const folder = typeof spec.workspace === 'string' ? copyWorkspace(spec.workspace) : spec.workspace();
   const server = await startServer(toolchain, { smokeTestDriver: true, settings: spec.settings, workspaceTrust: spec.workspaceTrust });
@@ -76,7 +77,7 @@ export async function runSuite(spec: SuiteSpec): Promise<Counts & { output: stri
             drive(page, text).catch((e: unknown) => process.stdout.write(`[driver] ${(e as Error).message}\n`));
             return;
           }
-          process.stdout.write(`${text}\n`);
+          if (echo) process.stdout.write(`${text}\n`);
         });
         await page.exposeFunction('codeAutomationExit', (code: number) => {
           clearTimeout(timer);

@@ -11,6 +11,7 @@ import type { LoadedConfig } from '../../core/config/load';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import type { ResolvedInput } from '../../core/config/resolve';
 import { resolveInput } from '../../core/config/resolve';
+import { badness } from '../../core/engine/judge';
 import type { KpiResult } from '../../core/engine/types';
 import { ConfigError, ExitCode, RuntimeError } from '../../core/errors';
 import type { GateResult } from '../../core/gate/evaluate';
@@ -152,7 +153,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     });
     const gate = evaluateGate(evidenceFromRun(record), loaded.config.gate);
     if (options.json) {
-      ctx.stdout.write(`${JSON.stringify(jsonOf(record, run.finalDir, comparison, gate), null, 2)}\n`);
+      ctx.stdout.write(`${JSON.stringify(jsonOf(record, run.finalDir, run.dir, comparison, gate), null, 2)}\n`);
     } else {
       ctx.stdout.write(formatSummary(comparison, gate, record, relative(ctx.cwd, run.finalDir) || '.'));
     }
@@ -247,11 +248,12 @@ function jsonBase(record: RunRecord, runDir: string) {
   return { runId: record.id, runDir, status: record.status, verdict: record.verdict?.verdict ?? 'error', reasons: record.verdict?.reasons ?? [], input: record.results['input'], pipelines };
 }
 
-function jsonOf(record: RunRecord, runDir: string, c: OutputComparison, gate: GateResult) {
+function jsonOf(record: RunRecord, runDir: string, tmpDir: string, c: OutputComparison, gate: GateResult) {
   return {
     ...jsonBase(record, runDir),
     kpis: c.kpis,
-    rows: c.rows ?? null,
+    // The run folder was renamed when the run closed: point at the mismatch file where it is now.
+    rows: c.rows ? { ...c.rows, mismatches: c.rows.mismatches ? { ...c.rows.mismatches, path: join(runDir, relative(tmpDir, c.rows.mismatches.path)) } : null } : null,
     declarative: c.declarative ?? null,
     profiles: c.profiles ?? null,
     noise: c.noise ?? null,
@@ -271,7 +273,11 @@ function formatSummary(c: OutputComparison, gate: GateResult, record: RunRecord,
   const lines: string[] = [''];
   const k = c.kpis.counts;
   lines.push(`KPIs: ${k.total} compared · ${k.pass} pass · ${k.inconclusive} inconclusive · ${k.fail} fail${k.noise > 0 ? ` · ${k.noise} within noise` : ''}`);
-  const notPassing = c.kpis.kpis.filter((x) => x.verdict !== 'pass');
+  const notPassing = c.kpis.kpis.filter((x) => x.verdict !== 'pass').sort((a, b) => {
+    const [va, ra] = badness(a);
+    const [vb, rb] = badness(b);
+    return vb - va || rb - ra;
+  });
   for (const x of notPassing.slice(0, WORST_SHOWN)) lines.push(kpiLine(x));
   if (notPassing.length > WORST_SHOWN) lines.push(`  … ${notPassing.length - WORST_SHOWN} more in ${join(runDir, 'run.json')}`);
   if (c.rows) {

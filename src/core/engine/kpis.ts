@@ -69,7 +69,7 @@ export async function compareKpiRelations(
   const on = keys.map((k) => `a.${k} IS NOT DISTINCT FROM b.${k}`).join(' AND ');
   const select = keys.map((k) => `coalesce(a.${k}, b.${k}) AS ${k}`).join(', ');
   const rows = await engine.rows(
-    `SELECT ${select}, coalesce(a.n, 0) AS n1, coalesce(b.n, 0) AS n2, a.v AS v1, b.v AS v2 FROM (${group(v1Sql)}) AS a FULL OUTER JOIN (${group(v2Sql)}) AS b ON ${on} ORDER BY ${withDay ? '"__day", ' : ''}"__seg" <> 'total', "__seg", "__kpi"`,
+    `SELECT * FROM (SELECT ${select}, coalesce(a.n, 0) AS n1, coalesce(b.n, 0) AS n2, a.v AS v1, b.v AS v2 FROM (${group(v1Sql)}) AS a FULL OUTER JOIN (${group(v2Sql)}) AS b ON ${on}) ORDER BY ${withDay ? '"__day", ' : ''}"__seg" <> 'total', "__seg", "__kpi"`,
   );
   return rows.map((r) => {
     const kpi = String(r['__kpi']);

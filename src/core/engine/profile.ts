@@ -32,7 +32,9 @@ export async function profileTable(engine: Engine, table: LoadedTable, bounds: R
       ...(b?.min !== undefined ? [`${col} < ${numberLiteral(b.min)}`] : []),
       ...(b?.max !== undefined ? [`${col} > ${numberLiteral(b.max)}`] : []),
     ];
-    if (out.length > 0) parts.push(`count(*) FILTER (WHERE ${out.join(' OR ')})::DOUBLE AS oob${j}`);
+    // NaN is counted as NaN, not as out of bounds (DuckDB orders it above every number).
+    const notNaN = isFloatingType(c.type) ? ` AND NOT isnan(${col})` : '';
+    if (out.length > 0) parts.push(`count(*) FILTER (WHERE (${out.join(' OR ')})${notNaN})::DOUBLE AS oob${j}`);
   });
   const row = (await engine.rows(`SELECT ${parts.join(', ')} FROM ${table.relation}`))[0] ?? {};
   const rows = Number(row['rows'] ?? 0);

@@ -58,7 +58,9 @@ function valueExpr(t: 'a' | 'b', c: SchemaColumn): string {
 
 function mismatchExpr(a: string, b: string, c: Compared): string {
   if (c.column.compareAs !== 'numeric') return `(${a} IS DISTINCT FROM ${b})`;
-  const within = `abs(CAST(${a} AS DOUBLE) - CAST(${b} AS DOUBLE)) <= ${numberLiteral(c.abs)} + ${numberLiteral(c.rel)} * abs(CAST(${a} AS DOUBLE))`;
+  const diff = `abs(CAST(${a} AS DOUBLE) - CAST(${b} AS DOUBLE))`;
+  // DuckDB orders NaN as equal to NaN, so NaN <= NaN would hold: a non-finite difference is never within tolerance.
+  const within = `isfinite(${diff}) AND ${diff} <= ${numberLiteral(c.abs)} + ${numberLiteral(c.rel)} * abs(CAST(${a} AS DOUBLE))`;
   return `(${a} IS DISTINCT FROM ${b} AND NOT coalesce(${within}, false))`;
 }
 

@@ -230,4 +230,13 @@ describe('Checklist view (in the extension host)', function () {
     requestCheckboxClick(label);
     await waitFor('the click to reach the plan on disk', () => /- \[x\] Validate environment variables/.test(fs.readFileSync(planUri.fsPath, 'utf8')), 10_000);
   });
+
+  // Last: it leaves the tree collapsed, and the click test above needs its rows on screen.
+  it('collapses the tree and opens the plan from the palette commands', async function () {
+    await vscode.commands.executeCommand('cutover.checklist.focus');
+    await vscode.commands.executeCommand('cutover.checklist.collapseAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('cutover.checklist.openPlan');
+    await waitFor('the plan in the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === planUri.toString());
+  });
 });

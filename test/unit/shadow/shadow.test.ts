@@ -54,9 +54,9 @@ interface ShadowJson {
   status: string;
   verdict: string;
   pipelines: Record<string, { exitCode: number | null; durationMs: number; log: string | null }>;
-  kpis: { verdict: string; counts: { total: number; pass: number; inconclusive: number; fail: number }; kpis: { segment: string; kpi: string; v1: number | null; v2: number | null; delta: number | null }[] };
+  kpis: { verdict: string; counts: { total: number; pass: number; inconclusive: number; fail: number }; kpis: { segment: string; kpi: string; v1: number | null; v2: number | null; delta: number | null; relVariance: number | null }[] };
   rows: { rows: Record<string, number>; columns: { name: string; mismatches: number; nullMismatches: number }[] };
-  declarative: { comparison: { counts: { total: number } } } | null;
+  declarative: { comparison: { counts: Record<string, number> }; selfCheck: { v1: { counts: Record<string, number> }; v2: { counts: Record<string, number> } } } | null;
   profiles: { v2: { rows: number; columns: { name: string; nullRate: number }[] } } | null;
   gate: { verdict: string; criteria: { name: string; verdict: string; value: number | null }[] };
 }
@@ -118,7 +118,11 @@ describe('cutover shadow on the example workspace', function () {
     assert.equal(first.gate.verdict, 'no-go');
     assert.deepEqual(first.gate.criteria.map((c) => [c.name, c.verdict]), [['kpiVariance', 'fail'], ['errorRate', 'pass'], ['latency', 'pass'], ['nullRate', 'pass']]);
     assert.equal(first.gate.criteria[1]?.value, 0);
-    assert.ok(first.declarative && first.declarative.comparison.counts.total > 0);
+    // Declarative KPIs (V2's definitions in cutover.json) recomputed from both loan-level outputs agree (both carry
+    // the same dpd); checked against each pipeline's own table, V1 disagrees exactly where the KPI tables did.
+    assert.deepEqual(first.declarative?.comparison.counts, { total: 160, pass: 160, inconclusive: 0, fail: 0, noise: 0 });
+    assert.deepEqual(first.declarative?.selfCheck.v1.counts, { total: 128, pass: 82, inconclusive: 5, fail: 41, noise: 0 });
+    assert.deepEqual(first.declarative?.selfCheck.v2.counts, { total: 128, pass: 128, inconclusive: 0, fail: 0, noise: 0 });
     assert.equal(first.profiles?.v2.rows, 10000);
 
     // The record on disk.
@@ -129,16 +133,32 @@ describe('cutover shadow on the example workspace', function () {
     assert.match(readFileSync(join(runDir, record.commands[1]?.log ?? ''), 'utf8'), /v2: 10000 loans, 128 KPI values/);
   });
 
+  it('with --noise runs V1 twice and measures the noise floor', async () => {
+    const r = await cutover(ws, 'shadow', '--noise', '--json');
+    assert.equal(r.code, 1, r.stderr);
+    const j = JSON.parse(r.stdout) as ShadowJson & { noise: { counts: { total: number; pass: number } } };
+    assert.deepEqual(Object.keys(j.pipelines).sort(), ['v1', 'v1-noise', 'v2']);
+    assert.equal(j.pipelines['v1-noise']?.exitCode, 0);
+    // V1 is deterministic: its two runs agree on all 128 KPI values, so nothing V2 changed is explained by noise.
+    assert.deepEqual([j.noise.counts.total, j.noise.counts.pass], [128, 128]);
+    assert.deepEqual(j.kpis.counts, first.kpis.counts);
+    assert.ok(existsSync(join(j.runDir, 'v1-noise', 'kpis.parquet')));
+    assert.ok(existsSync((j.rows as unknown as { mismatches: { path: string } }).mismatches.path));
+  });
+
   it('cutover gate and cutover runs read the latest run', async () => {
     const gate = await cutover(ws, 'gate');
     assert.equal(gate.code, 1, gate.stderr);
-    assert.match(gate.stdout, new RegExp(`Go/no-go on run ${first.runId}`));
+    assert.match(gate.stdout, /Go\/no-go on run \d{8}-\d{6}-\d{3}-[0-9a-f]{6} \(shadow, complete, verdict fail\)/);
     assert.match(gate.stdout, /Decision: NO-GO/);
     const runs = await cutover(ws, 'runs', '--json');
     assert.equal(runs.code, 0);
     const list = JSON.parse(runs.stdout) as { runs: { id: string; verdict: string; status: string; worstVariance: number }[] };
-    assert.equal(list.runs[0]?.id, first.runId);
-    assert.equal(list.runs[0]?.verdict, 'fail');
+    assert.equal(list.runs.length, 2);
+    assert.equal(list.runs[1]?.id, first.runId);
+    assert.ok(list.runs[0] && list.runs[0].id > first.runId, 'newest first');
+    assert.deepEqual(list.runs.map((x) => [x.status, x.verdict]), [['complete', 'fail'], ['complete', 'fail']]);
+    assert.ok(Math.abs((list.runs[1]?.worstVariance ?? 0) - Math.max(...first.kpis.kpis.map((k) => Math.abs(k.relVariance ?? NaN)))) < 1e-12);
   });
 
   it('two shadow runs started at once both finish with intact, distinct records', async () => {

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Engine } from '../../../src/core/engine/duckdb';
+import { openEngine } from '../../../src/core/engine/duckdb';
+import { compareRows } from '../../../src/core/engine/rows';
+import { compareSchemas } from '../../../src/core/engine/schema';
+import { loadTable } from '../../../src/core/engine/source';
+import type { RowCompareOptions } from '../../../src/core/engine/types';
+import { tempDir, writeTable } from './helpers';
+
+describe('engine/rows', () => {
+  let engine: Engine;
+  let tmp: ReturnType<typeof tempDir>;
+  before(async () => {
+    engine = await openEngine({ threads: 2 });
+    tmp = tempDir();
+  });
+  after(() => {
+    engine.close();
+    tmp.cleanup();
+  });
+
+  async function compare(v1Sql: string, v2Sql: string, options: RowCompareOptions) {
+    const p1 = await writeTable(engine, v1Sql, join(tmp.dir, `a${Math.random()}.parquet`));
+    const p2 = await writeTable(engine, v2Sql, join(tmp.dir, `b${Math.random()}.parquet`));
+    const v1 = await loadTable(engine, { path: p1 }, 'v1');
+    const v2 = await loadTable(engine, { path: p2 }, 'v2');
+    const schema = compareSchemas(v1.columns, v2.columns);
+    return { schema, result: await compareRows(engine, v1, v2, schema, options) };
+  }
+
+  // V1: ids 1..100 plus a second id 5. V2: ids 3..102 plus two more id 6. Differences injected by construction:
+  // a +1 at 10, 20, 30 and NaN in V1 only at 90 (NaN on both sides at 80 is equal); b +5 at 40; s at 50, 60;
+  // n null in V2 at 70.
+  const v1Sql = `SELECT id, CASE WHEN id IN (80, 90) THEN 'NaN'::DOUBLE ELSE id * 1.5 END AS a, id::INTEGER AS b, 'x' || id AS s, id::DOUBLE AS n
+    FROM range(1, 101) t(id) UNION ALL SELECT 5, 7.5, 5, 'x5', 5`;
+  const v2Sql = `SELECT id, CASE WHEN id = 80 THEN 'NaN'::DOUBLE WHEN id IN (10, 20, 30) THEN id * 1.5 + 1 ELSE id * 1.5 END AS a,
+      (CASE WHEN id = 40 THEN id + 5 ELSE id END)::INTEGER AS b, CASE WHEN id IN (50, 60) THEN 'y' || id ELSE 'x' || id END AS s,
+      CASE WHEN id = 70 THEN NULL ELSE id::DOUBLE END AS n
+    FROM range(3, 103) t(id) UNION ALL SELECT 6, 9, 6, 'x6', 6 UNION ALL SELECT 6, 9, 6, 'x6', 6`;
+
+  it('counts matched, only-on-one-side, changed and duplicate-key rows exactly', async () => {
+    const { result } = await compare(v1Sql, v2Sql, { keys: ['id'], sampleSize: 3, mismatchesPath: join(tmp.dir, 'mismatches.parquet') });
+    assert.deepEqual(result.rows, {
+      v1: 101, v2: 102, matched: 96, onlyV1: 2, onlyV2: 2, changed: 8,
+      duplicateKeysV1: 1, duplicateKeysV2: 1, excludedV1: 3, excludedV2: 4,
+    });
+    const cols = Object.fromEntries(result.columns.map((c) => [c.name, c]));
+    assert.equal(cols['a']?.mismatches, 4);
+    assert.equal(cols['a']?.nullMismatches, 0);
+    assert.equal(cols['a']?.maxAbsDiff, 1);
+    assert.equal(cols['b']?.mismatches, 1);
+    assert.equal(cols['b']?.maxAbsDiff, 5);
+    assert.equal(cols['b']?.maxRelDiff, 5 / 40);
+    assert.equal(cols['s']?.mismatches, 2);
+    assert.equal(cols['s']?.compareAs, 'exact');
+    assert.equal(cols['s']?.maxAbsDiff, null);
+    assert.equal(cols['n']?.mismatches, 1);
+    assert.equal(cols['n']?.nullMismatches, 1);
+    assert.equal(result.verdict, 'fail');
+    assert.deepEqual(result.sample.map((r) => r.keys['id']), [10, 20, 30]);
+    assert.deepEqual(result.sample[0]?.columns, [{ name: 'a', v1: '15.0', v2: '16.0' }]);
+    // 4 + 1 + 2 + 1 changed values, 2 + 2 one-sided rows.
+    assert.equal(result.mismatches?.rows, 12);
+    const written = await engine.rows(`SELECT kind, "column", v1, v2, abs_diff FROM read_parquet('${join(tmp.dir, 'mismatches.parquet')}') WHERE id = 40`);
+    assert.deepEqual(written, [{ kind: 'changed', column: 'b', v1: '40', v2: '45', abs_diff: 5 }]);
+  });
+
+  it('ignores columns and passes identical tables', async () => {
+    const { result } = await compare('SELECT id, id * 2 AS x, 1 AS y FROM range(10) t(id)', 'SELECT id, id * 2 AS x, 2 AS y FROM range(10) t(id)', { keys: ['id'], ignore: ['y'] });
+    assert.equal(result.verdict, 'pass');
+    assert.equal(result.rows.matched, 10);
+    assert.deepEqual(result.columns.map((c) => c.name), ['x']);
+  });
+
+  it('treats a difference exactly at the absolute tolerance as equal and just above it as a mismatch', async () => {
+    const v1 = 'SELECT * FROM (VALUES (1, 100.0::DOUBLE), (2, 100.0), (3, -100.0), (4, 0.0), (5, 0.0)) t(id, x)';
+    const v2 = 'SELECT * FROM (VALUES (1, 100.5::DOUBLE), (2, 100.5001), (3, -100.5), (4, 0.5), (5, -0.6)) t(id, x)';
+    const { result } = await compare(v1, v2, { keys: ['id'], tolerance: { abs: 0.5 } });
+    assert.equal(result.columns[0]?.mismatches, 2);
+    assert.deepEqual(result.sample.map((r) => r.keys['id']), [2, 5]);
+  });
+
+  it('scales the relative tolerance by |v1| (negative and zero V1 included)', async () => {
+    const v1 = 'SELECT * FROM (VALUES (1, 1000.0::DOUBLE), (2, 1000.0), (3, -1000.0), (4, 0.0), (5, 2000.0)) t(id, x)';
+    const v2 = 'SELECT * FROM (VALUES (1, 1001.0::DOUBLE), (2, 1001.01), (3, -1001.0), (4, 0.0001), (5, 2002.0)) t(id, x)';
+    const { result } = await compare(v1, v2, { keys: ['id'], tolerance: { rel: 0.001 } });
+    assert.deepEqual(result.sample.map((r) => r.keys['id']), [2, 4]);
+    assert.ok(Math.abs((result.columns[0]?.maxRelDiff ?? 0) - 0.00101) < 1e-12);
+  });
+
+  it('reports schema differences: widening compared numerically, incompatible as text, missing columns', async () => {
+    const { schema, result } = await compare(
+      "SELECT id, id::INTEGER AS w, 1.5::DOUBLE AS t, 1 AS dropped FROM range(3) t(id)",
+      "SELECT id, (CASE WHEN id = 2 THEN 7 ELSE id END)::BIGINT AS w, '1.5' AS t, 2 AS added FROM range(3) t(id)",
+      { keys: ['id'] },
+    );
+    assert.deepEqual(schema.missingInV2, ['dropped']);
+    assert.deepEqual(schema.missingInV1, ['added']);
+    assert.deepEqual(schema.typeChanges, [
+      { name: 'w', v1Type: 'INTEGER', v2Type: 'BIGINT', incompatible: false },
+      { name: 't', v1Type: 'DOUBLE', v2Type: 'VARCHAR', incompatible: true },
+    ]);
+    const w = result.columns.find((c) => c.name === 'w');
+    assert.equal(w?.compareAs, 'numeric');
+    assert.equal(w?.mismatches, 1);
+    assert.equal(result.columns.find((c) => c.name === 't')?.compareAs, 'text');
+    assert.equal(result.columns.find((c) => c.name === 't')?.mismatches, 0);
+    assert.equal(result.verdict, 'fail');
+    assert.ok(result.reasons.includes('column dropped missing in V2'));
+    assert.ok(result.reasons.includes('column t: DOUBLE in V1, VARCHAR in V2 (compared as text)'));
+  });
+
+  it('quotes identifiers and paths: a column named a"b, a key with a space, a path with a quote and spaces', async () => {
+    const sql = (x: number) => `SELECT id AS "my key", id * ${x} AS "a""b" FROM range(4) t(id)`;
+    const p1 = await writeTable(engine, sql(1), join(tmp.dir, "it's v1.parquet"));
+    const p2 = await writeTable(engine, sql(2), join(tmp.dir, "it's v2.parquet"));
+    const v1 = await loadTable(engine, { path: p1 }, 'weird one');
+    const v2 = await loadTable(engine, { path: p2 }, 'weird"two');
+    const result = await compareRows(engine, v1, v2, compareSchemas(v1.columns, v2.columns), { keys: ['my key'], mismatchesPath: join(tmp.dir, "it's out.parquet") });
+    assert.equal(result.columns[0]?.name, 'a"b');
+    assert.equal(result.columns[0]?.mismatches, 3);
+    assert.equal(result.mismatches?.rows, 3);
+  });
+
+  it('rejects an unknown key column with a ConfigError naming it', async () => {
+    await assert.rejects(compare('SELECT 1 AS id', 'SELECT 1 AS id', { keys: ['nope'] }), { name: 'ConfigError', message: /key column "nope" is not in V1/ });
+  });
+});

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256Files } from '../../../src/core/runs/hash';
+import { withLock } from '../../../src/core/runs/lock';
+import type { RunRecord } from '../../../src/core/runs/record';
+import { runJsonSchemaText } from '../../../src/core/runs/record';
+import { newRunId, RunStore } from '../../../src/core/runs/store';
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
+}
+
+describe('runs/store', () => {
+  let ws: string;
+  beforeEach(() => { ws = mkdtempSync(join(tmpdir(), 'cutover-runs-')); });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('writes a run in a temp folder and renames it into place with run.json', async () => {
+    const store = new RunStore(ws);
+    const run = await store.begin('compare', { argv: ['cutover', 'compare'], thresholds: { abs: 0 } });
+    assert.ok(run.dir.includes('.tmp-'));
+    assert.equal(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')).status, 'running');
+    assert.equal(readFileSync(join(run.dir, 'pid'), 'utf8').trim(), String(process.pid));
+    writeFileSync(run.logPath('v1'), 'hello\n');
+    writeFileSync(join(run.dir, 'out.txt'), 'abc');
+    await run.addFile('outputs', join(run.dir, 'out.txt'), { role: 'x', rows: 1 });
+    run.addCommand({ name: 'v1', argv: ['echo'], cwd: ws, exitCode: 0, ms: 5, log: run.logPath('v1') });
+    await run.phase('work', async () => undefined);
+    const record = await run.finish({ verdict: { verdict: 'pass', reasons: ['ok'] }, results: { rows: { matched: 1 } } });
+    assert.equal(record.status, 'complete');
+    assert.deepEqual(record.outputs, [{ path: 'out.txt', role: 'x', rows: 1, sha256: createHash('sha256').update('abc').digest('hex'), bytes: 3 }]);
+    assert.equal(record.commands[0]?.log, join('logs', 'v1.log'));
+    assert.deepEqual(record.phases.map((p) => p.name), ['work']);
+    assert.deepEqual(readdirSync(store.root), [run.id]);
+    assert.deepEqual(readdirSync(store.runDir(run.id)).sort(), ['logs', 'out.txt', 'run.json']);
+    assert.deepEqual(await store.read(run.id), record);
+    assert.deepEqual((await store.list()).map((r) => r.id), [run.id]);
+    await store.delete(run.id);
+    assert.deepEqual(await store.list(), []);
+  });
+
+  it('records a failed run atomically with the error', async () => {
+    const store = new RunStore(ws);
+    const run = await store.begin('compare');
+    const record = await run.fail(new Error('boom'));
+    assert.equal(record.status, 'failed');
+    assert.deepEqual(record.verdict, { verdict: 'error', reasons: ['boom'] });
+    assert.deepEqual(record.error, { message: 'boom' });
+    assert.deepEqual(readdirSync(store.root), [run.id]);
+  });
+
+  it('lets concurrent runs in one workspace complete intact and distinct', async () => {
+    const store = new RunStore(ws);
+    const runs = await Promise.all(Array.from({ length: 8 }, () => store.begin('shadow')));
+    await Promise.all(runs.map(async (run, i) => {
+      writeFileSync(join(run.dir, 'data.txt'), `run ${i}`);
+      await run.finish({ verdict: { verdict: 'pass', reasons: [`run ${i}`] } });
+    }));
+    const listed = await store.list();
+    assert.equal(new Set(listed.map((r) => r.id)).size, 8);
+    for (const [i, run] of runs.entries()) {
+      assert.equal(readFileSync(join(store.runDir(run.id), 'data.txt'), 'utf8'), `run ${i}`);
+      assert.deepEqual((await store.read(run.id)).verdict?.reasons, [`run ${i}`]);
+    }
+  });
+
+  it('lets two processes record runs at once', async () => {
+    const script = `const { RunStore } = require(${JSON.stringify(join(__dirname, '../../../src/core/runs/store'))});
+      (async () => { const s = new RunStore(process.argv[1]); const r = await s.begin('shadow');
+        require('fs').writeFileSync(require('path').join(r.dir, 'who'), String(process.pid));
+        await new Promise((ok) => setTimeout(ok, 100)); await r.finish({ verdict: { verdict: 'pass', reasons: [] } }); })();`;
+    const run = () => new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script, ws], { stdio: 'inherit' });
+      child.on('exit', (code) => resolve(code ?? -1));
+    });
+    assert.deepEqual(await Promise.all([run(), run()]), [0, 0]);
+    const store = new RunStore(ws);
+    const runs = await store.list();
+    assert.equal(runs.length, 2);
+    const whos = runs.map((r) => readFileSync(join(store.runDir(r.id), 'who'), 'utf8'));
+    assert.notEqual(whos[0], whos[1]);
+    assert.deepEqual(readdirSync(store.root).filter((n) => n.startsWith('.')), []);
+  });
+
+  it('recovers the temp folder of a dead process as interrupted, and leaves a live one alone', async () => {
+    const store = new RunStore(ws);
+    const live = await store.begin('shadow');
+    const deadId = newRunId();
+    const dead = join(store.root, `.tmp-${deadId}`);
+    mkdirSync(dead);
+    writeFileSync(join(dead, 'pid'), `${deadPid()}\n`);
+    const partial: RunRecord = {
+      schemaVersion: 1, id: deadId, kind: 'shadow', status: 'running', startedAt: new Date().toISOString(),
+      phases: [{ name: 'v1', ms: 3 }], commands: [], inputs: [], outputs: [], thresholds: {}, versions: { cutover: 'dev', node: process.version }, results: {},
+    };
+    writeFileSync(join(dead, 'run.json'), JSON.stringify(partial));
+    const runs = await store.list();
+    assert.deepEqual(runs.map((r) => [r.id, r.status]), [[deadId, 'interrupted']]);
+    assert.deepEqual(runs[0]?.phases, [{ name: 'v1', ms: 3 }]);
+    assert.ok(existsSync(live.dir));
+    assert.equal(existsSync(join(store.runDir(deadId), 'pid')), false);
+    await live.finish();
+    assert.equal((await store.list()).length, 2);
+  });
+
+  it('makes sortable, unique run ids', () => {
+    const a = newRunId(new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6)));
+    assert.match(a, /^20250102-030405-006-[0-9a-f]{6}$/);
+    assert.ok(newRunId(new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 7))) > a);
+    assert.equal(new Set(Array.from({ length: 200 }, () => newRunId())).size, 200);
+  });
+});
+
+describe('runs/lock', () => {
+  it('takes over a stale lock left by a dead process and releases its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-lock-'));
+    const lock = join(dir, '.lock');
+    writeFileSync(lock, `${deadPid()}\n`);
+    assert.equal(await withLock(lock, async () => readFileSync(lock, 'utf8').split('\n')[0]), String(process.pid));
+    assert.equal(existsSync(lock), false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('times out on a lock held by a live process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-lock-'));
+    const lock = join(dir, '.lock');
+    writeFileSync(lock, `${process.pid}\n`);
+    await assert.rejects(withLock(lock, async () => 1, { timeoutMs: 100 }), { name: 'ConflictError' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('runs/hash and schema', () => {
+  it('hashes one file as itself and several as the hash of their sorted hashes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-hash-'));
+    writeFileSync(join(dir, 'a'), 'first');
+    writeFileSync(join(dir, 'b'), 'second');
+    const h = (s: string) => createHash('sha256').update(s).digest('hex');
+    assert.equal(await sha256Files([join(dir, 'a')]), h('first'));
+    const expected = h([h('first'), h('second')].sort().join('\n'));
+    assert.equal(await sha256Files([join(dir, 'a'), join(dir, 'b')]), expected);
+    assert.equal(await sha256Files([join(dir, 'b'), join(dir, 'a')]), expected);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('schemas/run.schema.json is up to date (regenerate from runJsonSchemaText in src/core/runs/record.ts)', () => {
+    const file = join(__dirname, '..', '..', '..', 'schemas', 'run.schema.json');
+    assert.equal(readFileSync(file, 'utf8'), runJsonSchemaText());
+  });
+});

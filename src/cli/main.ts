@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `cutover` command line. Each subcommand lives in its own module under `commands/` and registers itself
  * here; this file only wires them and maps errors to exit codes (0 pass, 1 fail, 2 inconclusive, 3 usage/config,

@@ -48,7 +48,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
     });
 }
 
-export function gateExitCode(verdict: GateVerdict): ExitCode {
+function gateExitCode(verdict: GateVerdict): ExitCode {
   return verdict === 'go' ? ExitCode.pass : verdict === 'no-go' ? ExitCode.fail : ExitCode.inconclusive;
 }
 

@@ -48,7 +48,7 @@ function assertInputExists(path: string, what: string, generatedBy: string | und
   const fixed = GLOB_CHARS.test(path) ? path.slice(0, path.search(GLOB_CHARS)).replace(/[^/\\]*$/, '') : path;
   if (existsSync(fixed)) return;
   const hint = generatedBy ? `; create it with: ${generatedBy}` : '';
-  throw new InputError(`${what} not found: ${path}${hint}`, { file: path });
+  throw new InputError(`${what} not found${hint}`, { file: path });
 }
 
 /** A working directory from cutover.json (relative to its folder), defaulting to that folder. */

@@ -41,7 +41,7 @@ export interface ShadowSideOutcome {
   readonly error?: Error;
 }
 
-export function pipelineFor(loaded: LoadedConfig, side: ShadowSide): PipelineConfig {
+function pipelineFor(loaded: LoadedConfig, side: ShadowSide): PipelineConfig {
   return side === 'v2' ? loaded.config.pipelines.v2 : loaded.config.pipelines.v1;
 }
 

@@ -193,7 +193,7 @@ describe('cutover shadow on the example workspace', function () {
     const before = runIds(ws);
     const r = await cutover(ws, 'shadow', '--input', 'portfolio-100k');
     assert.equal(r.code, 4);
-    assert.match(r.stderr, /input "portfolio-100k" not found: .*portfolio-100k\.parquet; create it with: node scripts\/generate-data\.mjs --rows 100000/);
+    assert.match(r.stderr, /portfolio-100k\.parquet: input "portfolio-100k" not found; create it with: node scripts\/generate-data\.mjs --rows 100000/);
     assert.deepEqual(runIds(ws), before);
   });
 

@@ -1,0 +1,122 @@
+/**
+ * The Runs view: the run store on disk, newest first. A run started from the extension, a plain terminal or CI
+ * appears alike, because the view only renders `.cutover/runs/<id>/run.json` (a file watcher refreshes it).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../core/runs/record';
+import { RunStore } from '../core/runs/store';
+import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
+import { formatPercent } from '../core/gate/format';
+
+export type RunNode =
+  | { readonly kind: 'run'; readonly store: RunStore; readonly record: RunRecord }
+  | { readonly kind: 'kpi'; readonly run: RunRecord; readonly kpi: KpiLine }
+  | { readonly kind: 'file'; readonly run: RunRecord; readonly uri: vscode.Uri };
+
+export const RUNS_VIEW_ID = 'cutover.runs';
+
+const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {
+  pass: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  inconclusive: new vscode.ThemeIcon('question', new vscode.ThemeColor('testing.iconQueued')),
+  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  error: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground')),
+  running: new vscode.ThemeIcon('loading~spin'),
+};
+
+function duration(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly watchers: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
+    const later = (): void => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.changed.fire(), 200);
+    };
+    this.watchers.push(watcher, watcher.onDidCreate(later), watcher.onDidChange(later), watcher.onDidDelete(later));
+  }
+
+  /** One store per workspace folder. */
+  stores(): RunStore[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((f) => new RunStore(f.uri.fsPath));
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async getChildren(node?: RunNode): Promise<RunNode[]> {
+    if (!node) {
+      const all = await Promise.all(this.stores().map(async (store) =>
+        (await store.list().catch(() => [] as RunRecord[])).map((record): RunNode => ({ kind: 'run', store, record }))));
+      return all.flat().sort((a, b) => (a.kind === 'run' && b.kind === 'run' ? b.record.id.localeCompare(a.record.id) : 0));
+    }
+    if (node.kind !== 'run') return [];
+    const { record, store } = node;
+    const dir = store.runDir(record.id);
+    const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => ({ kind: 'kpi', run: record, kpi }));
+    const files = [
+      'run.json',
+      ...record.commands.flatMap((c) => (c.log ? [c.log] : [])),
+      ...record.outputs.filter((o) => !path.isAbsolute(o.path)).map((o) => o.path),
+    ];
+    const unique = [...new Set(files)].map((f): RunNode => ({ kind: 'file', run: record, uri: vscode.Uri.file(path.join(dir, f)) }));
+    return [...kpis, ...unique];
+  }
+
+  getTreeItem(node: RunNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'run': {
+        const { record } = node;
+        const s = summarizeRun(record);
+        const when = new Date(record.startedAt).toLocaleString();
+        const item = new vscode.TreeItem(`${record.kind} · ${s.outcome.toUpperCase()}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.store.root}#${record.id}`;
+        item.iconPath = ICONS[s.outcome];
+        item.description = [
+          s.worstVariance !== undefined ? `worst ${formatPercent(s.worstVariance)}` : undefined,
+          s.durationMs !== undefined ? duration(s.durationMs) : undefined,
+          when,
+        ].filter(Boolean).join(' · ');
+        item.tooltip = new vscode.MarkdownString([
+          `**${record.kind}** run \`${record.id}\` — ${s.outcome}`,
+          ...(record.verdict?.reasons ?? []).slice(0, 8).map((r) => `- ${r}`),
+          record.error ? `\n${record.error.message}` : '',
+          s.worstKpi ? `\nworst KPI: ${s.worstKpi}` : '',
+        ].join('\n'));
+        item.contextValue = `cutover.run.${s.outcome}`;
+        item.accessibilityInformation = { label: `${record.kind} run, ${s.outcome}, started ${when}` };
+        return item;
+      }
+      case 'kpi': {
+        const { kpi } = node;
+        const item = new vscode.TreeItem(kpi.segment ? `${kpi.kpi} · ${kpi.segment}` : kpi.kpi);
+        item.iconPath = kpi.verdict === 'inconclusive' ? ICONS.inconclusive : ICONS.fail;
+        item.description = kpi.relVariance === null ? kpi.verdict : `${formatPercent(kpi.relVariance)} · ${kpi.verdict}`;
+        item.tooltip = kpi.reason;
+        item.contextValue = 'cutover.runKpi';
+        return item;
+      }
+      case 'file': {
+        const item = new vscode.TreeItem(node.uri);
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [node.uri] };
+        item.contextValue = 'cutover.runFile';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers) w.dispose();
+    this.changed.dispose();
+  }
+}

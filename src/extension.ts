@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { registerChecklistCommands } from './commands/checklist';
+import { registerRunCommands } from './commands/runs';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import type { ChecklistTreeProvider } from './views/checklistTree';
@@ -12,6 +14,7 @@ import type { ChecklistTreeProvider } from './views/checklistTree';
 export interface CutoverApi {
   readonly plans: PlanSource;
   readonly checklist: ChecklistTreeProvider;
+  readonly runs: RunsTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
@@ -19,8 +22,11 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const checklist = createChecklistView(plans);
   context.subscriptions.push(plans, checklist);
   registerChecklistCommands(context, plans, checklist.provider, checklist.view);
+  const runs = new RunsTreeProvider();
+  context.subscriptions.push(runs, vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true }));
+  registerRunCommands(context, runs);
   void plans.ready();
-  return { plans, checklist: checklist.provider };
+  return { plans, checklist: checklist.provider, runs };
 }
 
 export function deactivate(): void {

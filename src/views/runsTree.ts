@@ -9,10 +9,16 @@ import { RunStore } from '../core/runs/store';
 import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/gate/format';
 
+/** A recorded run and the store that holds it. */
+export interface RunRef {
+  readonly store: RunStore;
+  readonly record: RunRecord;
+}
+
 export type RunNode =
-  | { readonly kind: 'run'; readonly store: RunStore; readonly record: RunRecord }
-  | { readonly kind: 'kpi'; readonly run: RunRecord; readonly kpi: KpiLine }
-  | { readonly kind: 'file'; readonly run: RunRecord; readonly uri: vscode.Uri };
+  | (RunRef & { readonly kind: 'run' })
+  | (RunRef & { readonly kind: 'kpi'; readonly kpi: KpiLine })
+  | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
 export const RUNS_VIEW_ID = 'cutover.runs';
 
@@ -62,13 +68,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     if (node.kind !== 'run') return [];
     const { record, store } = node;
     const dir = store.runDir(record.id);
-    const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => ({ kind: 'kpi', run: record, kpi }));
+    const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => ({ kind: 'kpi', store, record, kpi }));
     const files = [
       'run.json',
       ...record.commands.flatMap((c) => (c.log ? [c.log] : [])),
       ...record.outputs.filter((o) => !path.isAbsolute(o.path)).map((o) => o.path),
     ];
-    const unique = [...new Set(files)].map((f): RunNode => ({ kind: 'file', run: record, uri: vscode.Uri.file(path.join(dir, f)) }));
+    const unique = [...new Set(files)].map((f): RunNode => ({ kind: 'file', store, record, uri: vscode.Uri.file(path.join(dir, f)) }));
     return [...kpis, ...unique];
   }
 

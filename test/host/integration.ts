@@ -6,6 +6,7 @@
  * In-host tests may ask for a real click (tree checkboxes have no API): they log
  * `CUTOVER-DRIVER {"click": "<css or role selector>"}` and this driver clicks it in the page.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -34,7 +35,16 @@ export const SUITES: readonly SuiteSpec[] = [
       'docs/notes.md': '# Notes\n\n- [ ] not a cutover task\n',
     }),
   },
+  { name: 'runs', workspace: () => exampleWithData() },
+  { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
 ];
+
+/** A copy of the example workspace with its generated input data (10k loans, daily partitions, edge profiles). */
+function exampleWithData(): string {
+  const folder = copyWorkspace('examples/loan-cutover');
+  execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+  return folder;
+}
 
 /** Workbench chatter expected on a machine without internet (marketplace queries, vsda, policy gates). */
 const OFFLINE_NOISE = /open-vsx\.org|ENOTFOUND|vsda|\[AccountPolicyGate\]|marketplace|authentication provider 'github'/i;

@@ -1,0 +1,224 @@
+/**
+ * Commands that start work (shadow runs, comparisons) in the integrated terminal, evaluate go/no-go, and act on
+ * recorded runs. Everything that executes is refused in an untrusted workspace. The outcome of a run is read from
+ * the run record the CLI wrote, never from the terminal's text.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadConfig, type LoadedConfig } from '../core/config/load';
+import { GateSchema } from '../core/config/schema';
+import { CutoverError } from '../core/errors';
+import { evaluateGate, type GateResult } from '../core/gate/evaluate';
+import { evidenceFromRun } from '../core/gate/evidence';
+import { formatCriterion } from '../core/gate/format';
+import type { RunRecord } from '../core/runs/record';
+import { RunStore } from '../core/runs/store';
+import { summarizeRun } from '../core/runs/summary';
+import { runCliInTerminal, type CliRun } from './cliTerminal';
+import type { RunNode, RunRef, RunsTreeProvider } from '../views/runsTree';
+import { RUNS_VIEW_ID } from '../views/runsTree';
+
+/** What a finished launch reports back (tests await it through the command's return value). */
+export interface LaunchOutcome {
+  readonly exitCode: number | undefined;
+  readonly run?: RunRef;
+}
+
+export function requireTrust(action: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(
+    `Cutover: ${action} runs commands from this workspace, so it is disabled until you trust the workspace.`,
+    'Manage Workspace Trust',
+  ).then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+  return false;
+}
+
+/** The workspace's cutover.json, loaded; an invalid one is reported with a button that opens it at the error. */
+async function workspaceConfig(): Promise<LoadedConfig | undefined> {
+  const files = await vscode.workspace.findFiles('**/cutover.json', '**/node_modules/**', 10);
+  if (files.length === 0) {
+    void vscode.window.showErrorMessage('Cutover: no cutover.json in this workspace. It names the V1 and V2 pipelines, their inputs and thresholds.');
+    return undefined;
+  }
+  const file = files.length === 1 ? files[0]! : (await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Which cutover.json?' }))?.uri;
+  if (!file) return undefined;
+  try {
+    return loadConfig(file.fsPath);
+  } catch (error) {
+    const message = error instanceof CutoverError ? error.message : String(error);
+    const place = error instanceof CutoverError ? error.place : undefined;
+    void vscode.window.showErrorMessage(`Cutover: ${message}`, 'Open cutover.json').then(async (choice) => {
+      if (!choice) return;
+      const at = new vscode.Position(Math.max(0, (place?.line ?? 1) - 1), Math.max(0, (place?.column ?? 1) - 1));
+      await vscode.window.showTextDocument(file, { selection: new vscode.Range(at, at) });
+    });
+    return undefined;
+  }
+}
+
+/** The newest run of `kind` that started at or after `since` (the run the terminal just made). */
+async function runStartedSince(store: RunStore, kind: string, since: number): Promise<RunRef | undefined> {
+  const record = (await store.list()).find((r) => r.kind === kind && Date.parse(r.startedAt) >= since - 1000);
+  return record ? { store, record } : undefined;
+}
+
+function logOf(record: RunRecord): string | undefined {
+  return record.commands.find((c) => c.exitCode !== 0 && c.log)?.log ?? record.commands.find((c) => c.log)?.log;
+}
+
+function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): GateResult {
+  return evaluateGate(evidenceFromRun(record), loaded?.config.gate ?? GateSchema.parse({}));
+}
+
+export function registerRunCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider): void {
+  const cliPath = context.asAbsolutePath(path.join('dist', 'cli.js'));
+  let active: { run: CliRun; label: string } | undefined;
+
+  /** Runs the CLI in a terminal; one at a time (a second start asks whether to cancel the first). */
+  const launch = async (label: string, args: string[], cwd: string, kind: string): Promise<LaunchOutcome | undefined> => {
+    if (active) {
+      const choice = await vscode.window.showWarningMessage(`Cutover: ${active.label} is still running.`, { modal: true }, 'Cancel It and Start');
+      if (choice !== 'Cancel It and Start') return undefined;
+      active.run.cancel();
+    }
+    const since = Date.now();
+    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath, args, cwd });
+    active = { run, label };
+    runs.refresh();
+    const exitCode = await run.exit;
+    if (active?.run === run) active = undefined;
+    runs.refresh();
+    const found = await runStartedSince(new RunStore(cwd), kind, since);
+    return { exitCode, ...(found ? { run: found } : {}) };
+  };
+
+  const announce = async (outcome: LaunchOutcome, loaded: LoadedConfig | undefined): Promise<void> => {
+    const { run, exitCode } = outcome;
+    if (!run) {
+      void vscode.window.showErrorMessage(`Cutover: the run ended (exit ${exitCode ?? 'unknown'}) without a run record; see its terminal.`);
+      return;
+    }
+    const { record, store } = run;
+    const s = summarizeRun(record);
+    const gate = gateOf(record, loaded);
+    const detail = s.worstVariance !== undefined ? ` · worst variance ${(s.worstVariance * 100).toFixed(2)}% (${s.worstKpi})` : '';
+    const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail} · go/no-go: ${gate.verdict}`;
+    const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const choice = await show(text, 'Open Run', 'Show Log', 'Evaluate Go/No-Go');
+    const dir = store.runDir(record.id);
+    const log = logOf(record);
+    if (choice === 'Open Run') await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'run.json')));
+    if (choice === 'Show Log' && log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, log)));
+    if (choice === 'Evaluate Go/No-Go') await vscode.commands.executeCommand('cutover.evaluateGate', run);
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('cutover.startShadowRun', async (options?: { input?: string; noise?: boolean }) => {
+      if (!requireTrust('Start Shadow Run')) return undefined;
+      const loaded = await workspaceConfig();
+      if (!loaded) return undefined;
+      let input = options?.input;
+      let noise = options?.noise;
+      if (input === undefined) {
+        const inputs = Object.entries(loaded.config.inputs ?? {});
+        const picked = await vscode.window.showQuickPick([
+          ...inputs.map(([name, spec]) => ({ label: name, description: spec.path, detail: spec.description, input: name })),
+          { label: '$(folder-opened) Browse…', description: 'a Parquet or CSV file or folder', input: '' },
+        ], { placeHolder: 'Shadow run: which input should V1 and V2 both process?', title: 'Start Shadow Run' });
+        if (!picked) return undefined;
+        input = picked.input;
+        if (input === '') {
+          const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: true, filters: { Data: ['parquet', 'csv'] } });
+          if (!chosen?.[0]) return undefined;
+          input = chosen[0].fsPath;
+        }
+      }
+      if (noise === undefined) {
+        const choice = await vscode.window.showQuickPick([
+          { label: 'Compare V1 and V2', noise: false },
+          { label: 'Also run V1 twice', description: 'measure the noise floor (V1 against V1)', noise: true },
+        ], { placeHolder: 'Measure the noise floor as well?', title: 'Start Shadow Run' });
+        if (!choice) return undefined;
+        noise = choice.noise;
+      }
+      const args = ['shadow', '--config', loaded.file, '--input', input, ...(noise ? ['--noise'] : [])];
+      const outcome = await launch('shadow', args, loaded.dir, 'shadow');
+      if (outcome) void announce(outcome, loaded);
+      return outcome;
+    }),
+
+    vscode.commands.registerCommand('cutover.compareOutputs', async (files?: { v1: string; v2: string; keys: string }) => {
+      if (!requireTrust('Compare Two Outputs')) return undefined;
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) return undefined;
+      let v1 = files?.v1;
+      let v2 = files?.v2;
+      let keys = files?.keys;
+      const pick = async (title: string): Promise<string | undefined> =>
+        (await vscode.window.showOpenDialog({ title, canSelectFolders: true, filters: { Data: ['parquet', 'csv'] }, defaultUri: folder.uri }))?.[0]?.fsPath;
+      v1 ??= await pick('V1 output (Parquet or CSV)');
+      if (!v1) return undefined;
+      v2 ??= await pick('V2 output (Parquet or CSV)');
+      if (!v2) return undefined;
+      keys ??= await vscode.window.showInputBox({ title: 'Key columns', prompt: 'Comma-separated columns that identify a row, e.g. loan_id', value: 'loan_id' });
+      if (!keys) return undefined;
+      const outcome = await launch('compare', ['compare', v1, v2, '--key', keys], folder.uri.fsPath, 'compare');
+      if (outcome) void announce(outcome, undefined);
+      return outcome;
+    }),
+
+    vscode.commands.registerCommand('cutover.evaluateGate', async (target?: RunRef) => {
+      const loaded = await workspaceConfig();
+      let found = target;
+      if (!found && loaded) {
+        const store = new RunStore(loaded.dir);
+        const latest = (await store.list()).find((r) => r.kind === 'shadow');
+        if (latest) found = { store, record: latest };
+      }
+      if (!found) {
+        void vscode.window.showWarningMessage('Cutover: no shadow run yet: go/no-go needs one. Start Shadow Run first.', 'Start Shadow Run')
+          .then((c) => c && vscode.commands.executeCommand('cutover.startShadowRun'));
+        return undefined;
+      }
+      const gate = gateOf(found.record, loaded);
+      const icon = { pass: '$(pass-filled)', fail: '$(error)', inconclusive: '$(question)' } as const;
+      void vscode.window.showQuickPick(gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })), {
+        title: `Go/No-Go: ${gate.verdict.toUpperCase()} — run ${found.record.id}`,
+        placeHolder: 'Each criterion: measured value against its threshold (missing data counts as a failure)',
+        canPickMany: false,
+      });
+      return gate;
+    }),
+
+    vscode.commands.registerCommand('cutover.cancelRun', () => {
+      if (!active) {
+        void vscode.window.showInformationMessage('Cutover: nothing is running.');
+        return;
+      }
+      active.run.cancel();
+    }),
+    vscode.commands.registerCommand('cutover.runs.refresh', () => runs.refresh()),
+    vscode.commands.registerCommand('cutover.openRunFolder', async (node?: RunNode) => {
+      if (node) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
+    }),
+    vscode.commands.registerCommand('cutover.openRunManifest', async (node?: RunNode) => {
+      if (node) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
+    }),
+    vscode.commands.registerCommand('cutover.showRunLog', async (node?: RunNode) => {
+      if (!node) return;
+      const log = logOf(node.record);
+      if (log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), log)));
+      else void vscode.window.showInformationMessage(`Cutover: run ${node.record.id} has no log.`);
+    }),
+    vscode.commands.registerCommand('cutover.deleteRun', async (node?: RunNode, confirmed?: boolean) => {
+      if (!node || node.kind !== 'run') return;
+      const ok = confirmed || (await vscode.window.showWarningMessage(
+        `Delete run ${node.record.id} and all its files?`, { modal: true }, 'Delete')) === 'Delete';
+      if (!ok) return;
+      await node.store.delete(node.record.id);
+      runs.refresh();
+    }),
+    vscode.commands.registerCommand('cutover.focusRuns', () => vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`)),
+  );
+}

@@ -14,6 +14,7 @@ import { registerRuns } from './commands/runs';
 import { registerCompare } from './commands/compare';
 import { registerReconcile } from './commands/reconcile';
 import { registerPerturb } from './commands/perturb';
+import { registerRunbook } from './commands/runbook';
 
 declare const CUTOVER_VERSION: string | undefined;
 
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCompare(program, ctx);
   registerReconcile(program, ctx);
   registerPerturb(program, ctx);
+  registerRunbook(program, ctx);
   return program;
 }
 

@@ -108,6 +108,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         item.iconPath = kpi.verdict === 'inconclusive' ? ICONS.inconclusive : ICONS.fail;
         item.description = kpi.relVariance === null ? kpi.verdict : `${formatPercent(kpi.relVariance)} · ${kpi.verdict}`;
         item.tooltip = kpi.reason;
+        item.accessibilityInformation = { label: `${item.label}, ${item.description}: ${kpi.reason}` };
         item.contextValue = 'cutover.runKpi';
         return item;
       }

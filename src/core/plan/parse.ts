@@ -1,13 +1,12 @@
 /**
  * Parses a cutover plan (markdown) into the checklist model: sections from headings, tasks from GFM task list
- * items, success criteria from ✓ bullets. Structure comes from micromark's GFM parser (so code fences, HTML,
- * tables and block quotes behave as GitHub renders them); only the bytes of a checkbox are read from the source.
+ * items, success criteria from ✓ bullets. Structure comes from markdown-it's block token stream (CommonMark plus
+ * GitHub's tables and HTML blocks, so code fences, HTML, tables and block quotes behave as GitHub renders them);
+ * markdown-it has no task list items, so the check `[ ]` is recognised here with GFM's rule, and its offset, like
+ * every other offset, is read from the original text through a table of line starts.
  */
-import type { BlockContent, DefinitionContent, List, ListItem, Nodes, RootContent } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { toString } from 'mdast-util-to-string';
-import { gfm } from 'micromark-extension-gfm';
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 import type { Checkbox, Plan, PlanCriterion, PlanSection, PlanTask } from './model';
 import { sectionTotals, sumTotals } from './progress';
 
@@ -42,28 +41,59 @@ interface SectionDraft {
 /** Where the items found while walking go: a section, or the task whose list item contains them. */
 type Owner = { kind: 'section'; section: SectionDraft } | { kind: 'task'; task: TaskDraft };
 
+/** The parse being walked: the original text, its line table and a cursor into markdown-it's flat token stream. */
+interface Walk {
+  readonly text: string;
+  readonly lines: LineTable;
+  readonly tokens: readonly Token[];
+  /** markdown-it's environment: the reference definitions the inline parser needs to tell links from text. */
+  readonly env: object;
+  /** Index of the next token to read. */
+  next: number;
+  /** Line and end offset of the last list marker read: a list item can open on its parent's line (`- 1. [ ] x`). */
+  markerLine: number;
+  markerEnd: number;
+}
+
 const CRITERIA_LABEL = /success criteria/i;
 /** A label paragraph such as `**Success Criteria:**`; longer prose that merely mentions the words is no label. */
 const LABEL_MAX_LENGTH = 80;
 const CRITERION_MARK = /^[✓✔]\uFE0F?\s*/u;
 const BOX_TEXT = /^\[[ \txX]\]\s*/;
+/**
+ * GFM's task list item check at the start of an item's first paragraph (markdown-it has trimmed the paragraph): a
+ * space, tab, `x` or `X` in brackets, then whitespace, which the trim guarantees is followed by more text. So a bare
+ * `- [ ]` is a plain bullet, as on GitHub.
+ */
+const TASK_CHECK = /^\[[ \txX]\][ \t\n]/;
+
+/**
+ * Block structure only: inline content is parsed on demand (titles, items' first paragraphs, label candidates),
+ * which is cheaper than parsing every paragraph and lets a task's text be parsed without its check.
+ * `html: true` makes HTML blocks (comments, `<details>`) blocks, as on GitHub.
+ */
+const markdown = new MarkdownIt({ html: true });
+markdown.core.ruler.enableOnly(['normalize', 'block']);
 
 export function parsePlan(text: string): Plan {
-  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const env = {};
+  const walk: Walk = { text, lines: lineTable(text), tokens: markdown.parse(text, env), env, next: 0, markerLine: -1, markerEnd: 0 };
   const root: SectionDraft = { title: '', depth: 0, line: 0, criteriaHeading: false, tasks: [], criteria: [], sections: [] };
   const topLevel: SectionDraft[] = [];
   const stack: SectionDraft[] = [root];
   const flow = { label: false };
 
-  for (const node of tree.children) {
-    if (node.type === 'heading') {
-      while (stack.length > 1 && stack[stack.length - 1]!.depth >= node.depth) stack.pop();
+  while (walk.next < walk.tokens.length) {
+    const token = walk.tokens[walk.next]!;
+    if (token.type === 'heading_open') {
+      const depth = Number(token.tag.slice(1));
+      while (stack.length > 1 && stack[stack.length - 1]!.depth >= depth) stack.pop();
       const parent = stack[stack.length - 1]!;
-      const title = plainText(node);
+      const title = inlineText(walk, walk.tokens[walk.next + 1]!.content);
       const section: SectionDraft = {
         title,
-        depth: node.depth,
-        line: startLine(node),
+        depth,
+        line: token.map![0],
         criteriaHeading: CRITERIA_LABEL.test(title) || parent.criteriaHeading,
         tasks: [],
         criteria: [],
@@ -72,10 +102,11 @@ export function parsePlan(text: string): Plan {
       (parent === root ? topLevel : parent.sections).push(section);
       stack.push(section);
       flow.label = false;
+      walk.next += 3; // heading_open, inline, heading_close
       continue;
     }
     const section = stack[stack.length - 1]!;
-    walkBlock(text, node, { kind: 'section', section }, section.criteriaHeading, flow);
+    walkBlock(walk, { kind: 'section', section }, section.criteriaHeading, flow);
   }
 
   const drafts = root.tasks.length > 0 || root.criteria.length > 0 ? [root, ...topLevel] : topLevel;
@@ -88,91 +119,136 @@ export function parsePlan(text: string): Plan {
 }
 
 /**
- * Visits one block of a flow container (the document, a block quote, a list item). `flow.label` remembers
- * whether the previous block was a "Success Criteria" label paragraph, so the list right after it holds criteria.
+ * Visits the block at the cursor in a flow container (the document, a block quote, a list item) and moves past it.
+ * `flow.label` remembers whether the previous block was a "Success Criteria" label paragraph, so the list right
+ * after it holds criteria. Returns the offset where the block ends (the end of its last line).
  */
-function walkBlock(
-  text: string,
-  node: RootContent | BlockContent | DefinitionContent,
-  owner: Owner,
-  criteriaHeading: boolean,
-  flow: { label: boolean },
-): void {
-  switch (node.type) {
-    case 'paragraph': {
-      const label = plainText(node);
+function walkBlock(walk: Walk, owner: Owner, criteriaHeading: boolean, flow: { label: boolean }): number {
+  const token = walk.tokens[walk.next]!;
+  switch (token.type) {
+    case 'paragraph_open': {
+      const label = inlineText(walk, walk.tokens[walk.next + 1]!.content);
       flow.label = label.length <= LABEL_MAX_LENGTH && CRITERIA_LABEL.test(label);
-      return;
+      walk.next += 3; // paragraph_open, inline, paragraph_close
+      return blockEnd(walk, token);
     }
-    case 'list':
-      walkList(text, node, owner, criteriaHeading || flow.label);
-      return;
-    case 'blockquote': {
+    case 'bullet_list_open':
+    case 'ordered_list_open':
+      return walkList(walk, owner, criteriaHeading || flow.label);
+    case 'blockquote_open': {
       // GitHub shows checkboxes inside quotes, so their tasks count; headings inside quotes are not sections.
       const inner = { label: false };
-      for (const child of node.children) walkBlock(text, child, owner, criteriaHeading, inner);
+      walk.next++;
+      while (walk.tokens[walk.next]!.type !== 'blockquote_close') walkBlock(walk, owner, criteriaHeading, inner);
+      walk.next++;
       flow.label = false;
-      return;
+      return blockEnd(walk, token);
     }
     default:
-      // Code, HTML (comments included), tables, thematic breaks, definitions: no checklist items, ends a label.
+      // Code, HTML (comments included), tables, headings in containers, thematic breaks: no checklist items, ends a
+      // label.
       flow.label = false;
+      skipBlock(walk);
+      return blockEnd(walk, token);
   }
 }
 
-function walkList(text: string, list: List, owner: Owner, plainBulletsAreCriteria: boolean): void {
-  for (const item of list.children) {
-    const task = typeof item.checked === 'boolean' ? taskDraft(text, item) : undefined;
+/** Walks the list at the cursor; returns where its last item ends. */
+function walkList(walk: Walk, owner: Owner, plainBulletsAreCriteria: boolean): number {
+  let end = 0;
+  walk.next++;
+  while (walk.tokens[walk.next]!.type === 'list_item_open') end = walkItem(walk, owner, plainBulletsAreCriteria);
+  walk.next++;
+  return end;
+}
+
+/** Walks the list item at the cursor: a task, a criterion, or a plain bullet whose nested items keep the owner. */
+function walkItem(walk: Walk, owner: Owner, plainBulletsAreCriteria: boolean): number {
+  const item = walk.tokens[walk.next]!;
+  const line = item.map![0];
+  const marker = readMarker(walk, line);
+  walk.next++;
+  const range = { line, start: marker.start, end: marker.end };
+
+  let draft: TaskDraft | CriterionDraft | undefined;
+  let contentOwner = owner;
+  const first = walk.tokens[walk.next]!;
+  if (first.type === 'paragraph_open') {
+    const content = walk.tokens[walk.next + 1]!.content;
+    const task = TASK_CHECK.test(content) ? taskDraft(walk, first.map![0], content, range) : undefined;
     if (task) {
       (owner.kind === 'section' ? owner.section.tasks : owner.task.children).push(task);
-      walkItemContent(text, item, { kind: 'task', task });
-      continue;
+      draft = task;
+      contentOwner = { kind: 'task', task };
+    } else {
+      const itemText = inlineText(walk, content);
+      const marked = CRITERION_MARK.test(itemText);
+      if (marked || (plainBulletsAreCriteria && owner.kind === 'section' && itemText !== '')) {
+        draft = { text: itemText.replace(CRITERION_MARK, ''), ...range };
+        (owner.kind === 'section' ? owner.section.criteria : owner.task.criteria).push(draft);
+      }
     }
-    const itemText = firstParagraphText(item);
-    const marked = CRITERION_MARK.test(itemText);
-    if (marked || (plainBulletsAreCriteria && owner.kind === 'section' && itemText !== '')) {
-      const criterion: CriterionDraft = { text: itemText.replace(CRITERION_MARK, ''), ...range(item) };
-      (owner.kind === 'section' ? owner.section.criteria : owner.task.criteria).push(criterion);
-    }
-    // A plain bullet can still group task lists below it ("- Phase 1" / "  - [ ] …"): keep their owner.
-    walkItemContent(text, item, owner);
+    walk.next += 3; // the first paragraph is the item's text, read above
+    range.end = blockEnd(walk, first);
   }
-}
 
-/** Walks the blocks of a list item after its own first paragraph (the item's text, already read). */
-function walkItemContent(text: string, item: ListItem, owner: Owner): void {
+  // The blocks after the first paragraph; a plain bullet can still group task lists below it ("- Phase 1" /
+  // "  - [ ] …"), so they keep the plain bullet's owner.
   const flow = { label: false };
-  item.children.forEach((child, i) => {
-    if (i > 0 || child.type !== 'paragraph') walkBlock(text, child, owner, false, flow);
-  });
+  while (walk.tokens[walk.next]!.type !== 'list_item_close') range.end = walkBlock(walk, contentOwner, false, flow);
+  walk.next++;
+  if (draft) draft.end = range.end;
+  return range.end;
 }
 
-function taskDraft(text: string, item: ListItem): TaskDraft | undefined {
-  const first = boxAfterMarker(text, item.position!.start.offset!);
+/**
+ * The task of an item whose first paragraph (starting on `paragraphLine`, content trimmed by markdown-it) begins
+ * with a check. Undefined for a check whose inside is a line ending (`[` and `]` on two lines, which TASK_CHECK
+ * already refuses): toggling it could not be a one-character edit.
+ */
+function taskDraft(
+  walk: Walk,
+  paragraphLine: number,
+  content: string,
+  range: { line: number; start: number; end: number },
+): TaskDraft | undefined {
+  const first = boxAt(walk, paragraphLine === range.line ? walk.markerEnd : walk.lines.starts[paragraphLine]!);
   if (!first) return undefined;
   const boxes = [first];
-  let label = firstParagraphText(item);
-  const second = secondBox(text, first.offset + 2);
+  // The text is what follows the check, as GFM parses it (`[x]` stays a box even if a reference `[x]` is defined).
+  let label = inlineText(walk, content.slice(3));
+  const second = secondBox(walk.text, first.offset + 2);
   if (second && BOX_TEXT.test(label)) {
     boxes.push(second);
     label = label.replace(BOX_TEXT, '');
   }
-  return { text: label, boxes, ...range(item), children: [], criteria: [] };
+  return { text: label, boxes, ...range, children: [], criteria: [] };
 }
 
 /**
- * The GFM check `[ ]` follows the list marker (`-`, `*`, `+`, `1.`, `1)`) after spaces, tabs, or a line ending
- * and the container prefixes (`>`) of the next line. Returns undefined for a check whose inside is a line ending
- * (`[` and `]` on two lines): GitHub renders it, but toggling it cannot be a one-character edit.
+ * Reads the list marker (`-`, `*`, `+`, `1.`, `1)`) of an item opening on `line`: after the indentation and block
+ * quote `>`s, or after the marker of a parent item that opened on the same line. Returns its range.
  */
-function boxAfterMarker(text: string, itemStart: number): Checkbox | undefined {
-  let i = itemStart;
+function readMarker(walk: Walk, line: number): { start: number; end: number } {
+  const { text } = walk;
+  let i = walk.markerLine === line ? walk.markerEnd : walk.lines.starts[line]!;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '>') i++;
+  const start = i;
   if (text[i] === '-' || text[i] === '*' || text[i] === '+') i++;
   else {
-    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    while (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
     i++; // `.` or `)`
   }
-  while (i < text.length && ' \t\r\n>'.includes(text[i]!)) i++;
+  walk.markerLine = line;
+  walk.markerEnd = i;
+  return { start, end: i };
+}
+
+/** The check `[ ]` at the first character after `from` that is no space, tab or block quote `>`. */
+function boxAt(walk: Walk, from: number): Checkbox | undefined {
+  const { text } = walk;
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '>') i++;
   if (text[i] !== '[' || text[i + 2] !== ']') return undefined;
   const char = boxChar(text[i + 1]);
   return char === undefined ? undefined : { offset: i + 1, char };
@@ -195,22 +271,79 @@ function boxChar(c: string | undefined): Checkbox['char'] | undefined {
   return c === ' ' || c === '\t' ? ' ' : undefined;
 }
 
-function firstParagraphText(item: ListItem): string {
-  const first = item.children[0];
-  return first?.type === 'paragraph' ? plainText(first) : '';
+/** Moves the cursor past the block at it: one token, or an open token and everything up to its matching close. */
+function skipBlock(walk: Walk): void {
+  let depth = 0;
+  do depth += walk.tokens[walk.next++]!.nesting;
+  while (depth > 0);
 }
 
-/** Inline markdown stripped, soft line breaks and runs of whitespace folded to one space. */
-function plainText(node: Nodes): string {
-  return toString(node).replace(/\s+/g, ' ').trim();
+/**
+ * Where a block ends: the end of its last line, before the line ending. An unclosed fence or HTML block runs over
+ * the blank lines after it; like GitHub's parser, the block ends at its last non-blank line.
+ */
+function blockEnd(walk: Walk, token: Token): number {
+  const [first, after] = token.map!;
+  const { starts } = walk.lines;
+  let last = after - 1;
+  while (last > first && walk.text.slice(starts[last], walk.lines.endOf(last)).trim() === '') last--;
+  return walk.lines.endOf(last);
 }
 
-function startLine(node: Nodes): number {
-  return node.position!.start.line - 1;
+/**
+ * Inline markdown stripped (the text of text, code, HTML and image alt), soft and hard line breaks and runs of
+ * whitespace folded to one space.
+ */
+function inlineText(walk: Walk, content: string): string {
+  const tokens: Token[] = [];
+  markdown.inline.parse(content, markdown, walk.env, tokens);
+  let out = '';
+  const visit = (children: readonly Token[]): void => {
+    for (const token of children) {
+      switch (token.type) {
+        case 'text':
+        case 'text_special': // a backslash escape or an entity, already decoded
+        case 'code_inline':
+        case 'html_inline':
+          out += token.content;
+          break;
+        case 'softbreak':
+        case 'hardbreak':
+          out += ' ';
+          break;
+        case 'image':
+          visit(token.children ?? []);
+          break;
+        default:
+        // Link, emphasis and strikethrough open/close tokens carry no text.
+      }
+    }
+  };
+  visit(tokens);
+  return out.replace(/\s+/g, ' ').trim();
 }
 
-function range(node: Nodes): { line: number; start: number; end: number } {
-  return { line: startLine(node), start: node.position!.start.offset!, end: node.position!.end.offset! };
+interface LineTable {
+  readonly starts: readonly number[];
+  /** Offset of the end of a 0-based line, before its line ending. */
+  endOf(line: number): number;
+}
+
+/** Line starts as markdown-it counts lines (its `token.map`): `\r\n`, `\r` and `\n` each end one. */
+function lineTable(text: string): LineTable {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return {
+    starts,
+    endOf(line) {
+      const next = starts[line + 1];
+      if (next === undefined) return text.length;
+      return text.charCodeAt(next - 2) === 13 && text.charCodeAt(next - 1) === 10 ? next - 2 : next - 1;
+    },
+  };
 }
 
 function freezeSection(draft: SectionDraft, id: string): PlanSection {

@@ -170,7 +170,7 @@ async function runStep(step: RunbookStep, options: RunStepsOptions): Promise<Ste
     title: step.title,
     state: run.exitCode === 0 ? 'passed' : 'failed',
     exitCode: run.exitCode,
-    ms,
+    ms: Math.round(ms),
     ...(run.signal !== undefined && { signal: run.signal }),
   };
 }

@@ -105,7 +105,7 @@ function collect(tokens: readonly Token[], text: string, lines: LineTable): { ti
         break;
       case 'inline':
         if (titleOf) {
-          titleOf.title = inlineText(token);
+          titleOf.title = firstSentence(inlineText(token));
           titleOf = undefined;
         }
         break;
@@ -220,6 +220,20 @@ function consoleCommands(content: string): string {
     continued = commands[commands.length - 1]!.endsWith('\\');
   }
   return `${commands.join('\n')}\n`;
+}
+
+/**
+ * An item's title: its text up to the first sentence end (`.`, `!`, `?`, `:` before a space), so that
+ * "2. Verify V1: the switch took, and …" is titled "Verify V1". Common abbreviations (e.g., i.e.) and ends inside parentheses do not count.
+ */
+function firstSentence(text: string): string {
+  for (const match of text.matchAll(/[.!?:](?=\s)/g)) {
+    const before = text.slice(0, match.index);
+    if (/(?:^|\s)(?:e\.g|i\.e|etc|vs|cf|approx|min|max)$/i.test(before)) continue;
+    if (before.split('(').length > before.split(')').length) continue;
+    return before.trim();
+  }
+  return text.replace(/[.:]$/, '');
 }
 
 /** Inline markdown stripped (emphasis, links, code spans keep their text), whitespace folded. */

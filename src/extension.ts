@@ -5,6 +5,11 @@
 import * as vscode from 'vscode';
 import { registerChecklistCommands } from './commands/checklist';
 import { registerRunCommands } from './commands/runs';
+import { registerRunbookCommands } from './commands/runbooks';
+import { Launcher } from './commands/launcher';
+import * as path from 'node:path';
+import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
+import { CutoverStatus } from './views/statusBar';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
@@ -15,18 +20,30 @@ export interface CutoverApi {
   readonly plans: PlanSource;
   readonly checklist: ChecklistTreeProvider;
   readonly runs: RunsTreeProvider;
+  readonly runbooks: RunbooksTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
+  const status = new CutoverStatus();
   const plans = new PlanSource();
-  const checklist = createChecklistView(plans);
-  context.subscriptions.push(plans, checklist);
+  const checklist = createChecklistView(plans, status);
+  context.subscriptions.push(status, plans, checklist);
   registerChecklistCommands(context, plans, checklist.provider, checklist.view);
+  const launcher = new Launcher(context.asAbsolutePath(path.join('dist', 'cli.js')));
   const runs = new RunsTreeProvider();
-  context.subscriptions.push(runs, vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true }));
-  registerRunCommands(context, runs);
+  const runbooks = new RunbooksTreeProvider();
+  context.subscriptions.push(
+    launcher, runs, runbooks,
+    vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true }),
+    vscode.window.createTreeView(RUNBOOKS_VIEW_ID, { treeDataProvider: runbooks, showCollapseAll: true }),
+  );
+  const showLastShadow = async (): Promise<void> => status.setLastShadow(await runs.latest('shadow'));
+  context.subscriptions.push(runs.onDidChangeTreeData(showLastShadow));
+  void showLastShadow();
+  registerRunCommands(context, runs, launcher, status);
+  registerRunbookCommands(context, runbooks, launcher);
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs };
+  return { plans, checklist: checklist.provider, runs, runbooks };
 }
 
 export function deactivate(): void {

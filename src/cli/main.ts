@@ -15,6 +15,7 @@ import { registerCompare } from './commands/compare';
 import { registerReconcile } from './commands/reconcile';
 import { registerPerturb } from './commands/perturb';
 import { registerRunbook } from './commands/runbook';
+import { registerSwitch } from './commands/switch';
 
 declare const CUTOVER_VERSION: string | undefined;
 
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReconcile(program, ctx);
   registerPerturb(program, ctx);
   registerRunbook(program, ctx);
+  registerSwitch(program, ctx);
   return program;
 }
 

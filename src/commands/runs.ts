@@ -14,7 +14,8 @@ import { formatCriterion } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { summarizeRun } from '../core/runs/summary';
-import { runCliInTerminal, type CliRun } from './cliTerminal';
+import type { Launcher } from './launcher';
+import type { CutoverStatus } from '../views/statusBar';
 import type { RunNode, RunRef, RunsTreeProvider } from '../views/runsTree';
 import { RUNS_VIEW_ID } from '../views/runsTree';
 
@@ -71,26 +72,17 @@ function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): GateResult
   return evaluateGate(evidenceFromRun(record), loaded?.config.gate ?? GateSchema.parse({}));
 }
 
-export function registerRunCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider): void {
-  const cliPath = context.asAbsolutePath(path.join('dist', 'cli.js'));
-  let active: { run: CliRun; label: string } | undefined;
-
-  /** Runs the CLI in a terminal; one at a time (a second start asks whether to cancel the first). */
+export function registerRunCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, launcher: Launcher, status: CutoverStatus): void {
+  /** Runs the CLI in a terminal and finds the run record it wrote. */
   const launch = async (label: string, args: string[], cwd: string, kind: string): Promise<LaunchOutcome | undefined> => {
-    if (active) {
-      const choice = await vscode.window.showWarningMessage(`Cutover: ${active.label} is still running.`, { modal: true }, 'Cancel It and Start');
-      if (choice !== 'Cancel It and Start') return undefined;
-      active.run.cancel();
-    }
     const since = Date.now();
-    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath, args, cwd });
-    active = { run, label };
+    const result = launcher.launch(label, args, cwd);
     runs.refresh();
-    const exitCode = await run.exit;
-    if (active?.run === run) active = undefined;
+    const ended = await result;
     runs.refresh();
+    if (!ended.started) return undefined;
     const found = await runStartedSince(new RunStore(cwd), kind, since);
-    return { exitCode, ...(found ? { run: found } : {}) };
+    return { exitCode: ended.exitCode, ...(found ? { run: found } : {}) };
   };
 
   const announce = async (outcome: LaunchOutcome, loaded: LoadedConfig | undefined): Promise<void> => {
@@ -191,12 +183,44 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       return gate;
     }),
 
+    ...(['rollback', 'forward'] as const).map((direction) => vscode.commands.registerCommand(
+      direction === 'rollback' ? 'cutover.rollBack' : 'cutover.rollForward',
+      async (options?: { confirmed?: boolean }) => {
+        const title = direction === 'rollback' ? 'Roll Back to V1' : 'Roll Forward to V2';
+        if (!requireTrust(title)) return undefined;
+        const loaded = await workspaceConfig();
+        if (!loaded) return undefined;
+        const spec = loaded.config[direction];
+        if (!spec) {
+          void vscode.window.showErrorMessage(`Cutover: ${path.basename(loaded.file)} has no "${direction}" section: add its command (and a verify command) to enable ${title}.`, 'Open cutover.json')
+            .then((c) => c && vscode.window.showTextDocument(vscode.Uri.file(loaded.file)));
+          return undefined;
+        }
+        if (!options?.confirmed) {
+          const store = new RunStore(loaded.dir);
+          const latest = (await store.list()).find((r) => r.kind === 'shadow');
+          const gate = latest ? gateOf(latest, loaded).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
+          const detail = [
+            `Go/no-go now${latest ? ` (shadow run ${latest.id})` : ''}:`, gate, '',
+            `Will run: ${spec.command.join(' ')}`,
+            ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
+            `Budget: ${spec.budgetSeconds} s`,
+          ].join('\n');
+          if (await vscode.window.showWarningMessage(`${title}?`, { modal: true, detail }, title) !== title) return undefined;
+        }
+        const timer = status.startTimer(direction === 'rollback' ? 'Rollback' : 'Roll forward', spec.budgetSeconds);
+        let outcome: LaunchOutcome | undefined;
+        try {
+          outcome = await launch(direction === 'rollback' ? 'rollback to V1' : 'roll forward to V2', [direction, '--config', loaded.file], loaded.dir, direction);
+        } finally {
+          timer.stop();
+        }
+        if (outcome) void announce(outcome, loaded);
+        return outcome && { ...outcome, overBudget: timer.overBudget };
+      },
+    )),
     vscode.commands.registerCommand('cutover.cancelRun', () => {
-      if (!active) {
-        void vscode.window.showInformationMessage('Cutover: nothing is running.');
-        return;
-      }
-      active.run.cancel();
+      if (!launcher.cancel()) void vscode.window.showInformationMessage('Cutover: nothing is running.');
     }),
     vscode.commands.registerCommand('cutover.runs.refresh', () => runs.refresh()),
     vscode.commands.registerCommand('cutover.openRunFolder', async (node?: RunNode) => {

@@ -1,26 +1,24 @@
 /**
  * Creates the Checklist tree view and keeps what surrounds the tree in step with the plans: the badge (open tasks),
- * the message (files that cannot be shown), the welcome state, and the status bar's checklist progress.
+ * the message (files that cannot be shown), the welcome state, and the checklist progress in the status bar.
  */
 import * as vscode from 'vscode';
 import { CHECKLIST_VIEW_ID, ChecklistTreeProvider, type ChecklistNode } from './checklistTree';
 import type { PlanSource } from './planSource';
+import type { CutoverStatus } from './statusBar';
 
 export interface ChecklistView extends vscode.Disposable {
   readonly provider: ChecklistTreeProvider;
   readonly view: vscode.TreeView<ChecklistNode>;
 }
 
-export function createChecklistView(source: PlanSource): ChecklistView {
+export function createChecklistView(source: PlanSource, status: CutoverStatus): ChecklistView {
   const provider = new ChecklistTreeProvider(source);
   const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,
     showCollapseAll: true,
   });
-  const status = vscode.window.createStatusBarItem('cutover.checklistProgress', vscode.StatusBarAlignment.Left, 10);
-  status.name = 'Cutover Checklist';
-  status.command = `${CHECKLIST_VIEW_ID}.focus`;
 
   const update = (): void => {
     provider.redraw();
@@ -31,14 +29,7 @@ export function createChecklistView(source: PlanSource): ChecklistView {
     const problems = source.problems;
     view.message = problems.length > 0 ? problems.join('\n') : undefined;
     const tasks = plans.reduce((n, e) => n + (e.plan?.totals.tasks ?? 0), 0);
-    const done = plans.reduce((n, e) => n + (e.plan?.totals.done ?? 0), 0);
-    if (tasks > 0) {
-      status.text = `$(checklist) Cutover ${done}/${tasks}`;
-      status.tooltip = `Cutover checklist: ${done} of ${tasks} tasks done, ${open} open. Click to show the checklist.`;
-      status.show();
-    } else {
-      status.hide();
-    }
+    status.setChecklist(tasks - open, tasks);
   };
   const subscription = source.onDidChange(update);
   return {
@@ -46,7 +37,6 @@ export function createChecklistView(source: PlanSource): ChecklistView {
     view,
     dispose() {
       subscription.dispose();
-      status.dispose();
       view.dispose();
       provider.dispose();
     },

@@ -6,11 +6,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { parsePlan } from '../core/plan/parse';
 import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
 import type { Plan } from '../core/plan/model';
 import { CutoverError } from '../core/errors';
+import { readWorkspaceKeys } from './workspaceKeys';
 
 export interface PlanEntry {
   readonly uri: vscode.Uri;
@@ -28,23 +28,6 @@ export interface PlanEntry {
 const DEFAULT_PATTERNS = ['**/*{cutover,Cutover,CUTOVER}*{plan,Plan,PLAN}*.{md,markdown}', '**/cutover/**/*.{md,markdown}'];
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cutover/**}';
 const REFRESH_DELAY_MS = 150;
-
-/** Reads `plans` from a cutover.json leniently: the checklist must not depend on the pipelines' settings being valid. */
-export function plansFromConfigText(text: string, file: string): { plans?: string[]; problem?: string } {
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
-  const plans = typeof value === 'object' && value !== null ? (value as { plans?: unknown }).plans : undefined;
-  if (Array.isArray(plans) && plans.every((p) => typeof p === 'string')) return { plans };
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const before = text.slice(0, first.offset);
-    const line = before.split('\n').length;
-    const column = first.offset - before.lastIndexOf('\n');
-    return { problem: `${file}:${line}:${column}: ${printParseErrorCode(first.error)}` };
-  }
-  if (plans !== undefined) return { problem: `${file}: "plans" must be an array of glob strings` };
-  return {};
-}
 
 export class PlanSource implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -130,7 +113,7 @@ export class PlanSource implements vscode.Disposable {
     let named = false;
     for (const config of configs) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
-      const { plans, problem } = plansFromConfigText(text, vscode.workspace.asRelativePath(config));
+      const { plans, problem } = readWorkspaceKeys(text, vscode.workspace.asRelativePath(config));
       if (problem) this.configProblems.push(problem);
       if (!plans) continue;
       named = true;

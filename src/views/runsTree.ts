@@ -59,6 +59,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     this.changed.fire();
   }
 
+  /** The newest run of `kind` across the workspace's stores. */
+  async latest(kind: string): Promise<RunRecord | undefined> {
+    const all = await Promise.all(this.stores().map((s) => s.list().catch(() => [] as RunRecord[])));
+    return all.flat().filter((r) => r.kind === kind).sort((a, b) => b.id.localeCompare(a.id))[0];
+  }
+
   async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (!node) {
       const all = await Promise.all(this.stores().map(async (store) =>

@@ -253,7 +253,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         ctx.setExitCode(exitCodeOf(outcome.verdict));
       } catch (error) {
         progress.stop();
-        await writer?.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
+        if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
         throw error;
       } finally {
         engine?.close();

@@ -125,7 +125,7 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
         ctx.setExitCode(exitCodeOf(result.summary.verdict));
       } catch (error) {
         progress.stop();
-        await writer?.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
+        if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
         throw error;
       } finally {
         engine?.close();

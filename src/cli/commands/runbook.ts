@@ -2,6 +2,7 @@
  * `cutover runbook list [FOLDER|FILE]`: the runbooks and their steps. `cutover runbook run <file>`: runs the steps
  * in bash from the workspace folder, in order, stopping at the first failure (exit 1); manual steps are skipped.
  */
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { findConfig, loadConfig } from '../../core/config/load';
@@ -51,7 +52,9 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
       const abs = path.resolve(ctx.cwd, file);
       const { runbook } = await load(ctx.cwd, abs);
       if (runbook.steps.length === 0) throw new UsageError(NO_STEPS, { file });
-      const selection = { ...(options.step !== undefined && { only: options.step }), ...(options.from !== undefined && { from: options.from }) };
+      // "3." as printed by `runbook list` means step 3.
+      const id = (value: string): string => value.trim().replace(/\.$/, '');
+      const selection = { ...(options.step !== undefined && { only: id(options.step) }), ...(options.from !== undefined && { from: id(options.from) }) };
       // Validates the ids before anything runs.
       selectSteps(runbook, selection);
       const cwd = workspaceOf(abs);
@@ -59,8 +62,9 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
 
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      // Ctrl-C cancels the step's process group (it runs detached, so the terminal's SIGINT does not reach it).
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let results: StepResult[];
       try {
         out.write(`${file}: ${runbook.title || path.basename(file)} · in ${cwd}\n`);
@@ -97,7 +101,9 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
 async function runbookFiles(cwd: string, target: string | undefined): Promise<string[]> {
   if (target !== undefined) {
     const abs = path.resolve(cwd, target);
-    return target.toLowerCase().endsWith('.md') ? [abs] : discoverRunbooks(abs);
+    const info = await stat(abs).catch(() => undefined);
+    // A missing path goes to discovery, which names it in a usage error.
+    return info?.isFile() ? [abs] : discoverRunbooks(abs);
   }
   const config = findConfig(cwd);
   if (config === undefined) throw new UsageError(`no runbook file or folder given, and no cutover.json in ${cwd} or above it to name one`);

@@ -85,7 +85,9 @@ export async function loadTable(engine: Engine, source: TableSource, name: strin
   if (format === undefined) {
     throw new InputError(`cannot tell the format (use .parquet, .csv or .csv.gz, or set it explicitly); found ${files.length} file(s) of mixed or unknown type`, { file: path });
   }
-  const hive = files.some((f) => hiveSegment.test(f.slice(path.length)));
+  // Partition folders (key=value) below the folder or the glob's fixed prefix become columns.
+  const base = path.slice(0, /[*?[]/.exec(path)?.index ?? path.length);
+  const hive = files.some((f) => hiveSegment.test(f.slice(base.length)));
   const relation = ident(name);
   const list = listLiteral(files);
   const union = files.length > 1 ? ', union_by_name = true' : '';

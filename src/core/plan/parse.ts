@@ -166,9 +166,10 @@ function walkList(walk: Walk, owner: Owner, plainBulletsAreCriteria: boolean): n
 function walkItem(walk: Walk, owner: Owner, plainBulletsAreCriteria: boolean): number {
   const item = walk.tokens[walk.next]!;
   const line = item.map![0];
-  const marker = readMarker(walk, line);
+  const start = readMarker(walk, line);
   walk.next++;
-  const range = { line, start: marker.start, end: marker.end };
+  // An item without content ends with its line (trailing whitespace included); otherwise with its last block.
+  const range = { line, start, end: walk.lines.endOf(line) };
 
   let draft: TaskDraft | CriterionDraft | undefined;
   let contentOwner = owner;
@@ -227,9 +228,10 @@ function taskDraft(
 
 /**
  * Reads the list marker (`-`, `*`, `+`, `1.`, `1)`) of an item opening on `line`: after the indentation and block
- * quote `>`s, or after the marker of a parent item that opened on the same line. Returns its range.
+ * quote `>`s, or after the marker of a parent item that opened on the same line. Returns where it starts; where it
+ * ends is left in `walk.markerEnd`.
  */
-function readMarker(walk: Walk, line: number): { start: number; end: number } {
+function readMarker(walk: Walk, line: number): number {
   const { text } = walk;
   let i = walk.markerLine === line ? walk.markerEnd : walk.lines.starts[line]!;
   while (text[i] === ' ' || text[i] === '\t' || text[i] === '>') i++;
@@ -241,7 +243,7 @@ function readMarker(walk: Walk, line: number): { start: number; end: number } {
   }
   walk.markerLine = line;
   walk.markerEnd = i;
-  return { start, end: i };
+  return start;
 }
 
 /** The check `[ ]` at the first character after `from` that is no space, tab or block quote `>`. */

@@ -59,10 +59,15 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 export class RunWriter {
   private record: RunRecord;
-  private closed = false;
+  private done = false;
 
   constructor(readonly id: string, readonly dir: string, readonly finalDir: string, record: RunRecord) {
     this.record = record;
+  }
+
+  /** True once finish() or fail() has run: the folder is then at `finalDir`. */
+  get closed(): boolean {
+    return this.done;
   }
 
   /** Absolute path of a log file inside the run folder (`logs/<name>.log`). */
@@ -116,8 +121,8 @@ export class RunWriter {
   }
 
   private async close(status: 'complete' | 'failed', parts: RunParts, error?: RunRecord['error']): Promise<RunRecord> {
-    if (this.closed) throw new UsageError(`run ${this.id} is already closed`);
-    this.closed = true;
+    if (this.done) throw new UsageError(`run ${this.id} is already closed`);
+    this.done = true;
     const r = this.record;
     const record: RunRecord = RunRecordSchema.parse({
       ...r,

@@ -49,6 +49,7 @@ describe('engine/source', () => {
     assert.ok(folder.columns.some((c) => c.name === 'as_of_date'));
     const glob = await loadTable(engine, { path: join(root, '*', '*.parquet') }, 'g2');
     assert.equal(glob.rows, 6);
+    assert.ok(glob.columns.some((c) => c.name === 'as_of_date' && c.type === 'DATE'));
   });
 
   it('names a missing file', async () => {

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadConfig, type LoadedConfig } from '../core/config/load';
+import type { LoadedConfig } from '../core/config/load';
+import { loadWorkspaceConfig } from './workspaceConfig';
 import { GateSchema } from '../core/config/schema';
-import { CutoverError } from '../core/errors';
 import { evaluateGate, type GateResult } from '../core/gate/evaluate';
 import { evidenceFromRun } from '../core/gate/evidence';
 import { formatCriterion } from '../core/gate/format';
@@ -34,30 +34,6 @@ export function requireTrust(action: string): boolean {
   return false;
 }
 
-/** The workspace's cutover.json, loaded; an invalid one is reported with a button that opens it at the error. */
-async function workspaceConfig(): Promise<LoadedConfig | undefined> {
-  const files = await vscode.workspace.findFiles('**/cutover.json', '**/node_modules/**', 10);
-  if (files.length === 0) {
-    void vscode.window.showErrorMessage('Cutover: no cutover.json in this workspace. It names the V1 and V2 pipelines, their inputs and thresholds.');
-    return undefined;
-  }
-  const file = files.length === 1 ? files[0]! : (await vscode.window.showQuickPick(
-    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Which cutover.json?' }))?.uri;
-  if (!file) return undefined;
-  try {
-    return loadConfig(file.fsPath);
-  } catch (error) {
-    const message = error instanceof CutoverError ? error.message : String(error);
-    const place = error instanceof CutoverError ? error.place : undefined;
-    void vscode.window.showErrorMessage(`Cutover: ${message}`, 'Open cutover.json').then(async (choice) => {
-      if (!choice) return;
-      const at = new vscode.Position(Math.max(0, (place?.line ?? 1) - 1), Math.max(0, (place?.column ?? 1) - 1));
-      await vscode.window.showTextDocument(file, { selection: new vscode.Range(at, at) });
-    });
-    return undefined;
-  }
-}
-
 /** The newest run of `kind` that started at or after `since` (the run the terminal just made). */
 async function runStartedSince(store: RunStore, kind: string, since: number): Promise<RunRef | undefined> {
   const record = (await store.list()).find((r) => r.kind === kind && Date.parse(r.startedAt) >= since - 1000);
@@ -73,6 +49,8 @@ function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): GateResult
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, launcher: Launcher, status: CutoverStatus): void {
+  const starter = context.asAbsolutePath(path.join('media', 'cutover.starter.jsonc'));
+  const workspaceConfig = (): Promise<LoadedConfig | undefined> => loadWorkspaceConfig(starter);
   /** Runs the CLI in a terminal and finds the run record it wrote. */
   const launch = async (label: string, args: string[], cwd: string, kind: string): Promise<LaunchOutcome | undefined> => {
     const since = Date.now();

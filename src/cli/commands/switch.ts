@@ -77,14 +77,12 @@ async function switchCommand(ctx: CliContext, direction: SwitchDirection, option
       onEvent: (e) => (e.type === 'output' ? write(e.text) : say(formatEvent(direction, e))),
     });
     const summary = switchSummary(record, runDir);
+    const shownDir = relative(ctx.cwd, runDir) || '.';
     if (options.json) ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printEnd(say, summary, relative(ctx.cwd, runDir) || '.');
-    if (record.status !== 'complete') {
-      if (!options.json) ctx.stderr.write(`✗ ${direction} could not run: ${summary.error ?? 'unknown error'}\n  run recorded as failed: ${relative(ctx.cwd, runDir)}\n`);
-      ctx.setExitCode(ExitCode.runtime);
-    } else {
-      ctx.setExitCode(summary.verdict === 'pass' ? ExitCode.pass : ExitCode.fail);
-    }
+    else if (record.status === 'complete') printEnd(say, summary, shownDir);
+    else ctx.stderr.write(`${atLineStart ? '' : '\n'}✗ ${direction} could not run: ${summary.error ?? 'unknown error'}\n  run recorded as failed: ${shownDir}\n`);
+    if (record.status !== 'complete') ctx.setExitCode(ExitCode.runtime);
+    else ctx.setExitCode(summary.verdict === 'pass' ? ExitCode.pass : ExitCode.fail);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,0 +1,49 @@
+/**
+ * The workspace's cutover.json for commands that need all of it: a missing file offers a commented starter, an
+ * invalid one is reported with a button that opens it at the first error's line and column.
+ */
+import * as vscode from 'vscode';
+import { loadConfig, type LoadedConfig } from '../core/config/load';
+import { CutoverError } from '../core/errors';
+
+/** Offers to create a commented starter cutover.json at the root of the first workspace folder. */
+async function offerStarterConfig(starterPath: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const choice = await vscode.window.showErrorMessage(
+    'Cutover: no cutover.json in this workspace. It names the V1 and V2 pipelines, their inputs and thresholds.',
+    ...(folder ? ['Create cutover.json'] : []));
+  if (!choice || !folder) return;
+  const target = vscode.Uri.joinPath(folder.uri, 'cutover.json');
+  const starter = await vscode.workspace.fs.readFile(vscode.Uri.file(starterPath));
+  // Never overwrite: the file may have appeared since the search.
+  try {
+    await vscode.workspace.fs.stat(target);
+  } catch {
+    await vscode.workspace.fs.writeFile(target, starter);
+  }
+  await vscode.window.showTextDocument(target);
+}
+
+/** The workspace's cutover.json, loaded; an invalid one is reported with a button that opens it at the error. */
+export async function loadWorkspaceConfig(starterPath: string): Promise<LoadedConfig | undefined> {
+  const files = await vscode.workspace.findFiles('**/cutover.json', '**/node_modules/**', 10);
+  if (files.length === 0) {
+    void offerStarterConfig(starterPath);
+    return undefined;
+  }
+  const file = files.length === 1 ? files[0]! : (await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Which cutover.json?' }))?.uri;
+  if (!file) return undefined;
+  try {
+    return loadConfig(file.fsPath);
+  } catch (error) {
+    const message = error instanceof CutoverError ? error.message : String(error);
+    const place = error instanceof CutoverError ? error.place : undefined;
+    void vscode.window.showErrorMessage(`Cutover: ${message}`, 'Open cutover.json').then(async (choice) => {
+      if (!choice) return;
+      const at = new vscode.Position(Math.max(0, (place?.line ?? 1) - 1), Math.max(0, (place?.column ?? 1) - 1));
+      await vscode.window.showTextDocument(file, { selection: new vscode.Range(at, at) });
+    });
+    return undefined;
+  }
+}

@@ -12,6 +12,8 @@ import { runSteps, selectSteps } from '../../core/runbook/execute';
 import { discoverRunbooks, readRunbookFile } from '../../core/runbook/files';
 import type { Runbook, RunbookStep, StepResult } from '../../core/runbook/model';
 import { parseRunbook } from '../../core/runbook/parse';
+import { runAndRecord } from '../../core/runbook/record';
+import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
 
 interface LoadedRunbook {
@@ -47,7 +49,8 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
     .option('--step <id>', 'run only this step (its number from `runbook list`, e.g. 2 or 2.1)')
     .option('--from <id>', 'start at this step and run the rest')
     .option('--json', 'print one JSON document with the step results (progress and step output go to stderr)')
-    .action(async (file: string, options: { step?: string; from?: string; json?: boolean }) => {
+    .option('--no-record', 'do not record the run in the workspace\'s .cutover/runs')
+    .action(async (file: string, options: { step?: string; from?: string; json?: boolean; record: boolean }) => {
       if (options.step !== undefined && options.from !== undefined) throw new UsageError('use --step or --from, not both');
       const abs = path.resolve(ctx.cwd, file);
       const { runbook } = await load(ctx.cwd, abs);
@@ -66,27 +69,37 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       let results: StepResult[];
+      let runId: string | undefined;
       try {
         out.write(`${file}: ${runbook.title || path.basename(file)} · in ${cwd}\n`);
-        results = await runSteps(runbook, {
+        const runOptions = {
           ...selection,
           cwd,
           stdout: out,
           stderr: ctx.stderr,
           signal: controller.signal,
-          onStep: (event) => out.write(formatEvent(event)),
-        });
+          onStep: (event: StepEvent) => out.write(formatEvent(event)),
+        };
+        if (options.record) {
+          const recorded = await runAndRecord(runbook, { ...runOptions, workspace: cwd, file: abs, argv: commandLine(file, options) });
+          results = recorded.results;
+          runId = recorded.record.id;
+        } else {
+          results = await runSteps(runbook, runOptions);
+        }
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
       }
       const failed = results.find((r) => r.state === 'failed');
       out.write(summary(runbook, results, controller.signal.aborted));
+      if (runId !== undefined) out.write(`Run ${runId}: ${path.relative(cwd, path.join(new RunStore(cwd).runDir(runId)))}\n`);
       if (options.json) {
         const doc = {
           file,
           title: runbook.title,
           cwd,
+          ...(runId !== undefined && { runId }),
           passed: failed === undefined,
           totals: totals(results),
           results: results.map((r) => ({ ...r, line: lineOf(runbook, r.stepId) + 1 })),
@@ -95,6 +108,15 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
       }
       ctx.setExitCode(failed ? ExitCode.fail : ExitCode.pass);
     });
+}
+
+function commandLine(file: string, options: { step?: string; from?: string; json?: boolean }): string[] {
+  return [
+    'cutover', 'runbook', 'run', file,
+    ...(options.step !== undefined ? ['--step', options.step] : []),
+    ...(options.from !== undefined ? ['--from', options.from] : []),
+    ...(options.json ? ['--json'] : []),
+  ];
 }
 
 /** The runbook files a `list` target names: a file, a folder's runbooks, or the folder cutover.json configures. */
@@ -137,6 +159,8 @@ function formatEvent(event: StepEvent): string {
       return `\n▶ ${label(event.step)}\n`;
     case 'block':
       return `${event.block.code.replace(/\n$/, '').split('\n').map((l, i) => `${i === 0 ? '$' : '>'} ${l}`).join('\n')}\n`;
+    case 'block-end':
+      return '';
     case 'end': {
       const { result } = event;
       if (result.state === 'manual') return `○ ${label(event.step)} · manual, not run\n`;

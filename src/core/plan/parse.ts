@@ -66,6 +66,7 @@ const BOX_TEXT = /^\[[ \txX]\]\s*/;
  * `- [ ]` is a plain bullet, as on GitHub.
  */
 const TASK_CHECK = /^\[[ \txX]\][ \t\n]/;
+const WHITESPACE = /\s/;
 
 /**
  * Block structure only: inline content is parsed on demand (titles, items' first paragraphs, label candidates),
@@ -299,30 +300,54 @@ function blockEnd(walk: Walk, token: Token): number {
 function inlineText(walk: Walk, content: string): string {
   const tokens: Token[] = [];
   markdown.inline.parse(content, markdown, walk.env, tokens);
+  return folded(textOf(tokens));
+}
+
+function textOf(tokens: readonly Token[]): string {
   let out = '';
-  const visit = (children: readonly Token[]): void => {
-    for (const token of children) {
-      switch (token.type) {
-        case 'text':
-        case 'text_special': // a backslash escape or an entity, already decoded
-        case 'code_inline':
-        case 'html_inline':
-          out += token.content;
-          break;
-        case 'softbreak':
-        case 'hardbreak':
-          out += ' ';
-          break;
-        case 'image':
-          visit(token.children ?? []);
-          break;
-        default:
-        // Link, emphasis and strikethrough open/close tokens carry no text.
-      }
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'text':
+      case 'text_special': // a backslash escape or an entity, already decoded
+      case 'code_inline':
+      case 'html_inline':
+        out += token.content;
+        break;
+      case 'softbreak':
+      case 'hardbreak':
+        out += ' ';
+        break;
+      case 'image':
+        out += textOf(token.children ?? []);
+        break;
+      default:
+      // Link, emphasis and strikethrough open/close tokens carry no text.
     }
-  };
-  visit(tokens);
-  return out.replace(/\s+/g, ' ').trim();
+  }
+  return out;
+}
+
+/** Runs of whitespace (`\s`) folded to one space, the ends trimmed. */
+function folded(text: string): string {
+  // Checking first is much cheaper than a regexp replace on thousands of short strings that need none.
+  return isFolded(text) ? text : text.replace(/\s+/g, ' ').trim();
+}
+
+/** No whitespace at the ends and only single spaces inside, as most titles and task texts are. */
+function isFolded(text: string): boolean {
+  let afterSpace = true; // so that a leading space counts as a run
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else if ((c >= 9 && c <= 13) || (c >= 0xa0 && WHITESPACE.test(text[i]!))) {
+      return false;
+    } else {
+      afterSpace = false;
+    }
+  }
+  return !afterSpace || text === '';
 }
 
 interface LineTable {

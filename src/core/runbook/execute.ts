@@ -83,9 +83,11 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/** `start`, `block` and `block-end` come only for steps that run; `end` comes for every selected step. */
 export type StepEvent =
   | { readonly phase: 'start'; readonly step: RunbookStep }
   | { readonly phase: 'block'; readonly step: RunbookStep; readonly block: RunbookBlock }
+  | { readonly phase: 'block-end'; readonly step: RunbookStep; readonly block: RunbookBlock; readonly run: BlockRun }
   | { readonly phase: 'end'; readonly step: RunbookStep; readonly result: StepResult };
 
 export interface RunStepsOptions extends ExecOptions {
@@ -161,6 +163,7 @@ async function runStep(step: RunbookStep, options: RunStepsOptions): Promise<Ste
     if (!block.runnable) continue;
     options.onStep?.({ phase: 'block', step, block });
     last = await runBlock(block.code, options);
+    options.onStep?.({ phase: 'block-end', step, block, run: last });
     ms += last.ms;
     if (last.exitCode !== 0) break;
   }

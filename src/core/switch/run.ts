@@ -12,7 +12,7 @@ import { resolveCwd } from '../config/resolve';
 import type { SwitchConfig } from '../config/schema';
 import { ConfigError, RuntimeError } from '../errors';
 import type { PipelineRunResult, PlaceholderValues } from '../pipeline/run';
-import { runPipeline, substitute } from '../pipeline/run';
+import { quoteForDisplay, runPipeline, substitute, succeeded } from '../pipeline/run';
 import type { CommandRecord, RunRecord } from '../runs/record';
 import type { RunWriter } from '../runs/store';
 import { RunStore } from '../runs/store';
@@ -20,7 +20,7 @@ import { followFile } from './follow';
 import type { GateAtStart } from './gate';
 import { gateAtStart } from './gate';
 import type { StepEnd, SwitchDirection, SwitchStep } from './verdict';
-import { judgeSwitch } from './verdict';
+import { formatSeconds, judgeSwitch } from './verdict';
 
 export type SwitchEvent =
   | { readonly type: 'begin'; readonly runId: string; readonly budgetSeconds: number }
@@ -106,7 +106,8 @@ export async function runSwitch(loaded: LoadedConfig, direction: SwitchDirection
 
     const values: PlaceholderValues = { runDir: run.dir, workspaceFolder: loaded.dir };
     const t0 = performance.now();
-    const budgetTimer = setTimeout(() => emit({ type: 'over-budget', budgetSeconds }), budgetSeconds * 1000);
+    // setTimeout overflows past 2^31 - 1 ms (about 24 days) and would fire at once.
+    const budgetTimer = setTimeout(() => emit({ type: 'over-budget', budgetSeconds }), Math.min(budgetSeconds * 1000, 2 ** 31 - 1));
     budgetTimer.unref();
     let command: PipelineRunResult;
     let verify: PipelineRunResult | undefined;
@@ -121,7 +122,7 @@ export async function runSwitch(loaded: LoadedConfig, direction: SwitchDirection
     }
     const cancelled = [command, verify].find((r) => r?.cancelled);
     if (cancelled) {
-      const record = await run.fail(new RuntimeError(`${direction} cancelled while running ${cancelled.name}`), { results: { ...results() } });
+      const record = await run.fail(new RuntimeError(`${direction} cancelled: the ${cancelled.name} command was stopped after ${formatSeconds(cancelled.durationMs)}`), { results: { ...results() } });
       return { record, runDir: run.finalDir };
     }
     const { verdict, reasons } = judgeSwitch({
@@ -140,10 +141,6 @@ export async function runSwitch(loaded: LoadedConfig, direction: SwitchDirection
     if (error instanceof RuntimeError) return { record, runDir: run.finalDir };
     throw error;
   }
-}
-
-function succeeded(r: PipelineRunResult): boolean {
-  return r.exitCode === 0 && !r.cancelled;
 }
 
 function stepEnd(r: PipelineRunResult): StepEnd {
@@ -168,9 +165,12 @@ async function step(
   emit({ type: 'start', step: which, name, argv });
   // The log exists even when the command cannot start, so the follower always has a file to read.
   closeSync(openSync(logFile, 'a'));
+  // runPipeline first writes this header; the child may print before runPipeline returns, so the offset where its
+  // output starts is computed, not measured afterwards.
+  const header = `$ ${argv.map(quoteForDisplay).join(' ')}\n# cwd: ${cwd}\n`;
+  const from = statSync(logFile).size + Buffer.byteLength(header);
   const running = runPipeline({ name, command, values, cwd, logFile, signal });
-  // runPipeline has written the log's header line synchronously; follow only what the command prints.
-  const follower = followFile(logFile, statSync(logFile).size, (text) => emit({ type: 'output', step: which, text }));
+  const follower = followFile(logFile, from, (text) => emit({ type: 'output', step: which, text }));
   try {
     const result = await running;
     follower.stop();

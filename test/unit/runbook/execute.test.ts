@@ -6,6 +6,7 @@ import { UsageError } from '../../../src/core/errors';
 import type { StepEvent } from '../../../src/core/runbook/execute';
 import { runBlock, runSteps, selectSteps } from '../../../src/core/runbook/execute';
 import { parseRunbook } from '../../../src/core/runbook/parse';
+import { runAndRecord } from '../../../src/core/runbook/record';
 import { fixture, sink } from './helpers';
 
 /** Running, not a zombie waiting to be reaped by whichever process adopted it. */
@@ -76,9 +77,9 @@ describe('runbook execution', () => {
     assert.deepEqual(['never.txt', 'step4.txt', 'step6.txt'].filter((f) => existsSync(path.join(dir, f))), []);
     assert.equal(out.text(), 'about to fail\n');
     assert.deepEqual(events, [
-      'start:1', 'block:1', 'end:1:passed',
-      'start:2', 'block:2', 'end:2:passed',
-      'start:3', 'block:3', 'end:3:failed',
+      'start:1', 'block:1', 'block-end:1', 'end:1:passed',
+      'start:2', 'block:2', 'block-end:2', 'end:2:passed',
+      'start:3', 'block:3', 'block-end:3', 'end:3:failed',
       'end:4:not-run', 'end:5:manual', 'end:6:not-run',
     ]);
   });
@@ -120,5 +121,29 @@ describe('runbook execution', () => {
     for (let i = 0; i < 150 && alive(child); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(alive(child), false, 'the background sleep was killed with its group');
     assert.ok(!existsSync(path.join(dir, 'after.txt')));
+  });
+});
+
+describe('runAndRecord', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'cutover-runbook-record-')); });
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('a cancelled run is recorded as failed, with the interrupted step and its signal', async () => {
+    const runbook = parseRunbook('# C\n\n## Sleep\n\n```sh\necho started > started.txt\nsleep 30\n```\n\n## Next\n\n```sh\ntrue\n```\n');
+    const controller = new AbortController();
+    const pending = runAndRecord(runbook, { cwd: dir, workspace: dir, file: path.join(dir, 'c.md'), stdout: sink(), signal: controller.signal });
+    while (!existsSync(path.join(dir, 'started.txt'))) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const { record, runDir } = await pending;
+    assert.equal(record.kind, 'runbook');
+    assert.equal(record.status, 'failed');
+    assert.deepEqual(record.verdict, { verdict: 'error', reasons: ['runbook cancelled during step 1 (Sleep)'] });
+    assert.deepEqual((record.results['steps'] as { stepId: string; state: string; signal?: string }[]).map((r) => [r.stepId, r.state, r.signal]), [
+      ['1', 'failed', 'SIGTERM'],
+      ['2', 'not-run', undefined],
+    ]);
+    assert.deepEqual(record.commands.map((c) => [c.name, c.exitCode, c.signal]), [['step 1', null, 'SIGTERM']]);
+    assert.ok(existsSync(path.join(runDir, 'run.json')));
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLE, FIXTURES, lineOf, runCli } from './helpers';
@@ -71,7 +71,7 @@ describe('cutover runbook', () => {
     assert.ok(stdout.includes('about to fail\n✗ exit 3 in '));
     assert.ok(stdout.includes('– 4. Fourth · not run\n○ 5. Fifth is manual · manual, not run\n– 6. Sixth · not run\n'));
     const text = readFileSync(path.join(dir, 'fail-third.md'), 'utf8');
-    assert.match(stdout, new RegExp(`2 passed, 1 failed, 2 not run, 1 manual in [0-9.]+ s — stopped at step 3 \\(Third fails with exit 3, line ${lineOf(text, '3. Third fails with exit 3') + 1}\\)\\n$`));
+    assert.match(stdout, new RegExp(`2 passed, 1 failed, 2 not run, 1 manual in [0-9.]+ s — stopped at step 3 \\(Third fails with exit 3, line ${lineOf(text, '3. Third fails with exit 3') + 1}\\)\\nRun \\S+: \\.cutover/runs/\\S+\\n$`));
     assert.ok(!existsSync(path.join(dir, 'step4.txt')));
   });
 
@@ -90,13 +90,47 @@ describe('cutover runbook', () => {
     assert.ok(stderr.includes('about to fail') && stderr.includes('▶ 3. Third fails with exit 3'));
   });
 
+  it('run records the run in the workspace store: steps, verdict, one command per block, the log', async () => {
+    const { code, stdout } = await runCli(['runbook', 'run', 'fail-third.md', '--json'], dir);
+    assert.equal(code, 1);
+    const doc = JSON.parse(stdout) as { runId: string; results: unknown[] };
+    const runs = readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.'));
+    assert.deepEqual(runs, [doc.runId]);
+    const record = JSON.parse(readFileSync(path.join(dir, '.cutover', 'runs', doc.runId, 'run.json'), 'utf8')) as {
+      kind: string; status: string; argv: string[]; verdict: { verdict: string; reasons: string[] };
+      results: { runbook: string; title: string; steps: { stepId: string; state: string; exitCode?: number }[] };
+      commands: { name: string; argv: string[]; exitCode: number; log: string }[];
+    };
+    assert.equal(record.kind, 'runbook');
+    assert.equal(record.status, 'complete');
+    assert.deepEqual(record.argv, ['cutover', 'runbook', 'run', 'fail-third.md', '--json']);
+    assert.deepEqual(record.verdict, { verdict: 'fail', reasons: ['step 3 (Third fails with exit 3) failed with exit 3', '2 steps not run'] });
+    assert.equal(record.results.runbook, path.join(dir, 'fail-third.md'));
+    assert.equal(record.results.title, 'Third step fails');
+    assert.deepEqual(record.results.steps.map((r) => [r.stepId, r.state, r.exitCode]), [
+      ['1', 'passed', 0], ['2', 'passed', 0], ['3', 'failed', 3], ['4', 'not-run', undefined], ['5', 'manual', undefined], ['6', 'not-run', undefined],
+    ]);
+    assert.deepEqual(record.commands.map((c) => [c.name, c.argv.slice(0, 4), c.exitCode, c.log]), [
+      ['step 1', ['bash', '-e', '-o', 'pipefail'], 0, 'logs/runbook.log'],
+      ['step 2', ['bash', '-e', '-o', 'pipefail'], 0, 'logs/runbook.log'],
+      ['step 3', ['bash', '-e', '-o', 'pipefail'], 3, 'logs/runbook.log'],
+    ]);
+    const log = readFileSync(path.join(dir, '.cutover', 'runs', doc.runId, 'logs', 'runbook.log'), 'utf8');
+    assert.ok(log.includes('== step 3: Third fails with exit 3\nabout to fail\n== exit 3 in '), log);
+
+    const unrecorded = await runCli(['runbook', 'run', 'pass.md', '--no-record', '--json'], dir);
+    assert.equal(unrecorded.code, 0);
+    assert.equal((JSON.parse(unrecorded.stdout) as { runId?: string }).runId, undefined);
+    assert.equal(readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.')).length, 1);
+  });
+
   it('run exits 0 when every runnable step passed; steps run in the runbook\'s folder', async () => {
     const { code, stdout } = await runCli(['runbook', 'run', path.join(dir, 'pass.md')], process.cwd());
     assert.equal(code, 0, stdout);
     assert.ok(stdout.includes(`one in ${dir}\n`));
     assert.ok(stdout.includes('$ echo three\nthree\n'));
     assert.ok(stdout.includes('$ echo piped | tr a-z A-Z\nPIPED\n'));
-    assert.match(stdout, /\n2 passed, 0 failed, 0 not run, 1 manual in [0-9.]+ s\n$/);
+    assert.match(stdout, /\n2 passed, 0 failed, 0 not run, 1 manual in [0-9.]+ s\nRun \S+: \.cutover\/runs\/\S+\n$/);
   });
 
   it('runs from the folder of the nearest cutover.json above the runbook', async () => {

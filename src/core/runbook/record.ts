@@ -1,0 +1,117 @@
+/**
+ * A runbook run recorded in the workspace's run store (kind `runbook`), so the Runbooks view, the Runs view and CI
+ * see every step's state, exit code and duration however the run was started. The record's `results` hold
+ * `{ runbook: <absolute file>, title, steps: StepResult[] }`; the steps' output goes to `logs/runbook.log` (with a marker line per step and per exit), and each
+ * block that ran is a command of the record.
+ */
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { RuntimeError } from '../errors';
+import type { CommandRecord, RunRecord } from '../runs/record';
+import { RunStore } from '../runs/store';
+import type { RunStepsOptions, StepEvent } from './execute';
+import { runSteps } from './execute';
+import type { Runbook, StepResult } from './model';
+
+export const RUNBOOK_RUN_KIND = 'runbook';
+
+/** What a runbook record keeps under `results`. */
+export interface RunbookRunResults {
+  /** Absolute path of the runbook file. */
+  readonly runbook: string;
+  readonly title: string;
+  readonly steps: readonly StepResult[];
+}
+
+export interface RecordOptions extends RunStepsOptions {
+  /** The workspace whose `.cutover/runs` receives the record. */
+  readonly workspace: string;
+  /** Absolute path of the runbook file. */
+  readonly file: string;
+  /** The command line that started the run, for the record. */
+  readonly argv?: readonly string[];
+}
+
+export interface RecordedRun {
+  readonly results: StepResult[];
+  readonly record: RunRecord;
+  readonly runDir: string;
+}
+
+/** runSteps, with the run recorded: verdict pass when no step failed, fail at a failed step, error when cancelled. */
+export async function runAndRecord(runbook: Runbook, options: RecordOptions): Promise<RecordedRun> {
+  const store = new RunStore(options.workspace);
+  const run = await store.begin(RUNBOOK_RUN_KIND, { ...(options.argv && { argv: options.argv }), cwd: options.cwd });
+  const logFile = run.logPath('runbook');
+  const log = createWriteStream(logFile);
+  const stdout = tee(options.stdout, log);
+  const stderr = tee(options.stderr ?? options.stdout, log);
+  const commands: CommandRecord[] = [];
+  const onStep = (event: StepEvent): void => {
+    // Step markers keep the log readable on its own.
+    if (event.phase === 'start') log.write(`== step ${event.step.id}: ${event.step.title}\n`);
+    if (event.phase === 'block-end') {
+      log.write(`== exit ${event.run.exitCode}${event.run.signal ? ` (${event.run.signal})` : ''} in ${Math.round(event.run.ms)} ms\n`);
+      commands.push({
+        name: `step ${event.step.id}`,
+        argv: ['bash', '-e', '-o', 'pipefail', '-c', event.block.code],
+        cwd: options.cwd,
+        exitCode: event.run.signal === undefined ? event.run.exitCode : null,
+        ...(event.run.signal !== undefined && { signal: event.run.signal }),
+        ms: Math.round(event.run.ms),
+        log: run.relative(logFile),
+      });
+    }
+    options.onStep?.(event);
+  };
+
+  let steps: StepResult[] = [];
+  const parts = (): { results: Record<string, unknown>; commands: CommandRecord[] } => {
+    const results: RunbookRunResults = { runbook: options.file, title: runbook.title, steps };
+    return { results: { ...results }, commands };
+  };
+  try {
+    steps = await runSteps(runbook, { ...options, stdout, stderr, onStep });
+  } catch (error) {
+    await closeLog(log);
+    await run.fail(error, parts());
+    throw error;
+  }
+  await closeLog(log);
+  const failed = steps.find((r) => r.state === 'failed');
+  if (options.signal?.aborted) {
+    const when = failed ? `during step ${failed.stepId} (${failed.title})` : 'before its steps ran';
+    const record = await run.fail(new RuntimeError(`runbook cancelled ${when}`), parts());
+    return { results: steps, record, runDir: run.finalDir };
+  }
+  const reasons = failed
+    ? [`step ${failed.stepId} (${failed.title}) failed with exit ${failed.exitCode}`, ...notRun(steps)]
+    : [`${steps.filter((r) => r.state === 'passed').length} steps passed`, ...manual(steps)];
+  const record = await run.finish({ verdict: { verdict: failed ? 'fail' : 'pass', reasons }, ...parts() });
+  return { results: steps, record, runDir: run.finalDir };
+}
+
+function notRun(steps: readonly StepResult[]): string[] {
+  const n = steps.filter((r) => r.state === 'not-run').length;
+  return n > 0 ? [`${n} steps not run`] : [];
+}
+
+function manual(steps: readonly StepResult[]): string[] {
+  const n = steps.filter((r) => r.state === 'manual').length;
+  return n > 0 ? [`${n} manual steps not run`] : [];
+}
+
+/** Writes to `target` and to the log; never ends either (the caller's stream stays open). */
+function tee(target: NodeJS.WritableStream, log: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      target.write(chunk);
+      log.write(chunk);
+      done();
+    },
+  });
+}
+
+function closeLog(log: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => log.end(resolve));
+}

@@ -1,0 +1,78 @@
+/**
+ * The Runbooks view and Run Step / Run All on the example workspace, plus a drill runbook whose third step fails.
+ * Steps run through `cutover runbook run` in a real terminal; their states come back from the run store.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LaunchResult } from '../../../src/commands/launcher';
+import type { RunbookNode } from '../../../src/views/runbooksTree';
+import { cutoverApi, waitFor, workspaceRoot } from '../util';
+
+const DRILL = [
+  '# Drill', '',
+  '## Prepare', '```sh', 'echo prepared > drill-1.txt', '```', '',
+  '## Check', '```sh', 'test -f drill-1.txt', '```', '',
+  '## Break', '```sh', 'echo about to fail', 'exit 3', '```', '',
+  '## Never', '```sh', 'echo should-not-run > drill-4.txt', '```', '',
+  '## Also never', '```bash', 'touch drill-5.txt', '```', '',
+].join('\n');
+
+async function stepNodes(file: string): Promise<RunbookNode[]> {
+  const api = await cutoverApi();
+  const book = (await api.runbooks.getChildren()).find((n) => n.entry.file === file);
+  assert.ok(book, `the view lists ${file}`);
+  return api.runbooks.getChildren(book);
+}
+
+describe('Runbooks (in the extension host)', function () {
+  this.timeout(120_000);
+  let drill: string;
+
+  before(async function () {
+    drill = path.join(workspaceRoot().fsPath, 'runbooks', 'zz-drill.md');
+    fs.writeFileSync(drill, DRILL);
+    (await cutoverApi()).runbooks.refresh();
+  });
+
+  it("lists the example's runbooks with their steps", async function () {
+    const api = await cutoverApi();
+    const books = (await api.runbooks.getChildren()).map((n) => path.basename(n.entry.file));
+    for (const name of ['rollback-to-v1.md', 'roll-forward-to-v2.md', 'shadow-mode.md', 'staging-deploy.md', 'zz-drill.md']) {
+      assert.ok(books.includes(name), `${name} in ${books.join(', ')}`);
+    }
+    const steps = await stepNodes(drill);
+    assert.deepEqual(steps.map((s) => api.runbooks.getTreeItem(s).label), ['1. Prepare', '2. Check', '3. Break', '4. Never', '5. Also never']);
+    assert.ok(steps.every((s) => api.runbooks.getTreeItem(s).description === 'not run'));
+  });
+
+  it('Run All stops at the first failure: 1–2 passed, 3 failed with its exit code, 4+ not run', async function () {
+    const api = await cutoverApi();
+    const book = (await api.runbooks.getChildren()).find((n) => n.entry.file === drill)!;
+    const result = (await vscode.commands.executeCommand<LaunchResult>('cutover.runbooks.runAll', book))!;
+    assert.deepEqual(result, { started: true, exitCode: 1 });
+    const root = workspaceRoot().fsPath;
+    assert.equal(fs.readFileSync(path.join(root, 'drill-1.txt'), 'utf8').trim(), 'prepared');
+    assert.equal(fs.existsSync(path.join(root, 'drill-4.txt')), false, 'step 4 never ran');
+    assert.equal(fs.existsSync(path.join(root, 'drill-5.txt')), false, 'step 5 never ran');
+    const states = await waitFor('the step states from the run record', async () => {
+      const items = (await stepNodes(drill)).map((s) => String(api.runbooks.getTreeItem(s).description));
+      return items[2]?.startsWith('failed') ? items : undefined;
+    });
+    assert.match(states[0]!, /^passed · \d+\.\d s$/);
+    assert.match(states[1]!, /^passed/);
+    assert.match(states[2]!, /^failed · exit 3 · \d+\.\d s$/);
+    assert.deepEqual(states.slice(3), ['not run', 'not run']);
+  });
+
+  it('Run Step runs one step and records it', async function () {
+    const api = await cutoverApi();
+    const steps = await stepNodes(drill);
+    const result = (await vscode.commands.executeCommand<LaunchResult>('cutover.runbooks.runStep', steps[3]))!;
+    assert.deepEqual(result, { started: true, exitCode: 0 });
+    assert.equal(fs.readFileSync(path.join(workspaceRoot().fsPath, 'drill-4.txt'), 'utf8').trim(), 'should-not-run');
+    await waitFor('step 4 to show passed', async () =>
+      String(api.runbooks.getTreeItem((await stepNodes(drill))[3]!).description).startsWith('passed'));
+  });
+});

@@ -37,6 +37,7 @@ export const SUITES: readonly SuiteSpec[] = [
   },
   { name: 'runs', workspace: () => exampleWithData() },
   { name: 'runbooks', workspace: () => copyWorkspace('examples/loan-cutover') },
+  { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
 ];
 

@@ -217,8 +217,9 @@ function taskDraft(
   const first = boxAt(walk, paragraphLine === range.line ? walk.markerEnd : walk.lines.starts[paragraphLine]!);
   if (!first) return undefined;
   const boxes = [first];
-  // The text is what follows the check, as GFM parses it (`[x]` stays a box even if a reference `[x]` is defined).
-  let label = inlineText(walk, content.slice(3));
+  // The text is what follows the check and the whitespace after it, parsed without the check as GFM does (so `[x]`
+  // stays a box even where a link reference `[x]` is defined).
+  let label = inlineText(walk, content.slice(4));
   const second = secondBox(walk.text, first.offset + 2);
   if (second && BOX_TEXT.test(label)) {
     boxes.push(second);

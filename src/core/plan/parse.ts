@@ -46,8 +46,8 @@ interface Walk {
   readonly text: string;
   readonly lines: LineTable;
   readonly tokens: readonly Token[];
-  /** markdown-it's environment: the reference definitions the inline parser needs to tell links from text. */
-  readonly env: object;
+  /** markdown-it's environment: the link reference definitions (by normalised label) that make `[x]` a link. */
+  readonly env: { references?: Record<string, unknown> };
   /** Index of the next token to read. */
   next: number;
   /** Line and end offset of the last list marker read: a list item can open on its parent's line (`- 1. [ ] x`). */
@@ -59,7 +59,6 @@ const CRITERIA_LABEL = /success criteria/i;
 /** A label paragraph such as `**Success Criteria:**`; longer prose that merely mentions the words is no label. */
 const LABEL_MAX_LENGTH = 80;
 const CRITERION_MARK = /^[✓✔]\uFE0F?\s*/u;
-const BOX_TEXT = /^\[[ \txX]\]\s*/;
 /**
  * GFM's task list item check at the start of an item's first paragraph (markdown-it has trimmed the paragraph): a
  * space, tab, `x` or `X` in brackets, then whitespace, which the trim guarantees is followed by more text. So a bare
@@ -67,6 +66,12 @@ const BOX_TEXT = /^\[[ \txX]\]\s*/;
  */
 const TASK_CHECK = /^\[[ \txX]\][ \t\n]/;
 const WHITESPACE = /\s/;
+/**
+ * The characters inline markdown can start with (markdown-it's rules without typographer, linkify or plugins: line
+ * breaks, escapes, code, strikethrough, emphasis, links and images, autolinks and HTML, entities). Text without any
+ * is its own plain text, and needs no inline parse.
+ */
+const INLINE_SYNTAX = /[\n\\`~*_[<&]/;
 
 /**
  * Block structure only: inline content is parsed on demand (titles, items' first paragraphs, label candidates),
@@ -77,7 +82,7 @@ const markdown = new MarkdownIt({ html: true });
 markdown.core.ruler.enableOnly(['normalize', 'block']);
 
 export function parsePlan(text: string): Plan {
-  const env = {};
+  const env: Walk['env'] = {};
   const walk: Walk = { text, lines: lineTable(text), tokens: markdown.parse(text, env), env, next: 0, markerLine: -1, markerEnd: 0 };
   const root: SectionDraft = { title: '', depth: 0, line: 0, criteriaHeading: false, tasks: [], criteria: [], sections: [] };
   const topLevel: SectionDraft[] = [];
@@ -205,8 +210,8 @@ function walkItem(walk: Walk, owner: Owner, plainBulletsAreCriteria: boolean): n
 
 /**
  * The task of an item whose first paragraph (starting on `paragraphLine`, content trimmed by markdown-it) begins
- * with a check. Undefined for a check whose inside is a line ending (`[` and `]` on two lines, which TASK_CHECK
- * already refuses): toggling it could not be a one-character edit.
+ * with a check. Undefined if the source does not show the check where the content does, a safeguard so that a box
+ * offset can only ever point between brackets.
  */
 function taskDraft(
   walk: Walk,
@@ -216,16 +221,12 @@ function taskDraft(
 ): TaskDraft | undefined {
   const first = boxAt(walk, paragraphLine === range.line ? walk.markerEnd : walk.lines.starts[paragraphLine]!);
   if (!first) return undefined;
-  const boxes = [first];
-  // The text is what follows the check and the whitespace after it, parsed without the check as GFM does (so `[x]`
-  // stays a box even where a link reference `[x]` is defined).
-  let label = inlineText(walk, content.slice(4));
-  const second = secondBox(walk.text, first.offset + 2);
-  if (second && BOX_TEXT.test(label)) {
-    boxes.push(second);
-    label = label.replace(BOX_TEXT, '');
-  }
-  return { text: label, boxes, ...range, children: [], criteria: [] };
+  const second = secondBox(walk, first.offset + 2);
+  const last = second ?? first;
+  // The text follows the last box and the whitespace after it, parsed without the boxes as GFM does. On the box line
+  // the content matches the source from the first `[` on, so a source offset maps to a content index directly.
+  const text = inlineText(walk, content.slice(last.offset + 3 - (first.offset - 1)));
+  return { text, boxes: second ? [first, second] : [first], ...range, children: [], criteria: [] };
 }
 
 /**
@@ -258,15 +259,20 @@ function boxAt(walk: Walk, from: number): Checkbox | undefined {
   return char === undefined ? undefined : { offset: i + 1, char };
 }
 
-/** The seed's double box `- [ ] [ ] Test CSV export`: a second `[ ]` right after the first, on the same line. */
-function secondBox(text: string, firstClose: number): Checkbox | undefined {
+/**
+ * The seed's double box `- [ ] [ ] Test CSV export`: a second `[ ]` right after the first, on the same line, then
+ * whitespace or the end. Not a box when a link reference `[x]: …` is defined, which makes `[x]` a link.
+ */
+function secondBox(walk: Walk, firstClose: number): Checkbox | undefined {
+  const { text } = walk;
   let i = firstClose + 1;
   while (text[i] === ' ' || text[i] === '\t') i++;
   if (text[i] !== '[' || text[i + 2] !== ']') return undefined;
   const after = text[i + 3];
   if (after !== undefined && !' \t\r\n'.includes(after)) return undefined;
   const char = boxChar(text[i + 1]);
-  return char === undefined ? undefined : { offset: i + 1, char };
+  if (char === undefined || (char !== ' ' && walk.env.references?.['X'] !== undefined)) return undefined;
+  return { offset: i + 1, char };
 }
 
 function boxChar(c: string | undefined): Checkbox['char'] | undefined {
@@ -299,6 +305,7 @@ function blockEnd(walk: Walk, token: Token): number {
  * whitespace folded to one space.
  */
 function inlineText(walk: Walk, content: string): string {
+  if (!INLINE_SYNTAX.test(content)) return folded(content);
   const tokens: Token[] = [];
   markdown.inline.parse(content, markdown, walk.env, tokens);
   return folded(textOf(tokens));

@@ -67,6 +67,11 @@ describe('Checklist view, as a person sees it', function () {
       const { page } = wb!;
       await openCutoverView(page);
       await page.getByRole('treeitem', { name: /^cutover\/plan\.md/ }).waitFor();
+      // Give the Checklist the whole side bar: collapse the Runbooks and Runs panes below it.
+      for (const pane of ['Runbooks', 'Runs']) {
+        const header = page.locator(`.pane-header[aria-label^="${pane}"]`).first();
+        if (await header.getAttribute('aria-expanded') === 'true') await header.click();
+      }
       await page.getByRole('treeitem', { name: /^B\. Data Validation/ }).click();
       await page.locator('.editor-instance .monaco-editor').first().waitFor();
       const shot = await wb!.screenshot('checklist-example');

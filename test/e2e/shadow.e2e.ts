@@ -1,7 +1,9 @@
 /** Command palette → Start Shadow Run → live terminal output → the verdict notification → the Runs view. */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyWorkspace } from '../host/workspace';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 describe('Shadow run from the command palette, as a person sees it', function () {
@@ -39,6 +41,7 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await run.waitFor();
     await run.click();
     await page.getByRole('treeitem', { name: /^dq30/ }).first().waitFor();
-    await wb!.screenshot('shadow-runs-view');
+    const shot = await wb!.screenshot('shadow-runs-view');
+    if (process.env.CUTOVER_UPDATE_MEDIA === '1') fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'shadow-run.png'));
   });
 });

@@ -57,9 +57,9 @@ async function drive(page: Page, line: string): Promise<void> {
   const request = JSON.parse(line.slice(line.indexOf(DRIVER_MARKER) + DRIVER_MARKER.length)) as { click?: string; treeCheckbox?: string };
   if (request.treeCheckbox) {
     await page.getByRole('treeitem', { name: request.treeCheckbox }).first()
-      .locator('.custom-view-tree-node-item-checkbox').click();
+      .locator('.custom-view-tree-node-item-checkbox').click({ timeout: 8000 });
   } else if (request.click) {
-    await page.locator(request.click).first().click();
+    await page.locator(request.click).first().click({ timeout: 8000 });
   }
 }
 

@@ -223,12 +223,13 @@ describe('Checklist view (in the extension host)', function () {
 
   it('a real click on a tree checkbox writes the plan (driven by Playwright)', async function () {
     await vscode.commands.executeCommand('cutover.checklist.focus');
-    const label = 'Validate environment variables';
+    // The first task of the plan: its row is on screen however small the view's pane is.
+    const label = 'Deploy V2 pipeline to staging environment';
     const node = await findTask(tree, label);
     assert.equal(node.task.done, false);
     await new Promise((r) => setTimeout(r, 500)); // let the view render its rows
     requestCheckboxClick(label);
-    await waitFor('the click to reach the plan on disk', () => /- \[x\] Validate environment variables/.test(fs.readFileSync(planUri.fsPath, 'utf8')), 10_000);
+    await waitFor('the click to reach the plan on disk', () => /- \[x\] Deploy V2 pipeline to staging environment/.test(fs.readFileSync(planUri.fsPath, 'utf8')), 10_000);
   });
 
   // Last: it leaves the tree collapsed, and the click test above needs its rows on screen.

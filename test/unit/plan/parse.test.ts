@@ -291,3 +291,71 @@ describe('parsePlan: size extremes', () => {
     assert.equal(last.boxes[1]!.offset, text.lastIndexOf('[ ] Child 99.3') + 1);
   });
 });
+
+describe('parsePlan: GFM checks on markdown-it structure', () => {
+  it('finds the box of an item that opens on its parent item’s line', () => {
+    const text = '- 1. [ ] x\n- - [x] y\n> - > - [ ] z\n';
+    const tasks = allTasks(parsePlan(text).sections);
+    assert.deepEqual(tasks.map((t) => [t.text, t.start, t.boxes[0]!.offset]), [
+      ['x', text.indexOf('1.'), text.indexOf('[ ] x') + 1],
+      ['y', text.indexOf('- [x]'), text.indexOf('[x] y') + 1],
+      ['z', text.indexOf('- [ ] z'), text.indexOf('[ ] z') + 1],
+    ]);
+  });
+
+  it('reads a check on the line after its marker', () => {
+    const text = '-\n  [ ] next line\n';
+    const [task] = parsePlan(text).sections[0]!.tasks;
+    assert.deepEqual([task!.text, task!.line, task!.boxes[0]!.offset], ['next line', 0, text.indexOf('[ ]') + 1]);
+  });
+
+  it('needs text after the check, as GitHub does: a bare `- [ ]` is a plain bullet', () => {
+    const plan = parsePlan('- [ ]\n- [x]   \n- [ ]\n  continued\n- [ ]x no space\n');
+    assert.deepEqual(allTasks(plan.sections).map((t) => [t.text, t.line]), [['continued', 2]]);
+  });
+
+  it('takes a tab inside the check as unchecked wherever the tab stop falls', () => {
+    const text = '1. [\t] tab inside the check\n';
+    assert.deepEqual(parsePlan(text).sections[0]!.tasks[0]!.boxes, [{ offset: 4, char: ' ' }]);
+  });
+
+  it('reads a second `[x]` as a link, not a box, where a reference `[x]` is defined', () => {
+    const [task] = parsePlan('- [ ] [x] ref\n\n[x]: https://example.com\n').sections[0]!.tasks;
+    assert.deepEqual([task!.text, task!.boxes.length], ['x ref', 1]);
+  });
+
+  it('keeps words apart across a hard line break', () => {
+    // The micromark-based parser glued them ("ab"): a hard break carries no text in mdast.
+    const plan = parsePlan('- [ ] two spaces  \n  break\n- [ ] backslash\\\n  break\n');
+    assert.deepEqual(plan.sections[0]!.tasks.map((t) => t.text), ['two spaces break', 'backslash break']);
+  });
+
+  it('reads a list that does not start at 1 after a block other than a paragraph (CommonMark)', () => {
+    // Only a paragraph stops `2)` from starting a list; micromark also refused it inside an item that interrupted one.
+    const plan = parsePlan('Intro\n1. - 2) [x] nested\n\n    code\n3. [ ] after code\n');
+    assert.deepEqual(allTasks(plan.sections).map((t) => t.text), ['nested', 'after code']);
+  });
+
+  it('ends an item at the end of its last line, in block quotes too', () => {
+    const text = fixture('blockquote.md');
+    const quoted = taskNamed(parsePlan(text).sections, 'quoted task');
+    assert.equal(text.slice(quoted.start, quoted.end), '- [ ] quoted task\n>   - [x] quoted child');
+    const crlf = parsePlan('- [ ] a  \r\n  - b\t\r\n\r\n').sections[0]!.tasks[0]!;
+    assert.equal(crlf.end, '- [ ] a  \r\n  - b\t'.length);
+  });
+
+  it('counts lone CR line endings as markdown-it does', () => {
+    const text = '# T\r- [ ] a\r- [x] b\r';
+    assert.deepEqual(parsePlan(text).sections[0]!.tasks.map((t) => [t.line, t.boxes[0]!.offset]), [[1, 7], [2, 15]]);
+  });
+
+  it('documents where markdown-it and GitHub differ (no task is affected)', () => {
+    // A lazy line indented 4+ columns past its container: GitHub (CommonMark) continues "b" ("b - [ ] c"),
+    // markdown-it starts indented code. Either way `c` is no task.
+    const lazy = parsePlan('  1. [X] a\n      - [x] b\n    - [ ] c\n');
+    assert.deepEqual(allTasks(lazy.sections).map((t) => t.text), ['a', 'b']);
+    // GFM strikes through single tildes and drops footnote references; markdown-it 14 without plugins keeps both.
+    const text = parsePlan('- [ ] ~about~ 5 min[^1]\n\n[^1]: Measured in staging.\n').sections[0]!.tasks[0]!.text;
+    assert.equal(text, '~about~ 5 min[^1]');
+  });
+});

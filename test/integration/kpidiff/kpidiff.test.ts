@@ -1,0 +1,130 @@
+/**
+ * The KPI Diff panel in a real extension host, on the example workspace with a real shadow run (10k loans; V2
+ * counts dpd = 30/60/90 into the buckets, so delinquency KPIs fail): placement beside the V2 configuration file,
+ * the ready handshake and the run it delivers, Accept Discrepancy… through to `cutover gate`.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../../src/core/runs/record';
+import { RunStore } from '../../../src/core/runs/store';
+import type { Review } from '../../../src/core/reviews/store';
+import type { KpiDiffDebugState } from '../../../src/webviews/kpiDiff/panel';
+import { EXTENSION_ID, waitFor, workspaceRoot } from '../util';
+import { fixtureRun, shadowRun, XSS } from './fixture';
+
+const CLI = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+
+function debugState(): Thenable<KpiDiffDebugState> {
+  return vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+}
+
+/** Waits until the app said ready and the host posted `load` for `runId`. */
+function loaded(runId: string): Promise<KpiDiffDebugState> {
+  return waitFor(`the panel to load run ${runId}`, async () => {
+    const s = await debugState();
+    return s.ready && s.lastLoad?.run.id === runId && s.posted.includes('load') ? s : undefined;
+  }, 20_000);
+}
+
+describe('KPI Diff panel (in the extension host)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let store: RunStore;
+  let record: RunRecord;
+  let v2Config: string;
+
+  before(async function () {
+    root = workspaceRoot().fsPath;
+    store = new RunStore(root);
+    record = await store.read(shadowRun(CLI, root));
+    v2Config = path.join(root, 'pipelines', 'v2', 'pipeline.config.json');
+  });
+
+  beforeEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens beside the V2 configuration file, opening it first in column one', async function () {
+    await vscode.commands.executeCommand('cutover.openKpiDiff');
+    const state = await loaded(record.id);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === v2Config);
+    assert.ok(editor, 'the V2 configuration file is visible');
+    assert.equal(editor.viewColumn, vscode.ViewColumn.One);
+    assert.equal(state.viewColumn, vscode.ViewColumn.Two);
+    assert.equal(state.open, true);
+  });
+
+  it('goes to the column right of the V2 configuration file where that already is', async function () {
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(root, 'cutover.json')), { viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(vscode.Uri.file(v2Config), { viewColumn: vscode.ViewColumn.Two });
+    await vscode.commands.executeCommand('cutover.openKpiDiff', record.id);
+    const state = await loaded(record.id);
+    assert.equal(state.viewColumn, vscode.ViewColumn.Three);
+  });
+
+  it('posts nothing before ready, then delivers the run as its record says, failing KPIs first', async function () {
+    await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+    const state = await loaded(record.id);
+    assert.equal(state.posted[0], 'load', 'the first message posted is the load that answers ready');
+    const run = state.lastLoad!.run;
+    // Counted from the record itself, not from the panel's model.
+    const kpis = (record.results['kpis'] as { kpis: { verdict: string }[] }).kpis;
+    const count = (v: string): number => kpis.filter((k) => k.verdict === v).length;
+    assert.deepEqual([run.counts.fail, run.counts.inconclusive, run.counts.pass, run.kpis.length],
+      [count('fail'), count('inconclusive'), count('pass'), kpis.length]);
+    assert.ok(count('fail') > 0, 'the example run has failing KPIs');
+    assert.equal(run.verdict, 'fail');
+    assert.deepEqual(run.kpis.slice(0, count('fail')).map((k) => k.verdict), Array(count('fail')).fill('fail'));
+    assert.equal(run.input?.name, 'sample-10k');
+    assert.deepEqual(state.lastLoad!.state, { runId: record.id, workspaceRoot: root });
+    assert.equal(run.rows?.mismatchRows, (record.results['rows'] as { mismatches: { rows: number } }).mismatches.rows);
+  });
+
+  it('delivers hostile KPI and segment names verbatim (the app renders them as text)', async function () {
+    const id = await fixtureRun(root, record.id);
+    await vscode.commands.executeCommand('cutover.openKpiDiff', id);
+    const state = await loaded(id);
+    assert.ok(state.lastLoad!.run.kpis.some((k) => k.kpi === XSS && k.segment === XSS));
+  });
+
+  it('focuses a KPI given by a Runs view node', async function () {
+    const kpi = { segment: 'total', kpi: 'dq30', relVariance: 0, verdict: 'fail', reason: '' };
+    await vscode.commands.executeCommand('cutover.openKpiDiff', { kind: 'kpi', store, record, kpi });
+    const state = await loaded(record.id);
+    assert.deepEqual(state.lastLoad!.focus, { segment: 'total', kpi: 'dq30' });
+  });
+
+  it('Accept Discrepancy… writes .cutover/reviews.json, shows it in the panel, and cutover gate reports it as accepted', async function () {
+    await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+    await loaded(record.id);
+    const line = (record.results['kpis'] as { kpis: { segment: string; kpi: string; v1: number; v2: number; verdict: string }[] }).kpis
+      .find((k) => k.segment === 'total' && k.kpi === 'dq30')!;
+    assert.equal(line.verdict, 'fail');
+    const before = (await debugState()).posted.length;
+    const review = await vscode.commands.executeCommand<Review>('cutover.acceptDiscrepancy', {
+      store, record, key: { segment: 'total', kpi: 'dq30' }, reason: 'V2 counts dpd = 30 as past due, per credit policy 4.2',
+    });
+    assert.ok(review, 'the command returned the review');
+
+    const file = path.join(root, '.cutover', 'reviews.json');
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; reviews: Review[] };
+    assert.equal(onDisk.reviews.length, 1);
+    const saved = onDisk.reviews[0]!;
+    assert.deepEqual([saved.runId, saved.segment, saved.kpi, saved.v1, saved.v2, saved.reason],
+      [record.id, 'total', 'dq30', line.v1, line.v2, 'V2 counts dpd = 30 as past due, per credit policy 4.2']);
+    assert.ok(saved.who.length > 0 && !Number.isNaN(Date.parse(saved.when)));
+
+    const after = await debugState();
+    assert.ok(after.posted.slice(before).includes('accepted'), `the panel was told: ${after.posted.slice(before).join(', ')}`);
+
+    const gate = spawnSync(process.execPath, [CLI, 'gate', record.id, '--json'], { cwd: root, encoding: 'utf8' });
+    const result = JSON.parse(gate.stdout) as { accepted: Review[]; criteria: { name: string; reason: string }[] };
+    assert.deepEqual(result.accepted.map((r) => [r.segment, r.kpi, r.reason]), [['total', 'dq30', saved.reason]]);
+    const kpiVariance = result.criteria.find((c) => c.name === 'kpiVariance')!;
+    assert.match(kpiVariance.reason, /1 accepted discrepancy left out/);
+    assert.equal(gate.status, 1, 'other KPIs still fail: no-go');
+  });
+});

@@ -23,10 +23,7 @@ const common = {
   mainFields: ['module', 'main'],
   logLevel: 'warning',
   define: { CUTOVER_VERSION: JSON.stringify(pkg.version) },
-  // ESM-only dependencies (micromark, mdast) use import.meta.url in a few places; give it a CJS meaning.
-  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
-common.define['import.meta.url'] = '__importMetaUrl';
 
 function files(dir, suffix) {
   let out = [];
@@ -42,7 +39,9 @@ function files(dir, suffix) {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The KPI Diff panel's browser app (Lit, vscode-elements, apache-arrow): one ES module loaded by the webview.
+  { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: { kpiDiff: 'src/webviews/kpiDiff/app/main.ts' }, outdir: 'dist/webview', minify: production, sourcemap: production ? false : 'linked', logLevel: 'warning' },
 ];
 if (!production) {
   // Integration suites run inside the extension host: each file becomes one CJS module under out/.

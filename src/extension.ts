@@ -14,6 +14,7 @@ import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import type { ChecklistTreeProvider } from './views/checklistTree';
+import { registerKpiDiff } from './webviews/kpiDiff/register';
 
 /** What activate() returns: used by the in-host tests to reach the live services (no mocks). */
 export interface CutoverApi {
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void showLastShadow();
   registerRunCommands(context, runs, launcher, status);
   registerRunbookCommands(context, runbooks, launcher);
+  registerKpiDiff(context, runs);
   void plans.ready();
   return { plans, checklist: checklist.provider, runs, runbooks };
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PlanCriterion, PlanSection, PlanTask, PlanTotals } from '../core/plan/model';
-import { sectionTotals, sumTotals, taskTotals } from '../core/plan/progress';
+import { hasOpenWork, sectionHasOpenWork, sectionTotals, sumTotals, taskTotals } from '../core/plan/progress';
 import type { PlanEntry, PlanSource } from './planSource';
 
 export type ChecklistNode =
@@ -27,16 +27,6 @@ function progressText(t: PlanTotals): string {
 
 function planTotals(entry: PlanEntry): PlanTotals {
   return entry.plan?.totals ?? { tasks: 0, done: 0, criteria: 0 };
-}
-
-/** A task stays visible while it or anything under it is open. */
-function isOpen(task: PlanTask): boolean {
-  return !task.done || task.children.some(isOpen);
-}
-
-function sectionHasOpenWork(section: PlanSection): boolean {
-  const totals = sectionTotals(section);
-  return totals.done < totals.tasks;
 }
 
 export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistNode>, vscode.Disposable {
@@ -95,7 +85,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
     const visibleSections = sections.filter((s) => {
       const t = sectionTotals(s);
       if (t.tasks === 0 && t.criteria === 0) return false;
-      return !this.hideCompletedTasks || sectionHasOpenWork(s) || t.tasks === 0;
+      return !this.hideCompletedTasks || sectionHasOpenWork(s);
     });
     return [
       ...visibleSections.map((section): ChecklistNode => ({ kind: 'section', entry, section })),
@@ -105,7 +95,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
   }
 
   private taskNodes(entry: PlanEntry, tasks: readonly PlanTask[]): ChecklistNode[] {
-    const shown = this.hideCompletedTasks ? tasks.filter(isOpen) : tasks;
+    const shown = this.hideCompletedTasks ? tasks.filter(hasOpenWork) : tasks;
     return shown.map((task) => ({ kind: 'task', entry, task }));
   }
 

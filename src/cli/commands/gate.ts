@@ -15,6 +15,7 @@ import { evidenceFromRun } from '../../core/gate/evidence';
 import { formatCriterion } from '../../core/gate/format';
 import type { RunRecord } from '../../core/runs/record';
 import { RunStore } from '../../core/runs/store';
+import { acceptedFor, ReviewStore } from '../../core/reviews/store';
 import type { CliContext } from '../context';
 
 interface Options {
@@ -35,12 +36,18 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const store = new RunStore(loaded?.dir ?? ctx.cwd);
       const record = await pickRun(store, runId);
       const thresholds = loaded?.config.gate ?? recordedThresholds(record);
-      const result = evaluateGate(evidenceFromRun(record), thresholds);
+      const evidence = evidenceFromRun(record);
+      // Reviewed discrepancies (.cutover/reviews.json) are left out of the variance and listed as accepted.
+      const reviews = acceptedFor(await new ReviewStore(store.workspaceRoot).list(), evidence.kpis ?? []);
+      const result = evaluateGate(evidence, thresholds, reviews);
+      const accepted = reviews.accepted;
       if (options.json) {
-        ctx.stdout.write(`${JSON.stringify({ runId: record.id, runStatus: record.status, runVerdict: record.verdict?.verdict ?? null, thresholds, ...result }, null, 2)}\n`);
+        ctx.stdout.write(`${JSON.stringify({ runId: record.id, runStatus: record.status, runVerdict: record.verdict?.verdict ?? null, thresholds, ...result, accepted }, null, 2)}\n`);
       } else {
         const lines = [`Go/no-go on run ${record.id} (${record.kind}, ${record.status}${record.verdict ? `, verdict ${record.verdict.verdict}` : ''}):`];
         for (const c of result.criteria) lines.push(formatCriterion(c));
+        if (accepted.length > 0) lines.push('', 'Accepted discrepancies (.cutover/reviews.json):');
+        for (const r of accepted) lines.push(`  ~ ${r.kpi} [${r.segment}] accepted by ${r.who} on ${r.when.slice(0, 10)} (run ${r.runId}): ${r.reason}`);
         lines.push('', `Decision: ${result.verdict.toUpperCase()}`, '');
         ctx.stdout.write(lines.join('\n'));
       }

@@ -65,6 +65,7 @@ const CRITERION_MARK = /^[✓✔]\uFE0F?\s*/u;
  * `- [ ]` is a plain bullet, as on GitHub.
  */
 const TASK_CHECK = /^\[[ \txX]\][ \t\n]/;
+/** `\s` beyond ASCII (no-break and other Unicode spaces), tested only on non-ASCII characters. */
 const WHITESPACE = /\s/;
 /**
  * The characters inline markdown can start with (markdown-it's rules without typographer, linkify or plugins: line
@@ -271,6 +272,7 @@ function secondBox(walk: Walk, firstClose: number): Checkbox | undefined {
   const after = text[i + 3];
   if (after !== undefined && !' \t\r\n'.includes(after)) return undefined;
   const char = boxChar(text[i + 1]);
+  // markdown-it keys references by their upper-cased label: `[x]` and `[X]` both link to `X`.
   if (char === undefined || (char !== ' ' && walk.env.references?.['X'] !== undefined)) return undefined;
   return { offset: i + 1, char };
 }
@@ -290,7 +292,7 @@ function skipBlock(walk: Walk): void {
 
 /**
  * Where a block ends: the end of its last line, before the line ending. An unclosed fence or HTML block runs over
- * the blank lines after it; like GitHub's parser, the block ends at its last non-blank line.
+ * the blank lines after it in markdown-it's map; it ends at its last non-blank line.
  */
 function blockEnd(walk: Walk, token: Token): number {
   const [first, after] = token.map!;

@@ -5,19 +5,32 @@ import type { PlanSection, PlanTask, PlanTotals } from './model';
 
 /** Tasks (nested ones included), done tasks and criteria of a section, its sub-sections included. */
 export function sectionTotals(section: PlanSection): PlanTotals {
-  return sumTotals([
-    ...section.tasks.map(taskTotals),
-    { tasks: 0, done: 0, criteria: section.criteria.length },
-    ...section.sections.map(sectionTotals),
-  ]);
+  const totals: Counts = { tasks: 0, done: 0, criteria: 0 };
+  countSection(totals, section);
+  return totals;
 }
 
 /** Totals of a task's subtree: the task itself, its nested tasks and their criteria. */
 export function taskTotals(task: PlanTask): PlanTotals {
-  return sumTotals([
-    { tasks: 1, done: task.done ? 1 : 0, criteria: task.criteria.length },
-    ...task.children.map(taskTotals),
-  ]);
+  const totals: Counts = { tasks: 0, done: 0, criteria: 0 };
+  countTask(totals, task);
+  return totals;
+}
+
+type Counts = { -readonly [K in keyof PlanTotals]: PlanTotals[K] };
+
+// Counting into one object rather than summing per-node totals: every parse totals plans of thousands of tasks.
+function countSection(totals: Counts, section: PlanSection): void {
+  totals.criteria += section.criteria.length;
+  for (const task of section.tasks) countTask(totals, task);
+  for (const sub of section.sections) countSection(totals, sub);
+}
+
+function countTask(totals: Counts, task: PlanTask): void {
+  totals.tasks++;
+  if (task.done) totals.done++;
+  totals.criteria += task.criteria.length;
+  for (const child of task.children) countTask(totals, child);
 }
 
 export function sumTotals(parts: readonly PlanTotals[]): PlanTotals {
@@ -33,27 +46,13 @@ export function sumTotals(parts: readonly PlanTotals[]): PlanTotals {
 }
 
 /**
- * The sections with completed work hidden: a done task disappears unless an open task is nested under it (then it
- * stays, showing only its open children), and a section disappears when nothing is left in it. Ids, lines and
- * offsets are the originals', so edits still apply; compute progress on the unfiltered plan.
+ * What "Hide Completed" keeps: a task while it or anything nested under it is open (a done parent with open
+ * children stays), a section while it holds an open task or a criterion. Progress stays computed on the whole plan.
  */
-export function withoutCompleted(sections: readonly PlanSection[]): PlanSection[] {
-  const kept: PlanSection[] = [];
-  for (const section of sections) {
-    const tasks = openTasks(section.tasks);
-    const subSections = withoutCompleted(section.sections);
-    if (tasks.length > 0 || section.criteria.length > 0 || subSections.length > 0) {
-      kept.push({ ...section, tasks, sections: subSections });
-    }
-  }
-  return kept;
+export function hasOpenWork(task: PlanTask): boolean {
+  return !task.done || task.children.some(hasOpenWork);
 }
 
-function openTasks(tasks: readonly PlanTask[]): PlanTask[] {
-  const kept: PlanTask[] = [];
-  for (const task of tasks) {
-    const children = openTasks(task.children);
-    if (!task.done || children.length > 0) kept.push({ ...task, children });
-  }
-  return kept;
+export function sectionHasOpenWork(section: PlanSection): boolean {
+  return section.tasks.some(hasOpenWork) || section.criteria.length > 0 || section.sections.some(sectionHasOpenWork);
 }

@@ -268,7 +268,7 @@ describe('parsePlan: size extremes', () => {
   it('parses a plan with 5,000+ tasks', function () {
     this.timeout(60_000);
     // 100 sections × (45 flat tasks + 1 parent with 4 double-box children) = 5,000 tasks; every 3rd flat task done;
-    // 2 criteria per section. Mostly flat: micromark is slow on this machine and the unit suite must stay fast.
+    // 2 criteria per section. (Mostly flat because the former micromark parser was quadratic in list items.)
     let text = '# Huge plan\n\n';
     let done = 0;
     for (let s = 0; s < 100; s++) {

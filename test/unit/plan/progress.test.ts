@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { parsePlan } from '../../../src/core/plan/parse';
-import { sectionTotals, taskTotals, withoutCompleted } from '../../../src/core/plan/progress';
-import { allSections, allTasks, fixture, taskNamed } from './helpers';
+import { hasOpenWork, sectionHasOpenWork, sectionTotals, taskTotals } from '../../../src/core/plan/progress';
+import type { PlanSection, PlanTask } from '../../../src/core/plan/model';
+import { fixture, taskNamed } from './helpers';
 
 describe('progress', () => {
   const plan = parsePlan(fixture('week3-cutover-plan.md'));
@@ -22,16 +23,18 @@ describe('progress', () => {
 
   it('hides completed tasks but keeps a done parent with open children', () => {
     const text = '# S\n- [x] done parent\n  - [ ] open child\n  - [x] done child\n- [x] done leaf\n- [ ] open leaf\n# All done\n- [x] finished\n# Criteria only\n- ✓ shown\n';
-    const filtered = withoutCompleted(parsePlan(text).sections);
-    assert.deepEqual(filtered.map((s) => s.title), ['S', 'Criteria only']);
-    const s = filtered[0]!;
-    assert.deepEqual(s.tasks.map((t) => [t.id, t.text]), [['s0.t0', 'done parent'], ['s0.t2', 'open leaf']]);
-    assert.deepEqual(s.tasks[0]!.children.map((t) => t.text), ['open child']);
+    const sections = parsePlan(text).sections;
+    assert.deepEqual(sections.filter(sectionHasOpenWork).map((s) => s.title), ['S', 'Criteria only']);
+    const s = sections[0]!;
+    assert.deepEqual(s.tasks.filter(hasOpenWork).map((t) => [t.id, t.text]), [['s0.t0', 'done parent'], ['s0.t2', 'open leaf']]);
+    assert.deepEqual(s.tasks[0]!.children.filter(hasOpenWork).map((t) => t.text), ['open child']);
   });
 
   it('keeps every open task of the seed when hiding completed ones', () => {
-    const filtered = withoutCompleted(plan.sections);
-    assert.equal(allTasks(filtered).length, 137);
-    assert.ok(!allSections(filtered).some((s) => s.title === 'Overview'));
+    const kept = (tasks: readonly PlanTask[]): number => tasks.filter(hasOpenWork).reduce((n, t) => n + 1 + kept(t.children), 0);
+    const visible = (sections: readonly PlanSection[]): PlanSection[] =>
+      sections.filter(sectionHasOpenWork).flatMap((s) => [s, ...visible(s.sections)]);
+    assert.equal(visible(plan.sections).reduce((n, s) => n + kept(s.tasks), 0), 137);
+    assert.ok(!visible(plan.sections).some((s) => s.title === 'Overview'));
   });
 });

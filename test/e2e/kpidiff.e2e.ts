@@ -17,6 +17,7 @@ import { fixtureRun, shadowRun, XSS } from '../integration/kpidiff/fixture';
 import { RESULTS_DIR, screenshotOnFailure, type Workbench } from './workbench';
 
 const OPEN_KEY = 'ctrl+alt+shift+k';
+const OPEN_KEY_PRESS = 'Control+Alt+Shift+K';
 
 /**
  * startWorkbench() with a user keybinding for Open KPI Diff: the command is not in the palette until package.json
@@ -85,7 +86,7 @@ describe('KPI Diff panel, as a person sees it', function () {
   it('opens beside the V2 configuration, with failing KPIs first (dark theme); the XSS fixture renders as text', async function () {
     const { page } = wb!;
     await page.locator('.part.editor').click();
-    await page.keyboard.press(OPEN_KEY);
+    await page.keyboard.press(OPEN_KEY_PRESS);
     const app = panel(page);
     await app.locator('[data-testid=run-verdict]').waitFor({ timeout: 30_000 });
     assert.equal(await app.locator('[data-testid=run-verdict]').innerText(), 'FAIL');

@@ -1,0 +1,115 @@
+/**
+ * KPI Diff commands: open the panel for a run, accept a discrepancy with a reason (`.cutover/reviews.json`),
+ * reveal a KPI in the pipelines' configuration files, diff V1 and V2 configuration.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { reviewerName } from '../core/reviews/reviewer';
+import { ReviewStore, type Review } from '../core/reviews/store';
+import type { RunRecord } from '../core/runs/record';
+import type { RunRef, RunsTreeProvider } from '../views/runsTree';
+import { configFilesOf, findKpiName } from '../webviews/kpiDiff/configFiles';
+import { runView } from '../webviews/kpiDiff/model';
+import type { KpiDiffPanel } from '../webviews/kpiDiff/panel';
+import type { KpiKey } from '../webviews/kpiDiff/protocol';
+
+/** What the commands take: a Runs view node, a run reference (with a KPI), or a run id. */
+type RunArg = string | (RunRef & { readonly key?: KpiKey; readonly kpi?: KpiKey; readonly reason?: string }) | undefined;
+
+async function resolveRun(runs: RunsTreeProvider, arg: RunArg): Promise<RunRef | undefined> {
+  if (typeof arg === 'object' && arg !== null && 'record' in arg) return { store: arg.store, record: arg.record };
+  for (const store of runs.stores()) {
+    if (typeof arg === 'string') {
+      const record = await store.read(arg).catch(() => undefined);
+      if (record) return { store, record };
+    } else {
+      const record = (await store.list().catch((): RunRecord[] => [])).find((r) => r.kind === 'shadow');
+      if (record) return { store, record };
+    }
+  }
+  void vscode.window.showErrorMessage(typeof arg === 'string'
+    ? `Cutover: no run ${arg} in this workspace.`
+    : 'Cutover: no shadow run yet. Start one with "Cutover: Start Shadow Run…".');
+  return undefined;
+}
+
+function keyOf(arg: RunArg): KpiKey | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const k = arg.key ?? arg.kpi;
+  return k ? { segment: k.segment, kpi: k.kpi } : undefined;
+}
+
+export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, panel: KpiDiffPanel): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('cutover.openKpiDiff', async (arg?: RunArg) => {
+      const ref = await resolveRun(runs, arg);
+      if (ref) await panel.show(ref, keyOf(arg));
+    }),
+
+    vscode.commands.registerCommand('cutover.kpiDiff.debugState', () => panel.debugState()),
+
+    vscode.commands.registerCommand('cutover.acceptDiscrepancy', async (arg?: RunArg): Promise<Review | undefined> => {
+      const ref = await resolveRun(runs, arg ?? (panel.current ? { ...panel.current } : undefined));
+      const key = keyOf(arg);
+      if (!ref || !key) return undefined;
+      const line = runView(ref.record).kpis.find((k) => k.segment === key.segment && k.kpi === key.kpi);
+      if (!line) {
+        void vscode.window.showErrorMessage(`Cutover: run ${ref.record.id} has no KPI ${key.kpi} [${key.segment}].`);
+        return undefined;
+      }
+      const given = typeof arg === 'object' ? arg.reason : undefined;
+      const reason = given ?? await vscode.window.showInputBox({
+        title: `Accept Discrepancy: ${line.kpi} [${line.segment}]`,
+        prompt: `V1 ${line.v1 ?? 'n/a'} → V2 ${line.v2 ?? 'n/a'} (${line.verdict}: ${line.reason}). Why is this difference acceptable? Recorded in .cutover/reviews.json with your name and shown by cutover gate.`,
+        placeHolder: 'e.g. V2 counts dpd = 30 as past due, as the credit policy requires',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' ? 'A reason is required.' : undefined),
+      });
+      if (reason === undefined) return undefined;
+      try {
+        const review = await new ReviewStore(ref.store.workspaceRoot)
+          .accept(ref.record.id, line, reason, await reviewerName(ref.store.workspaceRoot));
+        await panel.postAccepted();
+        runs.refresh();
+        return review;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('cutover.revealKpi', async (arg?: RunArg) => {
+      const ref = await resolveRun(runs, arg);
+      const key = keyOf(arg);
+      if (!ref || !key) return;
+      const files = configFilesOf(ref.record, ref.store.workspaceRoot);
+      for (const file of [...files.v2, ...files.v1]) {
+        const doc = await vscode.workspace.openTextDocument(file);
+        const at = findKpiName(doc.getText(), key.kpi);
+        if (!at) continue;
+        const range = new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length);
+        const beside = panel.debugState().viewColumn;
+        await vscode.window.showTextDocument(doc, { viewColumn: beside && beside > 1 ? beside - 1 : vscode.ViewColumn.One, selection: range, preserveFocus: false });
+        return;
+      }
+      void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the pipelines' configuration files.`);
+    }),
+
+    vscode.commands.registerCommand('cutover.diffConfigs', async (arg?: RunArg) => {
+      const ref = typeof arg === 'object' ? { store: arg.store, record: arg.record } : undefined;
+      const root = ref?.store.workspaceRoot ?? runs.stores()[0]?.workspaceRoot;
+      if (!root) return;
+      const files = configFilesOf(ref?.record, root);
+      const pairs = files.v1.flatMap((v1, i) => {
+        const v2 = files.v2[i];
+        return v2 ? [{ v1, v2, label: `${path.relative(root, v1)} ↔ ${path.relative(root, v2)}` }] : [];
+      });
+      const pair = pairs.length <= 1 ? pairs[0] : await vscode.window.showQuickPick(pairs, { placeHolder: 'Which pair of configuration files?' });
+      if (!pair) {
+        if (pairs.length === 0) void vscode.window.showInformationMessage('Cutover: cutover.json names no configuration files for the V1 and V2 pipelines (pipelines.v1.configFiles).');
+        return;
+      }
+      await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(pair.v1), vscode.Uri.file(pair.v2), `V1 ↔ V2: ${path.basename(pair.v2)}`);
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The V1 and V2 pipelines' configuration files of a run: those recorded with it (roles `config-v1`, `config-v2`),
+ * else those cutover.json names now. Pure Node, no vscode: the panel, the CodeLens and Diff Configuration share it.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { loadConfig } from '../../core/config/load';
+import type { RunRecord } from '../../core/runs/record';
+
+export interface PipelineConfigFiles {
+  readonly v1: readonly string[];
+  readonly v2: readonly string[];
+}
+
+export function configFilesOf(record: RunRecord | undefined, workspaceRoot: string): PipelineConfigFiles {
+  const recorded = (side: 'v1' | 'v2'): string[] =>
+    (record?.inputs ?? []).filter((f) => f.role === `config-${side}`).map((f) => (isAbsolute(f.path) ? f.path : resolve(workspaceRoot, f.path)));
+  const fromRun = { v1: recorded('v1'), v2: recorded('v2') };
+  if (fromRun.v1.length > 0 || fromRun.v2.length > 0) return fromRun;
+  const file = join(workspaceRoot, 'cutover.json');
+  if (!existsSync(file)) return { v1: [], v2: [] };
+  try {
+    const { config, dir } = loadConfig(file);
+    const named = (side: 'v1' | 'v2'): string[] => (config.pipelines?.[side]?.configFiles ?? []).map((f) => resolve(dir, f));
+    return { v1: named('v1'), v2: named('v2') };
+  } catch {
+    // An invalid cutover.json is reported by the commands that need it; the panel simply has no files to place by.
+    return { v1: [], v2: [] };
+  }
+}
+
+/** The 0-based line and column where a KPI name appears as a JSON string in `text`, if it does. */
+export function findKpiName(text: string, kpi: string): { line: number; column: number } | undefined {
+  const offset = text.indexOf(JSON.stringify(kpi));
+  if (offset < 0) return undefined;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, column: (before.at(-1)?.length ?? 0) + 1 };
+}

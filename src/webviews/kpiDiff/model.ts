@@ -1,0 +1,104 @@
+/**
+ * A run record as the KPI Diff panel shows it (pure, no vscode). `results` is free-form JSON on disk: each part is
+ * checked, and a part that is absent or malformed is shown as absent, never guessed.
+ */
+import { z } from 'zod';
+import type { RunRecord } from '../../core/runs/record';
+import { covers, type Review } from '../../core/reviews/store';
+import type { AcceptedView, KpiRow, RunView } from './protocol';
+
+const Kpi = z.object({
+  segment: z.string(),
+  kpi: z.string(),
+  v1: z.number().nullable(),
+  v2: z.number().nullable(),
+  delta: z.number().nullable(),
+  relVariance: z.number().nullable(),
+  tolerance: z.object({ abs: z.number(), passLine: z.number(), failLine: z.number() }),
+  verdict: z.enum(['pass', 'inconclusive', 'fail']),
+  reason: z.string(),
+  noise: z.boolean().optional(),
+  nonFinite: z.record(z.string(), z.string()).optional(),
+});
+const Comparison = z.object({
+  verdict: z.string(),
+  counts: z.object({ total: z.number(), pass: z.number(), inconclusive: z.number(), fail: z.number(), noise: z.number() }),
+  kpis: z.array(Kpi),
+});
+const Rows = z.object({
+  keys: z.array(z.string()),
+  rows: z.record(z.string(), z.number()),
+  columns: z.array(z.object({
+    name: z.string(), compareAs: z.string(), mismatches: z.number(), nullMismatches: z.number(),
+    maxAbsDiff: z.number().nullable(), maxRelDiff: z.number().nullable(),
+  })),
+  mismatches: z.object({ path: z.string(), rows: z.number() }).nullable(),
+});
+const Declarative = z.object({ comparison: z.object({ verdict: z.string(), counts: z.record(z.string(), z.number()) }) });
+const Input = z.object({ name: z.string().optional(), path: z.string() });
+
+const SEVERITY = { fail: 0, inconclusive: 1, pass: 2 } as const;
+
+/** Failing first, then inconclusive, then pass; within each, the largest variance first (infinite before all). */
+export function severityOrder(a: KpiRow, b: KpiRow): number {
+  const variance = (k: KpiRow): number => (k.relVariance === null ? Infinity : Math.abs(k.relVariance));
+  return SEVERITY[a.verdict] - SEVERITY[b.verdict] || variance(b) - variance(a);
+}
+
+export function runView(record: RunRecord): RunView {
+  const r = record.results;
+  const kpis = Comparison.safeParse(r['kpis']);
+  const rows = Rows.safeParse(r['rows']);
+  const declarative = Declarative.safeParse(r['declarative']);
+  const noise = Comparison.safeParse(r['noise']);
+  const input = Input.safeParse(r['input']);
+  const lines: KpiRow[] = kpis.success
+    ? kpis.data.kpis.map((k) => ({ ...k, noise: k.noise ?? false, ...(k.nonFinite ? { nonFinite: k.nonFinite } : {}) })).sort(severityOrder)
+    : [];
+  const worstLine = lines.reduce<KpiRow | undefined>((w, k) => {
+    const v = k.relVariance === null ? Infinity : Math.abs(k.relVariance);
+    const wv = w === undefined ? -1 : w.relVariance === null ? Infinity : Math.abs(w.relVariance);
+    return v > wv ? k : w;
+  }, undefined);
+  const started = Date.parse(record.startedAt);
+  const ended = record.endedAt ? Date.parse(record.endedAt) : NaN;
+  const durations = [
+    ...(Number.isFinite(ended - started) ? [{ name: 'total', ms: ended - started }] : []),
+    ...record.commands.map((c) => ({ name: c.name, ms: c.ms })),
+    ...record.phases.filter((p) => p.name !== 'pipelines').map((p) => ({ name: p.name, ms: p.ms })),
+  ];
+  return {
+    id: record.id,
+    kind: record.kind,
+    status: record.status,
+    verdict: record.verdict?.verdict ?? record.status,
+    reasons: record.verdict?.reasons ?? (record.error ? [record.error.message] : []),
+    startedAt: record.startedAt,
+    input: input.success ? input.data : null,
+    durations,
+    counts: kpis.success ? kpis.data.counts : { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 },
+    worst: worstLine
+      ? { relVariance: worstLine.relVariance, infinite: worstLine.relVariance === null, label: `${worstLine.kpi} [${worstLine.segment}]` }
+      : null,
+    noiseFloor: noise.success
+      ? {
+        total: noise.data.counts.total,
+        moved: noise.data.kpis.filter((k) => k.delta !== 0).length,
+        maxRelVariance: noise.data.kpis.reduce((m, k) => (k.relVariance !== null && Math.abs(k.relVariance) > m ? Math.abs(k.relVariance) : m), 0),
+      }
+      : null,
+    kpis: lines,
+    rows: rows.success
+      ? { keys: rows.data.keys, counts: rows.data.rows, columns: rows.data.columns, mismatchRows: rows.data.mismatches?.rows ?? null }
+      : null,
+    declarative: declarative.success ? declarative.data.comparison : null,
+  };
+}
+
+/** The reviews that accept a line of this run (the newest per KPI line). */
+export function acceptedLines(reviews: readonly Review[], kpis: readonly KpiRow[]): AcceptedView[] {
+  return kpis.flatMap((k) => {
+    const review = reviews.filter((r) => covers(r, k)).at(-1);
+    return review ? [{ segment: k.segment, kpi: k.kpi, who: review.who, when: review.when, runId: review.runId, reason: review.reason }] : [];
+  });
+}

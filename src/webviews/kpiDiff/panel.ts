@@ -1,0 +1,239 @@
+/**
+ * The KPI Diff panel, host side: one panel, placed in the column beside the run's V2 configuration file so config
+ * and numbers sit side by side. It renders only what is on disk (the run record, `.cutover/reviews.json`) and posts
+ * nothing before the app's `ready`. A window reload restores it through the serializer from `PanelState`.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ReviewStore } from '../../core/reviews/store';
+import { RunStore } from '../../core/runs/store';
+import type { RunRef } from '../../views/runsTree';
+import { configFilesOf } from './configFiles';
+import { acceptedLines, runView } from './model';
+import { mismatchesIpc } from './mismatches';
+import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type WebviewMessage } from './protocol';
+
+/** What the in-host tests read through `cutover.kpiDiff.debugState`. */
+export interface KpiDiffDebugState {
+  readonly open: boolean;
+  readonly visible: boolean;
+  readonly viewColumn: number | undefined;
+  readonly ready: boolean;
+  readonly runId: string | undefined;
+  /** Every message type posted, in order (the `ready` handshake shows as nothing before the first). */
+  readonly posted: readonly string[];
+  readonly lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
+}
+
+export class KpiDiffPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ref: RunRef | undefined;
+  private focus: KpiKey | undefined;
+  private ready = false;
+  private posted: string[] = [];
+  private lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    this.disposables.push(vscode.window.registerWebviewPanelSerializer(KPI_DIFF_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const s = state as Partial<PanelState> | undefined;
+        const ref = s?.runId && s.workspaceRoot ? await readRun(s.workspaceRoot, s.runId) : undefined;
+        if (!ref) {
+          panel.dispose();
+          return;
+        }
+        this.attach(panel, ref);
+      },
+    }));
+    // Accepting elsewhere (the Runs view, another window) shows here at once.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/reviews.json');
+    this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
+  }
+
+  get current(): RunRef | undefined {
+    return this.ref;
+  }
+
+  /** Shows `ref` in the panel beside its V2 configuration file, at `focus` when given. */
+  async show(ref: RunRef, focus?: KpiKey): Promise<void> {
+    const column = await besideV2Config(ref);
+    this.focus = focus;
+    if (this.panel) {
+      const sameRun = this.ref?.record.id === ref.record.id;
+      this.ref = ref;
+      this.panel.reveal(column, false);
+      if (sameRun && focus) this.post({ type: 'focus', focus });
+      else if (!sameRun) await this.load();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(KPI_DIFF_VIEW_TYPE, title(ref), { viewColumn: column, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    });
+    this.attach(panel, ref);
+  }
+
+  debugState(): KpiDiffDebugState {
+    return {
+      open: this.panel !== undefined,
+      visible: this.panel?.visible ?? false,
+      viewColumn: this.panel?.viewColumn,
+      ready: this.ready,
+      runId: this.ref?.record.id,
+      posted: [...this.posted],
+      lastLoad: this.lastLoad,
+    };
+  }
+
+  /** Re-reads the reviews and shows them (after an acceptance). */
+  async postAccepted(): Promise<void> {
+    if (!this.ref || !this.ready) return;
+    const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(() => []);
+    this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
+  }
+
+  private attach(panel: vscode.WebviewPanel, ref: RunRef): void {
+    this.panel = panel;
+    this.ref = ref;
+    this.ready = false;
+    this.posted = [];
+    panel.title = title(ref);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cutover.svg');
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    panel.webview.html = this.html(panel.webview);
+    const subscriptions = [
+      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
+      // A hidden webview is torn down; it says `ready` again when shown.
+      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+    ];
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  private async receive(message: WebviewMessage): Promise<void> {
+    const ref = this.ref;
+    if (!ref) return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.load();
+        return;
+      case 'accept':
+        await vscode.commands.executeCommand('cutover.acceptDiscrepancy', { store: ref.store, record: ref.record, key: message.key });
+        return;
+      case 'reveal':
+        await vscode.commands.executeCommand('cutover.revealKpi', { store: ref.store, record: ref.record, key: message.key });
+        return;
+      case 'diffConfigs':
+        await vscode.commands.executeCommand('cutover.diffConfigs', { store: ref.store, record: ref.record });
+        return;
+      case 'loadRows':
+        await this.sendRows(ref);
+        return;
+    }
+  }
+
+  private async load(): Promise<void> {
+    const ref = this.ref;
+    if (!ref || !this.ready || !this.panel) return;
+    this.panel.title = title(ref);
+    const run = runView(ref.record);
+    const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
+      void vscode.window.showWarningMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    const message: HostMessage = {
+      type: 'load',
+      run,
+      state: { runId: ref.record.id, workspaceRoot: ref.store.workspaceRoot },
+      accepted: acceptedLines(reviews, run.kpis),
+      ...(this.focus ? { focus: this.focus } : {}),
+    };
+    this.lastLoad = message;
+    this.post(message);
+  }
+
+  private async sendRows(ref: RunRef): Promise<void> {
+    try {
+      const rows = await mismatchesIpc(ref.store.runDir(ref.record.id), ref.record);
+      if (this.ref?.record.id === ref.record.id) this.post({ type: 'rows', ...rows });
+    } catch (error) {
+      this.post({ type: 'rowsError', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private post(message: HostMessage): void {
+    if (!this.panel || !this.ready) return;
+    this.posted.push(message.type);
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'kpiDiff.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'kpiDiff.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>KPI Diff</title>
+</head>
+<body>
+<kpi-diff-app></kpi-diff-app>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function title(ref: RunRef): string {
+  return `KPI Diff · ${ref.record.id.slice(0, 15)}`;
+}
+
+async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | undefined> {
+  const store = new RunStore(workspaceRoot);
+  try {
+    return { store, record: await store.read(runId) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The column right of the run's V2 configuration file, opening that file in column One when it is not visible. */
+async function besideV2Config(ref: RunRef): Promise<vscode.ViewColumn> {
+  const file = configFilesOf(ref.record, ref.store.workspaceRoot).v2[0];
+  if (!file) return vscode.ViewColumn.Beside;
+  let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === file);
+  if (!editor) {
+    try {
+      editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One, preview: false });
+    } catch {
+      return vscode.ViewColumn.Beside;
+    }
+  }
+  return ((editor.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
+}

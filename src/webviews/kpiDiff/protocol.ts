@@ -1,0 +1,93 @@
+/**
+ * The KPI Diff panel's message protocol, shared by the host (panel.ts) and the browser app (app/main.ts).
+ * The app posts `ready` once it listens; the host posts nothing before that, and sends `load` again after every
+ * `ready` (a hidden panel's webview is rebuilt when shown, a reloaded window restores it from `PanelState`).
+ */
+
+export const KPI_DIFF_VIEW_TYPE = 'cutover.kpiDiff';
+
+export type KpiVerdict = 'pass' | 'inconclusive' | 'fail';
+
+export interface KpiKey {
+  readonly segment: string;
+  readonly kpi: string;
+}
+
+export interface KpiRow extends KpiKey {
+  readonly v1: number | null;
+  readonly v2: number | null;
+  readonly delta: number | null;
+  /** null with `nonFinite.relVariance` set when infinite (V1 is 0), or when a side is missing. */
+  readonly relVariance: number | null;
+  readonly tolerance: { readonly abs: number; readonly passLine: number; readonly failLine: number };
+  readonly verdict: KpiVerdict;
+  readonly reason: string;
+  readonly noise: boolean;
+  readonly nonFinite?: Readonly<Record<string, string>>;
+}
+
+export interface ColumnSummary {
+  readonly name: string;
+  readonly compareAs: string;
+  readonly mismatches: number;
+  readonly nullMismatches: number;
+  readonly maxAbsDiff: number | null;
+  readonly maxRelDiff: number | null;
+}
+
+export interface RowsView {
+  readonly keys: readonly string[];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly columns: readonly ColumnSummary[];
+  /** The mismatch Parquet file's row count, when the run wrote one. */
+  readonly mismatchRows: number | null;
+}
+
+export interface RunView {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: string;
+  /** The run's verdict (pass, inconclusive, fail, error) or its status when it has none. */
+  readonly verdict: string;
+  readonly reasons: readonly string[];
+  readonly startedAt: string;
+  readonly input: { readonly name?: string; readonly path: string } | null;
+  /** Total, each pipeline and each phase, in ms. */
+  readonly durations: readonly { readonly name: string; readonly ms: number }[];
+  readonly counts: { readonly total: number; readonly pass: number; readonly inconclusive: number; readonly fail: number; readonly noise: number };
+  /** The largest relative variance; `infinite` when a KPI is missing or V1 is 0. */
+  readonly worst: { readonly relVariance: number | null; readonly infinite: boolean; readonly label: string } | null;
+  /** V1 against V1′ when the run measured it: how many KPIs moved and by how much at most. */
+  readonly noiseFloor: { readonly total: number; readonly moved: number; readonly maxRelVariance: number } | null;
+  readonly kpis: readonly KpiRow[];
+  readonly rows: RowsView | null;
+  readonly declarative: { readonly verdict: string; readonly counts: Readonly<Record<string, number>> } | null;
+}
+
+export interface AcceptedView extends KpiKey {
+  readonly who: string;
+  readonly when: string;
+  readonly runId: string;
+  readonly reason: string;
+}
+
+/** What the webview keeps with `setState`, and the serializer gets back after a reload. */
+export interface PanelState {
+  readonly runId: string;
+  readonly workspaceRoot: string;
+}
+
+export type HostMessage =
+  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly focus?: KpiKey }
+  | { readonly type: 'accepted'; readonly accepted: readonly AcceptedView[] }
+  | { readonly type: 'focus'; readonly focus: KpiKey }
+  /** The mismatching rows as Arrow IPC (one record batch stream); `total` rows exist, `sent` of them are here. */
+  | { readonly type: 'rows'; readonly ipc: Uint8Array; readonly total: number; readonly sent: number }
+  | { readonly type: 'rowsError'; readonly message: string };
+
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'accept'; readonly key: KpiKey }
+  | { readonly type: 'reveal'; readonly key: KpiKey }
+  | { readonly type: 'loadRows' }
+  | { readonly type: 'diffConfigs' };

@@ -124,6 +124,11 @@ export class RunWriter {
     if (this.done) throw new UsageError(`run ${this.id} is already closed`);
     this.done = true;
     const r = this.record;
+    // Commands ran inside the temp folder; record them with the paths their files have once it is renamed, so
+    // the command lines in run.json can be re-run as they stand.
+    const settled = (arg: string): string => arg.split(this.dir).join(this.finalDir);
+    const commands = [...r.commands, ...(parts.commands ?? [])]
+      .map((c) => ({ ...c, argv: c.argv.map(settled), cwd: settled(c.cwd) }));
     const record: RunRecord = RunRecordSchema.parse({
       ...r,
       status,
@@ -131,7 +136,7 @@ export class RunWriter {
       thresholds: { ...r.thresholds, ...parts.thresholds },
       inputs: [...r.inputs, ...(parts.inputs ?? [])],
       outputs: [...r.outputs, ...(parts.outputs ?? [])],
-      commands: [...r.commands, ...(parts.commands ?? [])],
+      commands,
       versions: parts.duckdbVersion ? { ...r.versions, duckdb: parts.duckdbVersion } : r.versions,
       results: { ...r.results, ...parts.results },
       ...(parts.verdict ? { verdict: parts.verdict } : {}),

@@ -20,6 +20,15 @@ describe('runs/store', () => {
   beforeEach(() => { ws = mkdtempSync(join(tmpdir(), 'cutover-runs-')); });
   afterEach(() => rmSync(ws, { recursive: true, force: true }));
 
+  it('records command lines with the paths their files have after the rename', async () => {
+    const store = new RunStore(ws);
+    const run = await store.begin('shadow');
+    run.addCommand({ name: 'v1', argv: ['node', 'p.mjs', '--output', join(run.dir, 'v1')], cwd: run.dir, exitCode: 0, ms: 1 });
+    const record = await run.finish();
+    assert.deepEqual(record.commands[0]?.argv, ['node', 'p.mjs', '--output', join(store.runDir(run.id), 'v1')]);
+    assert.equal(record.commands[0]?.cwd, store.runDir(run.id));
+  });
+
   it('writes a run in a temp folder and renames it into place with run.json', async () => {
     const store = new RunStore(ws);
     const run = await store.begin('compare', { argv: ['cutover', 'compare'], thresholds: { abs: 0 } });

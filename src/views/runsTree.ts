@@ -67,8 +67,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
 
   async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (!node) {
-      const all = await Promise.all(this.stores().map(async (store) =>
-        (await store.list().catch(() => [] as RunRecord[])).map((record): RunNode => ({ kind: 'run', store, record }))));
+      const all = await Promise.all(this.stores().map(async (store) => {
+        const [running, done] = await Promise.all([store.running().catch(() => []), store.list().catch(() => [])]);
+        return [...running, ...done].map((record): RunNode => ({ kind: 'run', store, record }));
+      }));
       return all.flat().sort((a, b) => (a.kind === 'run' && b.kind === 'run' ? b.record.id.localeCompare(a.record.id) : 0));
     }
     if (node.kind !== 'run') return [];

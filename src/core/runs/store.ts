@@ -237,6 +237,20 @@ export class RunStore {
     });
   }
 
+  /** Runs in progress (temp folders of live processes), newest first: what a viewer shows with a spinner. */
+  async running(): Promise<RunRecord[]> {
+    if (!existsSync(this.root)) return [];
+    const runs: RunRecord[] = [];
+    for (const name of (await readdir(this.root)).filter((n) => n.startsWith(tmpPrefix)).sort().reverse()) {
+      const dir = join(this.root, name);
+      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      if (Number.isNaN(pid) || !isAlive(pid)) continue;
+      const found = RunRecordSchema.safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
+      if (found.success && found.data.status === 'running') runs.push(found.data);
+    }
+    return runs;
+  }
+
   /** All runs, newest first. Folders without a valid run.json are skipped (see `problems`). */
   async list(): Promise<RunRecord[]> {
     return (await this.scan()).runs;

@@ -20,6 +20,15 @@ describe('runs/store', () => {
   beforeEach(() => { ws = mkdtempSync(join(tmpdir(), 'cutover-runs-')); });
   afterEach(() => rmSync(ws, { recursive: true, force: true }));
 
+  it('lists a run in progress until it is finished', async () => {
+    const store = new RunStore(ws);
+    const run = await store.begin('shadow');
+    assert.deepEqual((await store.running()).map((r) => [r.id, r.status]), [[run.id, 'running']]);
+    assert.deepEqual(await store.list(), [], 'a live run is not recovered as interrupted');
+    await run.finish();
+    assert.deepEqual(await store.running(), []);
+  });
+
   it('records command lines with the paths their files have after the rename', async () => {
     const store = new RunStore(ws);
     const run = await store.begin('shadow');

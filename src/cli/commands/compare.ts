@@ -16,18 +16,8 @@ import { sha256Files } from '../../core/runs/hash';
 import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
-
-export function parseColumns(value: string | undefined): string[] {
-  if (value === undefined) return [];
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-export function parseNumber(flag: string, value: string | undefined, min = 0): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got "${value}"`);
-  return n;
-}
+import type { KpiFlags } from '../options';
+import { addKpiOptions, parseColumns, parseFormat, parseKpiFlags, parseNumber } from '../options';
 
 export function exitCodeOf(verdict: Verdict): ExitCode {
   return verdict === 'pass' ? ExitCode.pass : verdict === 'fail' ? ExitCode.fail : ExitCode.inconclusive;
@@ -63,6 +53,24 @@ export class Progress {
   }
 }
 
+/**
+ * Runs `work` with a fresh engine and closes it after. On failure it stops the progress display and marks a begun
+ * run record failed (with the DuckDB version once known) before the error goes on to become the exit code.
+ */
+export async function withEngine(progress: Progress, writer: RunWriter | undefined, work: (engine: Engine) => Promise<void>): Promise<void> {
+  let engine: Engine | undefined;
+  try {
+    engine = await openEngine();
+    await work(engine);
+  } catch (error) {
+    progress.stop();
+    if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
+    throw error;
+  } finally {
+    engine?.close();
+  }
+}
+
 /** A plain text table with left-aligned first column and right-aligned others. */
 export function textTable(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -87,28 +95,15 @@ export async function recordInput(writer: RunWriter, role: string, table: Loaded
   });
 }
 
-interface CompareFlags {
+interface CompareFlags extends KpiFlags {
   key?: string;
-  absTol?: string;
   relTol?: string;
   ignore?: string;
   kpis?: boolean;
-  segment?: string;
-  layout?: string;
-  kpiColumn?: string;
-  valueColumn?: string;
-  passLine?: string;
-  failLine?: string;
   format?: string;
   sample?: string;
   record: boolean;
   json?: boolean;
-}
-
-function parseFormat(value: string | undefined): 'parquet' | 'csv' | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'parquet' && value !== 'csv') throw new UsageError(`--format must be parquet or csv, got "${value}"`);
-  return value;
 }
 
 function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): void {
@@ -152,7 +147,7 @@ function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): 
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('compare')
     .description('Compare two tables (Parquet, CSV, globs, hive folders): row-level by key, or KPI tables with --kpis')
     .argument('<v1>', 'V1 table: file, glob or folder')
@@ -161,39 +156,27 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--abs-tol <x>', 'absolute tolerance (numeric columns; KPIs)')
     .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|')
     .option('--ignore <cols>', 'columns not to compare, comma-separated')
-    .option('--kpis', 'compare KPI tables instead of rows')
-    .option('--segment <cols>', 'KPI segment columns, comma-separated (default "segment"; "" for none)')
-    .option('--layout <layout>', 'KPI table layout: long (segment, kpi, value) or wide (a column per KPI)', 'long')
-    .option('--kpi-column <name>', 'long layout: KPI name column', 'kpi')
-    .option('--value-column <name>', 'long layout: value column', 'value')
-    .option('--pass-line <p>', 'KPI pass line as a fraction (default 0.001 = 0.1%)')
-    .option('--fail-line <f>', 'KPI fail line as a fraction (default 0.01 = 1%)')
+    .option('--kpis', 'compare KPI tables instead of rows');
+  addKpiOptions(command)
     .option('--format <format>', 'force the input format: parquet or csv')
     .option('--sample <n>', 'mismatching rows to show', '20')
     .option('--no-record', 'do not record a run in .cutover/runs')
     .option('--json', 'print one JSON document on stdout')
     .action(async (v1: string, v2: string, flags: CompareFlags, cmd: Command) => {
       const format = parseFormat(flags.format);
-      const abs = parseNumber('--abs-tol', flags.absTol);
+      const kpi = parseKpiFlags(flags);
+      const abs = kpi.abs ?? 0;
       const rel = parseNumber('--rel-tol', flags.relTol);
-      const passLine = parseNumber('--pass-line', flags.passLine);
-      const failLine = parseNumber('--fail-line', flags.failLine);
       const sampleSize = parseNumber('--sample', flags.sample) ?? 20;
-      if (passLine !== undefined && failLine !== undefined && passLine > failLine) throw new UsageError('--pass-line must not exceed --fail-line');
-      const layout = flags.layout ?? 'long';
-      if (layout !== 'long' && layout !== 'wide') throw new UsageError(`--layout must be long or wide, got "${layout}"`);
       const keys = parseColumns(flags.key);
       if (!flags.kpis && keys.length === 0) throw new UsageError('compare needs --key COLS for a row-level comparison (or --kpis for KPI tables)');
-      const segments = flags.segment === undefined ? ['segment'] : parseColumns(flags.segment);
       const thresholds = flags.kpis
-        ? { mode: 'kpis', abs: abs ?? 0, passLine: passLine ?? 0.001, failLine: failLine ?? 0.01, segments, layout }
-        : { mode: 'rows', keys, abs: abs ?? 0, rel: rel ?? 0, ignore: parseColumns(flags.ignore) };
+        ? { mode: 'kpis', abs, passLine: kpi.passLine ?? 0.001, failLine: kpi.failLine ?? 0.01, segments: kpi.table.segmentColumns, layout: kpi.table.layout }
+        : { mode: 'rows', keys, abs, rel: rel ?? 0, ignore: parseColumns(flags.ignore) };
 
       const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds }) : undefined;
       const progress = new Progress(ctx, 'compare', 4);
-      let engine: Engine | undefined;
-      try {
-        engine = await openEngine();
+      await withEngine(progress, writer, async (engine) => {
         const source = (path: string): { path: string; format?: 'parquet' | 'csv' } => (format ? { path, format } : { path });
         // Inputs are hashed while DuckDB compares them.
         let hashes: Promise<[string, string]> | undefined;
@@ -202,8 +185,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           v2: source(v2),
           cwd: ctx.cwd,
           ...(flags.kpis
-            ? { kpis: { layout: { layout, segmentColumns: segments, kpiColumn: flags.kpiColumn ?? 'kpi', valueColumn: flags.valueColumn ?? 'value' }, judge: { abs: abs ?? 0, ...(passLine !== undefined ? { passLine } : {}), ...(failLine !== undefined ? { failLine } : {}) } } }
-            : { rows: { keys, ignore: parseColumns(flags.ignore), tolerance: { abs: abs ?? 0, rel: rel ?? 0 }, sampleSize } }),
+            ? { kpis: { layout: kpi.table, judge: kpi.judge } }
+            : { rows: { keys, ignore: parseColumns(flags.ignore), tolerance: { abs, rel: rel ?? 0 }, sampleSize } }),
           ...(writer ? { outDir: writer.dir } : {}),
           onPhase: (name, ms) => {
             progress.phase(name, ms);
@@ -251,12 +234,6 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           printHuman(ctx, rows ? { ...outcome, rows } : outcome, runDir);
         }
         ctx.setExitCode(exitCodeOf(outcome.verdict));
-      } catch (error) {
-        progress.stop();
-        if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
-        throw error;
-      } finally {
-        engine?.close();
-      }
+      });
     });
 }

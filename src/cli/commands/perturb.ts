@@ -11,7 +11,8 @@ import { perturb, variantNames } from '../../core/engine/perturb';
 import { loadTable } from '../../core/engine/source';
 import { ExitCode, UsageError } from '../../core/errors';
 import type { CliContext } from '../context';
-import { fmtNumber, parseColumns, parseNumber, textTable } from './compare';
+import { parseColumns, parseFormat, parseNumber } from '../options';
+import { fmtNumber, textTable } from './compare';
 
 interface PerturbFlags {
   out: string;
@@ -61,7 +62,7 @@ export function registerPerturb(program: Command, ctx: CliContext): void {
       for (const v of variants) {
         if (!(variantNames as readonly string[]).includes(v)) throw new UsageError(`unknown variant "${v}"; choose from ${variantNames.join(', ')}`);
       }
-      if (flags.format !== undefined && flags.format !== 'parquet' && flags.format !== 'csv') throw new UsageError(`--format must be parquet or csv, got "${flags.format}"`);
+      const format = parseFormat(flags.format);
       const columns = parseColumns(flags.columns);
       let engine: Engine | undefined;
       try {
@@ -76,7 +77,7 @@ export function registerPerturb(program: Command, ctx: CliContext): void {
           ...(nullRate !== undefined ? { nullRate } : {}),
           ...(outlierRate !== undefined ? { outlierRate } : {}),
           ...(outlierFactor !== undefined ? { outlierFactor } : {}),
-          ...(flags.format ? { format: flags.format as 'parquet' | 'csv' } : {}),
+          ...(format ? { format } : {}),
         });
         if (flags.json) {
           ctx.stdout.write(`${JSON.stringify({ input: table.source.path, rows: table.rows, seed, variants: result.variants }, null, 2)}\n`);

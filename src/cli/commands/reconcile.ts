@@ -3,8 +3,6 @@
  * partitions like `as_of_date=…/` or a date column) over the last N days present; exit code is the overall verdict.
  */
 import type { Command } from 'commander';
-import type { Engine } from '../../core/engine/duckdb';
-import { openEngine } from '../../core/engine/duckdb';
 import { reconcile } from '../../core/engine/reconcile';
 import { loadTable } from '../../core/engine/source';
 import type { Reconciliation } from '../../core/engine/types';
@@ -12,18 +10,13 @@ import { UsageError } from '../../core/errors';
 import { sha256Files } from '../../core/runs/hash';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
-import { exitCodeOf, fmtNumber, parseColumns, parseNumber, Progress, recordInput, textTable, typedArgv } from './compare';
+import type { KpiFlags } from '../options';
+import { addKpiOptions, parseFormat, parseKpiFlags, parseNumber } from '../options';
+import { exitCodeOf, fmtNumber, Progress, recordInput, textTable, typedArgv, withEngine } from './compare';
 
-interface ReconcileFlags {
+interface ReconcileFlags extends KpiFlags {
   dateColumn?: string;
   days?: string;
-  segment?: string;
-  layout?: string;
-  kpiColumn?: string;
-  valueColumn?: string;
-  absTol?: string;
-  passLine?: string;
-  failLine?: string;
   format?: string;
   record: boolean;
   json?: boolean;
@@ -49,45 +42,29 @@ function printHuman(ctx: CliContext, r: Reconciliation, runDir: string | null): 
 }
 
 export function registerReconcile(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('reconcile')
     .description('Per-day KPI comparison of two dated KPI tables over the last N days')
     .argument('<v1>', 'V1 KPI table: file, glob or hive-partitioned folder')
     .argument('<v2>', 'V2 KPI table: file, glob or hive-partitioned folder')
     .requiredOption('--date-column <name>', 'date column or hive partition key, e.g. as_of_date')
     .option('--days <n>', 'the last N days present', '30')
-    .option('--segment <cols>', 'segment columns, comma-separated (default "segment"; "" for none)')
-    .option('--layout <layout>', 'long (segment, kpi, value) or wide (a column per KPI)', 'long')
-    .option('--kpi-column <name>', 'long layout: KPI name column', 'kpi')
-    .option('--value-column <name>', 'long layout: value column', 'value')
-    .option('--abs-tol <x>', 'absolute KPI tolerance')
-    .option('--pass-line <p>', 'pass line as a fraction (default 0.001)')
-    .option('--fail-line <f>', 'fail line as a fraction (default 0.01)')
+    .option('--abs-tol <x>', 'absolute KPI tolerance');
+  addKpiOptions(command)
     .option('--format <format>', 'force the input format: parquet or csv')
     .option('--no-record', 'do not record a run in .cutover/runs')
     .option('--json', 'print one JSON document on stdout')
     .action(async (v1: string, v2: string, flags: ReconcileFlags, cmd: Command) => {
       const days = parseNumber('--days', flags.days, 1) ?? 30;
       if (!Number.isInteger(days)) throw new UsageError(`--days must be a whole number, got "${flags.days}"`);
-      const abs = parseNumber('--abs-tol', flags.absTol) ?? 0;
-      const passLine = parseNumber('--pass-line', flags.passLine);
-      const failLine = parseNumber('--fail-line', flags.failLine);
-      if (passLine !== undefined && failLine !== undefined && passLine > failLine) throw new UsageError('--pass-line must not exceed --fail-line');
-      const layout = flags.layout ?? 'long';
-      if (layout !== 'long' && layout !== 'wide') throw new UsageError(`--layout must be long or wide, got "${layout}"`);
-      if (flags.format !== undefined && flags.format !== 'parquet' && flags.format !== 'csv') throw new UsageError(`--format must be parquet or csv, got "${flags.format}"`);
-      const format = flags.format as 'parquet' | 'csv' | undefined;
+      const kpi = parseKpiFlags(flags);
+      const format = parseFormat(flags.format);
       const dateColumn = flags.dateColumn as string;
-      const segments = flags.segment === undefined ? ['segment'] : parseColumns(flags.segment);
-      const judge = { abs, ...(passLine !== undefined ? { passLine } : {}), ...(failLine !== undefined ? { failLine } : {}) };
-      const thresholds = { dateColumn, days, segments, layout, abs, passLine: passLine ?? 0.001, failLine: failLine ?? 0.01 };
+      const thresholds = { dateColumn, days, segments: kpi.table.segmentColumns, layout: kpi.table.layout, abs: kpi.abs ?? 0, passLine: kpi.passLine ?? 0.001, failLine: kpi.failLine ?? 0.01 };
 
       const writer = flags.record ? await new RunStore(ctx.cwd).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds }) : undefined;
       const progress = new Progress(ctx, 'reconcile', 3);
-      let engine: Engine | undefined;
-      try {
-        engine = await openEngine();
-        const e = engine;
+      await withEngine(progress, writer, async (e) => {
         const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
           const started = performance.now();
           const result = await fn();
@@ -100,7 +77,7 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
         const t1 = await timed('load v1', () => loadTable(e, source(v1, 'V1'), 'v1', { cwd: ctx.cwd }));
         const t2 = await timed('load v2', () => loadTable(e, source(v2, 'V2'), 'v2', { cwd: ctx.cwd }));
         const hashes = writer ? Promise.all([sha256Files(t1.files), sha256Files(t2.files)]) : undefined;
-        const result = await timed('reconcile', () => reconcile(e, t1, t2, { dateColumn, days, layout: { layout, segmentColumns: segments, kpiColumn: flags.kpiColumn ?? 'kpi', valueColumn: flags.valueColumn ?? 'value' }, judge }));
+        const result = await timed('reconcile', () => reconcile(e, t1, t2, { dateColumn, days, layout: kpi.table, judge: kpi.judge }));
         // Only KPIs that did not pass are kept: thirty days of every KPI would drown the record.
         const notPassing = result.kpis.filter((k) => k.verdict !== 'pass');
         const summaryResult = { dateColumn: result.dateColumn, summary: result.summary, days: result.days, kpis: notPassing };
@@ -123,12 +100,6 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
           printHuman(ctx, result, runDir);
         }
         ctx.setExitCode(exitCodeOf(result.summary.verdict));
-      } catch (error) {
-        progress.stop();
-        if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
-        throw error;
-      } finally {
-        engine?.close();
-      }
+      });
     });
 }

@@ -7,6 +7,8 @@
  */
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import type { LineTable } from '../markdown/lineTable';
+import { lineTable } from '../markdown/lineTable';
 import type { Checkbox, Plan, PlanCriterion, PlanSection, PlanTask } from './model';
 import { sectionTotals, sumTotals } from './progress';
 
@@ -358,29 +360,6 @@ function isFolded(text: string): boolean {
     }
   }
   return !afterSpace || text === '';
-}
-
-interface LineTable {
-  readonly starts: readonly number[];
-  /** Offset of the end of a 0-based line, before its line ending. */
-  endOf(line: number): number;
-}
-
-/** Line starts as markdown-it counts lines (its `token.map`): `\r\n`, `\r` and `\n` each end one. */
-function lineTable(text: string): LineTable {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
-  return {
-    starts,
-    endOf(line) {
-      const next = starts[line + 1];
-      if (next === undefined) return text.length;
-      return text.charCodeAt(next - 2) === 13 && text.charCodeAt(next - 1) === 10 ? next - 2 : next - 1;
-    },
-  };
 }
 
 function freezeSection(draft: SectionDraft, id: string): PlanSection {

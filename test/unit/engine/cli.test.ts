@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
-import type { Engine } from '../../../src/core/engine/duckdb';
-import { openEngine } from '../../../src/core/engine/duckdb';
-import type { ExitCode } from '../../../src/core/errors';
 import { RunRecord } from '../../../src/core/runs/record';
-import { tempDir, writeTable } from './helpers';
+import { runCli } from '../cli';
+import { tempDir, useEngine, writeTable } from './helpers';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'engine');
 
-async function run(cwd: string, argv: string[]): Promise<{ code: ExitCode; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  let exitCode: ExitCode = 0;
-  const code = await main(argv, { cwd, stdout, stderr, setExitCode: (c) => { exitCode = c; }, get exitCode() { return exitCode; } });
-  return { code, stdout: out, stderr: err };
-}
+const run = (cwd: string, argv: string[]) => runCli(argv, cwd);
 
 function runFolders(cwd: string): string[] {
   const root = join(cwd, '.cutover', 'runs');
@@ -29,23 +15,16 @@ function runFolders(cwd: string): string[] {
 }
 
 describe('cli: compare, reconcile, perturb', () => {
-  let engine: Engine;
-  let tmp: ReturnType<typeof tempDir>;
+  const fx = useEngine('cutover-cli-');
   before(async () => {
-    engine = await openEngine({ threads: 2 });
-    tmp = tempDir('cutover-cli-');
-    await writeTable(engine, 'SELECT id, id * 1.5::DOUBLE AS balance, (id % 4)::INTEGER AS dpd FROM range(1, 1001) t(id)', join(tmp.dir, 'v1.parquet'));
-    await writeTable(engine, 'SELECT id, CASE WHEN id % 100 = 0 THEN id * 1.5::DOUBLE + 1 ELSE id * 1.5::DOUBLE END AS balance, (id % 4)::INTEGER AS dpd FROM range(2, 1003) t(id)', join(tmp.dir, 'v2.parquet'));
-  });
-  after(() => {
-    engine.close();
-    tmp.cleanup();
+    await writeTable(fx.engine, 'SELECT id, id * 1.5::DOUBLE AS balance, (id % 4)::INTEGER AS dpd FROM range(1, 1001) t(id)', join(fx.dir, 'v1.parquet'));
+    await writeTable(fx.engine, 'SELECT id, CASE WHEN id % 100 = 0 THEN id * 1.5::DOUBLE + 1 ELSE id * 1.5::DOUBLE END AS balance, (id % 4)::INTEGER AS dpd FROM range(2, 1003) t(id)', join(fx.dir, 'v2.parquet'));
   });
 
   it('compare --json: exit 1 on differences, the documented shape, and a complete run record', async () => {
     const cwd = tempDir('cutover-cli-ws-');
     try {
-      const r = await run(cwd.dir, ['compare', join(tmp.dir, 'v1.parquet'), join(tmp.dir, 'v2.parquet'), '--key', 'id', '--json']);
+      const r = await run(cwd.dir, ['compare', join(fx.dir, 'v1.parquet'), join(fx.dir, 'v2.parquet'), '--key', 'id', '--json']);
       assert.equal(r.code, 1, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.equal(doc.verdict, 'fail');
@@ -73,11 +52,11 @@ describe('cli: compare, reconcile, perturb', () => {
   it('compare: exit 0 for identical tables with human output; --no-record writes nothing', async () => {
     const cwd = tempDir('cutover-cli-ws-');
     try {
-      const r = await run(cwd.dir, ['compare', join(tmp.dir, 'v1.parquet'), join(tmp.dir, 'v1.parquet'), '--key', 'id', '--no-record']);
+      const r = await run(cwd.dir, ['compare', join(fx.dir, 'v1.parquet'), join(fx.dir, 'v1.parquet'), '--key', 'id', '--no-record']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^verdict: PASS — 1000 rows match on 2 compared columns$/m);
       assert.deepEqual(runFolders(cwd.dir), []);
-      const tolerant = await run(cwd.dir, ['compare', join(tmp.dir, 'v1.parquet'), join(tmp.dir, 'v2.parquet'), '--key', 'id', '--abs-tol', '1', '--json', '--no-record']);
+      const tolerant = await run(cwd.dir, ['compare', join(fx.dir, 'v1.parquet'), join(fx.dir, 'v2.parquet'), '--key', 'id', '--abs-tol', '1', '--json', '--no-record']);
       assert.equal(JSON.parse(tolerant.stdout).rows.changed, 0);
     } finally {
       cwd.cleanup();
@@ -116,7 +95,7 @@ describe('cli: compare, reconcile, perturb', () => {
     try {
       writeFileSync(join(cwd.dir, 'bad.parquet'), 'not parquet');
       writeFileSync(join(cwd.dir, 'ragged.csv'), 'id,x\n1,2\n2,3,4\n');
-      const v1 = join(tmp.dir, 'v1.parquet');
+      const v1 = join(fx.dir, 'v1.parquet');
       const noKey = await run(cwd.dir, ['compare', v1, v1]);
       assert.equal(noKey.code, 3);
       assert.deepEqual(runFolders(cwd.dir), []);
@@ -156,7 +135,7 @@ describe('cli: compare, reconcile, perturb', () => {
           const factor = i === 2 ? f : 1;
           const dir = join(cwd.dir, side, `as_of_date=${day}`);
           mkdirSync(dir, { recursive: true });
-          await writeTable(engine, `SELECT 'total' AS segment, 'balance' AS kpi, ${1000 * factor}::DOUBLE AS value`, join(dir, 'k.parquet'));
+          await writeTable(fx.engine, `SELECT 'total' AS segment, 'balance' AS kpi, ${1000 * factor}::DOUBLE AS value`, join(dir, 'k.parquet'));
         }
       }
       const r = await run(cwd.dir, ['reconcile', 'v1', 'v2', '--date-column', 'as_of_date', '--days', '3', '--json']);
@@ -166,7 +145,7 @@ describe('cli: compare, reconcile, perturb', () => {
       assert.equal(doc.kpis.length, 1);
       assert.equal(runFolders(cwd.dir).length, 1);
 
-      const p = await run(cwd.dir, ['perturb', join(tmp.dir, 'v1.parquet'), '--out', 'out', '--rows', '50', '--key', 'id', '--seed', '3', '--json']);
+      const p = await run(cwd.dir, ['perturb', join(fx.dir, 'v1.parquet'), '--out', 'out', '--rows', '50', '--key', 'id', '--seed', '3', '--json']);
       assert.equal(p.code, 0, p.stderr);
       assert.deepEqual(JSON.parse(p.stdout).variants.map((v: { name: string; rows: number }) => [v.name, v.rows]), [['scaled', 50], ['nulls', 1000], ['outliers', 1000], ['boundary', 11]]);
       assert.equal((await run(cwd.dir, ['perturb', 'x.parquet', '--out', 'o', '--variants', 'nope'])).code, 3);

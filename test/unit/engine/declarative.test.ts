@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { compareDeclarative } from '../../../src/core/engine/declarative';
-import type { Engine } from '../../../src/core/engine/duckdb';
-import { openEngine } from '../../../src/core/engine/duckdb';
 import { loadTable } from '../../../src/core/engine/source';
 import type { DeclarativeKpis } from '../../../src/core/engine/types';
-import { tempDir, writeTable } from './helpers';
+import { useEngine, writeTable } from './helpers';
 
 // Four loans; V2 moves loan 2 from 45 to 25 days past due (a boundary change).
 const loans = (dpd2: number) => `SELECT * FROM (VALUES (1, 'auto', 100.0, 0), (2, 'auto', 200.0, ${dpd2}), (3, 'home', 300.0, 95), (4, 'home', 400.0, 10)) t(id, product, balance, dpd)`;
@@ -21,26 +19,17 @@ const defs: DeclarativeKpis = {
 };
 
 describe('engine/declarative', () => {
-  let engine: Engine;
-  let tmp: ReturnType<typeof tempDir>;
-  before(async () => {
-    engine = await openEngine({ threads: 2 });
-    tmp = tempDir();
-  });
-  after(() => {
-    engine.close();
-    tmp.cleanup();
-  });
+  const fx = useEngine();
 
   async function tables() {
-    const v1 = await loadTable(engine, { path: await writeTable(engine, loans(45), join(tmp.dir, 'v1.parquet')) }, 'l1');
-    const v2 = await loadTable(engine, { path: await writeTable(engine, loans(25), join(tmp.dir, 'v2.parquet')) }, 'l2');
+    const v1 = await loadTable(fx.engine, { path: await writeTable(fx.engine, loans(45), join(fx.dir, 'v1.parquet')) }, 'l1');
+    const v2 = await loadTable(fx.engine, { path: await writeTable(fx.engine, loans(25), join(fx.dir, 'v2.parquet')) }, 'l2');
     return { v1, v2 };
   }
 
   it('computes KPIs for the total and each dimension value, plus composites, with hand-computed values', async () => {
     const { v1, v2 } = await tables();
-    const result = await compareDeclarative(engine, v1, v2, defs);
+    const result = await compareDeclarative(fx.engine, v1, v2, defs);
     const get = (segment: string, kpi: string) => result.kpis.find((k) => k.segment === segment && k.kpi === kpi);
     assert.equal(result.kpis.length, 3 * 4);
     assert.equal(get('total', 'balance')?.v1, 1000);
@@ -62,8 +51,8 @@ describe('engine/declarative', () => {
 
   it('reports invalid KPI SQL as a ConfigError naming the KPI', async () => {
     const { v1, v2 } = await tables();
-    await assert.rejects(compareDeclarative(engine, v1, v2, { kpis: [{ name: 'bad_kpi', sql: 'sum(no_such_column)' }] }), { name: 'ConfigError', message: /^KPI "bad_kpi": / });
-    await assert.rejects(compareDeclarative(engine, v1, v2, { kpis: [{ name: 'not_agg', sql: 'balance' }] }), { name: 'ConfigError', message: /^KPI "not_agg": / });
-    await assert.rejects(compareDeclarative(engine, v1, v2, { kpis: [{ name: 'b', sql: 'sum(balance)' }], composites: [{ name: 'c', expr: 'b - nope' }] }), { name: 'ConfigError', message: /^composite KPI "c": / });
+    await assert.rejects(compareDeclarative(fx.engine, v1, v2, { kpis: [{ name: 'bad_kpi', sql: 'sum(no_such_column)' }] }), { name: 'ConfigError', message: /^KPI "bad_kpi": / });
+    await assert.rejects(compareDeclarative(fx.engine, v1, v2, { kpis: [{ name: 'not_agg', sql: 'balance' }] }), { name: 'ConfigError', message: /^KPI "not_agg": / });
+    await assert.rejects(compareDeclarative(fx.engine, v1, v2, { kpis: [{ name: 'b', sql: 'sum(balance)' }], composites: [{ name: 'c', expr: 'b - nope' }] }), { name: 'ConfigError', message: /^composite KPI "c": / });
   });
 });

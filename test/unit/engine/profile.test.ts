@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Engine } from '../../../src/core/engine/duckdb';
-import { openEngine } from '../../../src/core/engine/duckdb';
 import { profileTable } from '../../../src/core/engine/profile';
 import { loadTable } from '../../../src/core/engine/source';
-import { tempDir, writeTable } from './helpers';
+import { useEngine, writeTable } from './helpers';
 
 describe('engine/profile', () => {
-  let engine: Engine;
-  let tmp: ReturnType<typeof tempDir>;
-  before(async () => {
-    engine = await openEngine({ threads: 2 });
-    tmp = tempDir();
-  });
-  after(() => {
-    engine.close();
-    tmp.cleanup();
-  });
+  const fx = useEngine();
 
   it('counts nulls, NaN, ±Infinity and out-of-bounds values per column', async () => {
     const sql = `SELECT * FROM (VALUES
       (1, 10.0::DOUBLE, 'a'), (2, NULL, 'b'), (3, 'NaN'::DOUBLE, NULL), (4, 'Infinity'::DOUBLE, 'd'),
       (5, '-Infinity'::DOUBLE, 'e'), (6, -5.0, 'f'), (7, 200.0, 'g'), (8, 50.0, NULL)) t(id, x, s)`;
-    const table = await loadTable(engine, { path: await writeTable(engine, sql, join(tmp.dir, 'p.parquet')) }, 'p');
-    const profile = await profileTable(engine, table, { x: { min: 0, max: 100 }, id: { max: 6 } });
+    const table = await loadTable(fx.engine, { path: await writeTable(fx.engine, sql, join(fx.dir, 'p.parquet')) }, 'p');
+    const profile = await profileTable(fx.engine, table, { x: { min: 0, max: 100 }, id: { max: 6 } });
     assert.equal(profile.rows, 8);
     const by = Object.fromEntries(profile.columns.map((c) => [c.name, c]));
     assert.equal(by['x']?.nulls, 1);
@@ -39,8 +28,8 @@ describe('engine/profile', () => {
   });
 
   it('refuses bounds on a missing or non-numeric column', async () => {
-    const table = await loadTable(engine, { path: await writeTable(engine, "SELECT 'x' AS s", join(tmp.dir, 'q.parquet')) }, 'q');
-    await assert.rejects(profileTable(engine, table, { nope: { min: 0 } }), { name: 'ConfigError' });
-    await assert.rejects(profileTable(engine, table, { s: { min: 0 } }), { name: 'ConfigError' });
+    const table = await loadTable(fx.engine, { path: await writeTable(fx.engine, "SELECT 'x' AS s", join(fx.dir, 'q.parquet')) }, 'q');
+    await assert.rejects(profileTable(fx.engine, table, { nope: { min: 0 } }), { name: 'ConfigError' });
+    await assert.rejects(profileTable(fx.engine, table, { s: { min: 0 } }), { name: 'ConfigError' });
   });
 });

@@ -1,32 +1,21 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Engine } from '../../../src/core/engine/duckdb';
-import { openEngine } from '../../../src/core/engine/duckdb';
 import { compareRows } from '../../../src/core/engine/rows';
 import { compareSchemas } from '../../../src/core/engine/schema';
 import { loadTable } from '../../../src/core/engine/source';
 import type { RowCompareOptions } from '../../../src/core/engine/types';
-import { tempDir, writeTable } from './helpers';
+import { useEngine, writeTable } from './helpers';
 
 describe('engine/rows', () => {
-  let engine: Engine;
-  let tmp: ReturnType<typeof tempDir>;
-  before(async () => {
-    engine = await openEngine({ threads: 2 });
-    tmp = tempDir();
-  });
-  after(() => {
-    engine.close();
-    tmp.cleanup();
-  });
+  const fx = useEngine();
 
   async function compare(v1Sql: string, v2Sql: string, options: RowCompareOptions) {
-    const p1 = await writeTable(engine, v1Sql, join(tmp.dir, `a${Math.random()}.parquet`));
-    const p2 = await writeTable(engine, v2Sql, join(tmp.dir, `b${Math.random()}.parquet`));
-    const v1 = await loadTable(engine, { path: p1 }, 'v1');
-    const v2 = await loadTable(engine, { path: p2 }, 'v2');
+    const p1 = await writeTable(fx.engine, v1Sql, join(fx.dir, `a${Math.random()}.parquet`));
+    const p2 = await writeTable(fx.engine, v2Sql, join(fx.dir, `b${Math.random()}.parquet`));
+    const v1 = await loadTable(fx.engine, { path: p1 }, 'v1');
+    const v2 = await loadTable(fx.engine, { path: p2 }, 'v2');
     const schema = compareSchemas(v1.columns, v2.columns);
-    return { schema, result: await compareRows(engine, v1, v2, schema, options) };
+    return { schema, result: await compareRows(fx.engine, v1, v2, schema, options) };
   }
 
   // V1: ids 1..100 plus a second id 5. V2: ids 3..102 plus two more id 6. Differences injected by construction:
@@ -40,7 +29,7 @@ describe('engine/rows', () => {
     FROM range(3, 103) t(id) UNION ALL SELECT 6, 9, 6, 'x6', 6 UNION ALL SELECT 6, 9, 6, 'x6', 6`;
 
   it('counts matched, only-on-one-side, changed and duplicate-key rows exactly', async () => {
-    const { result } = await compare(v1Sql, v2Sql, { keys: ['id'], sampleSize: 3, mismatchesPath: join(tmp.dir, 'mismatches.parquet') });
+    const { result } = await compare(v1Sql, v2Sql, { keys: ['id'], sampleSize: 3, mismatchesPath: join(fx.dir, 'mismatches.parquet') });
     assert.deepEqual(result.rows, {
       v1: 101, v2: 102, matched: 96, onlyV1: 2, onlyV2: 2, changed: 8,
       duplicateKeysV1: 1, duplicateKeysV2: 1, excludedV1: 3, excludedV2: 4,
@@ -62,7 +51,7 @@ describe('engine/rows', () => {
     assert.deepEqual(result.sample[0]?.columns, [{ name: 'a', v1: '15.0', v2: '16.0' }]);
     // 4 + 1 + 2 + 1 changed values, 2 + 2 one-sided rows.
     assert.equal(result.mismatches?.rows, 12);
-    const written = await engine.rows(`SELECT kind, "column", v1, v2, abs_diff FROM read_parquet('${join(tmp.dir, 'mismatches.parquet')}') WHERE id = 40`);
+    const written = await fx.engine.rows(`SELECT kind, "column", v1, v2, abs_diff FROM read_parquet('${join(fx.dir, 'mismatches.parquet')}') WHERE id = 40`);
     assert.deepEqual(written, [{ kind: 'changed', column: 'b', v1: '40', v2: '45', abs_diff: 5 }]);
   });
 
@@ -113,11 +102,11 @@ describe('engine/rows', () => {
 
   it('quotes identifiers and paths: a column named a"b, a key with a space, a path with a quote and spaces', async () => {
     const sql = (x: number) => `SELECT id AS "my key", id * ${x} AS "a""b" FROM range(4) t(id)`;
-    const p1 = await writeTable(engine, sql(1), join(tmp.dir, "it's v1.parquet"));
-    const p2 = await writeTable(engine, sql(2), join(tmp.dir, "it's v2.parquet"));
-    const v1 = await loadTable(engine, { path: p1 }, 'weird one');
-    const v2 = await loadTable(engine, { path: p2 }, 'weird"two');
-    const result = await compareRows(engine, v1, v2, compareSchemas(v1.columns, v2.columns), { keys: ['my key'], mismatchesPath: join(tmp.dir, "it's out.parquet") });
+    const p1 = await writeTable(fx.engine, sql(1), join(fx.dir, "it's v1.parquet"));
+    const p2 = await writeTable(fx.engine, sql(2), join(fx.dir, "it's v2.parquet"));
+    const v1 = await loadTable(fx.engine, { path: p1 }, 'weird one');
+    const v2 = await loadTable(fx.engine, { path: p2 }, 'weird"two');
+    const result = await compareRows(fx.engine, v1, v2, compareSchemas(v1.columns, v2.columns), { keys: ['my key'], mismatchesPath: join(fx.dir, "it's out.parquet") });
     assert.equal(result.columns[0]?.name, 'a"b');
     assert.equal(result.columns[0]?.mismatches, 3);
     assert.equal(result.mismatches?.rows, 3);

@@ -2,36 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { ExitCode } from '../../../src/core/errors';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../cli';
 import { FIXTURES } from './helpers';
 
-interface Result {
-  readonly code: ExitCode;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(argv: readonly string[], cwd = FIXTURES): Promise<Result> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8'); });
-  let exitCode: ExitCode = 0;
-  const ctx = {
-    cwd,
-    stdout,
-    stderr,
-    setExitCode(code: ExitCode) { exitCode = code; },
-    get exitCode() { return exitCode; },
-  };
-  const code = await main(argv, ctx);
-  await new Promise((resolve) => setImmediate(resolve));
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: readonly string[], cwd = FIXTURES) => runCli(argv, cwd);
 
 const SEED = 'week3-cutover-plan.md';
 

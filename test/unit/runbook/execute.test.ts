@@ -7,7 +7,8 @@ import type { StepEvent } from '../../../src/core/runbook/execute';
 import { runBlock, runSteps, selectSteps } from '../../../src/core/runbook/execute';
 import { parseRunbook } from '../../../src/core/runbook/parse';
 import { runAndRecord } from '../../../src/core/runbook/record';
-import { fixture, sink } from './helpers';
+import { sink } from '../cli';
+import { fixture } from './helpers';
 
 /** Running, not a zombie waiting to be reaped by whichever process adopted it. */
 function alive(pid: number): boolean {

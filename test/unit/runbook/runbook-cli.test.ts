@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EXAMPLE, FIXTURES, lineOf, runCli } from './helpers';
+import { runCli } from '../cli';
+import { EXAMPLE, FIXTURES, lineOf } from './helpers';
 
 interface StepResultJson {
   stepId: string;

@@ -8,30 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { ExitCode } from '../../../src/core/errors';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../cli';
 
 const repo = resolve(__dirname, '..', '..', '..');
 const example = join(repo, 'examples', 'loan-cutover');
 
-interface Outcome {
-  code: ExitCode;
-  stdout: string;
-  stderr: string;
-}
-
-async function cutover(cwd: string, ...argv: string[]): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  let exitCode: ExitCode = 0;
-  const code = await main(argv, { cwd, stdout, stderr, setExitCode: (c) => { exitCode = c; }, get exitCode() { return exitCode; } });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const cutover = (cwd: string, ...argv: string[]) => runCli(argv, cwd);
 
 /** Plain SQL over files, through DuckDB directly (not the engine under test). */
 async function sql(query: string): Promise<Record<string, unknown>[]> {

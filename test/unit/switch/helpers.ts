@@ -1,28 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { ExitCode } from '../../../src/core/errors';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../cli';
 
-export interface Outcome {
-  code: ExitCode;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process with captured output. */
-export async function cutover(cwd: string, ...argv: string[]): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  let exitCode: ExitCode = 0;
-  const code = await main(argv, { cwd, stdout, stderr, setExitCode: (c) => { exitCode = c; }, get exitCode() { return exitCode; } });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+/** The shared in-process CLI runner, cwd first as the switch tests call it. */
+export const cutover = (cwd: string, ...argv: string[]) => runCli(argv, cwd);
 
 /**
  * `node step.mjs LABEL EXIT SLEEP_MS`: prints `LABEL ran`, appends LABEL to trace.txt (so a test can tell what ran

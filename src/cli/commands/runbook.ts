@@ -9,6 +9,7 @@ import { findConfig, loadConfig } from '../../core/config/load';
 import { ExitCode, UsageError } from '../../core/errors';
 import type { StepEvent } from '../../core/runbook/execute';
 import { runSteps, selectSteps } from '../../core/runbook/execute';
+import { withSelfOnPath } from '../selfOnPath';
 import { discoverRunbooks, readRunbookFile } from '../../core/runbook/files';
 import type { Runbook, RunbookStep, StepResult } from '../../core/runbook/model';
 import { parseRunbook } from '../../core/runbook/parse';
@@ -72,21 +73,20 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
       let runId: string | undefined;
       try {
         out.write(`${file}: ${runbook.title || path.basename(file)} · in ${cwd}\n`);
-        const runOptions = {
-          ...selection,
-          cwd,
-          stdout: out,
-          stderr: ctx.stderr,
-          signal: controller.signal,
-          onStep: (event: StepEvent) => out.write(formatEvent(event)),
-        };
-        if (options.record) {
+        ({ results, runId } = await withSelfOnPath(async (env) => {
+          const runOptions = {
+            ...selection,
+            cwd,
+            env,
+            stdout: out,
+            stderr: ctx.stderr,
+            signal: controller.signal,
+            onStep: (event: StepEvent) => out.write(formatEvent(event)),
+          };
+          if (!options.record) return { results: await runSteps(runbook, runOptions), runId: undefined };
           const recorded = await runAndRecord(runbook, { ...runOptions, workspace: cwd, file: abs, argv: commandLine(file, options) });
-          results = recorded.results;
-          runId = recorded.record.id;
-        } else {
-          results = await runSteps(runbook, runOptions);
-        }
+          return { results: recorded.results, runId: recorded.record.id };
+        }));
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: runs every bench/*.bench.ts as its own process (so one benchmark's memory does not colour the
- * next), collects the markdown section each prints, and writes BENCHMARKS.md with the machine they ran on.
- * Each benchmark measures its peers in the same run; targets and whether they are met are in its section.
+ * `npm run bench [NAME…]`: runs every bench/*.bench.ts (or those named) as its own process, so one benchmark's
+ * memory does not colour the next. Each prints a markdown section, kept in bench/results/<name>.md with the date
+ * and machine it was measured on; BENCHMARKS.md is rebuilt from all kept sections. Each benchmark measures its
+ * peers in the same run; targets and whether they are met are in its section.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,7 +39,8 @@ function main(): void {
   const only = process.argv.slice(2);
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
-  const sections: string[] = [];
+  const results = path.join(__dirname, 'results');
+  fs.mkdirSync(results, { recursive: true });
   let failed = 0;
   for (const file of files) {
     process.stderr.write(`▶ ${file}\n`);
@@ -47,20 +49,20 @@ function main(): void {
     });
     if (result.status !== 0) {
       failed += 1;
-      sections.push(`### ${file}\n\nFailed to run (exit ${result.status}); see the console output of \`npm run bench\`.`);
-    } else {
-      sections.push(result.stdout.trim());
+      process.stderr.write(`✗ ${file} failed (exit ${result.status}); its previous section is kept\n`);
+      continue;
     }
+    const section = `${result.stdout.trim()}\n\nMeasured on:\n${machine()}\n`;
+    fs.writeFileSync(path.join(results, file.replace(/\.bench\.ts$/, '.md')), section);
   }
+  const sections = fs.readdirSync(results).filter((f) => f.endsWith('.md')).sort()
+    .map((f) => fs.readFileSync(path.join(results, f), 'utf8').trim());
   const doc = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Each section measures Cutover and its peers',
-    'in the same run on the same files, as whole processes where the section says so.',
-    '',
-    '## Machine',
-    '',
-    machine(),
+    'Written by `npm run bench` (bench/run.ts) from `bench/results/`; do not edit by hand. Each section measures',
+    'Cutover and its peers in the same run on the same files, as whole processes where the section says so, and',
+    'names the machine and the date it was measured on.',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -10,7 +10,7 @@ import { loadWorkspaceConfig } from './workspaceConfig';
 import { GateSchema } from '../core/config/schema';
 import { evaluateGate, type GateResult } from '../core/gate/evaluate';
 import { evidenceFromRun } from '../core/gate/evidence';
-import { formatCriterion } from '../core/gate/format';
+import { formatCriterion, formatPercent } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { summarizeRun } from '../core/runs/summary';
@@ -71,11 +71,14 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
     }
     const { record, store } = run;
     const s = summarizeRun(record);
-    const gate = gateOf(record, loaded);
-    const detail = s.worstVariance !== undefined ? ` · worst variance ${(s.worstVariance * 100).toFixed(2)}% (${s.worstKpi})` : '';
-    const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail} · go/no-go: ${gate.verdict}`;
+    const shadow = record.kind === 'shadow';
+    const detail = [
+      s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
+      shadow ? `go/no-go: ${gateOf(record, loaded).verdict}` : undefined,
+    ].filter(Boolean).map((part) => ` · ${part}`).join('');
+    const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(text, 'Open Run', 'Show Log', 'Evaluate Go/No-Go');
+    const choice = await show(text, 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
     const dir = store.runDir(record.id);
     const log = logOf(record);
     if (choice === 'Open Run') await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'run.json')));

@@ -7,9 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../core/config/load';
 import { loadWorkspaceConfig } from './workspaceConfig';
-import { GateSchema } from '../core/config/schema';
-import { evaluateGate, type GateResult } from '../core/gate/evaluate';
-import { evidenceFromRun } from '../core/gate/evidence';
+import type { GateResult } from '../core/gate/evaluate';
 import { formatCriterion, formatPercent } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
@@ -44,7 +42,11 @@ function logOf(record: RunRecord): string | undefined {
   return record.commands.find((c) => c.exitCode !== 0 && c.log)?.log ?? record.commands.find((c) => c.log)?.log;
 }
 
-function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): GateResult {
+/** The go/no-go of a run; the gate's modules (zod schemas) load on first use, not at activation. */
+async function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): Promise<GateResult> {
+  const [{ evaluateGate }, { evidenceFromRun }, { GateSchema }] = await Promise.all([
+    import('../core/gate/evaluate'), import('../core/gate/evidence'), import('../core/config/schema'),
+  ]);
   return evaluateGate(evidenceFromRun(record), loaded?.config.gate ?? GateSchema.parse({}));
 }
 
@@ -74,7 +76,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
     const shadow = record.kind === 'shadow';
     const detail = [
       s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
-      shadow ? `go/no-go: ${gateOf(record, loaded).verdict}` : undefined,
+      shadow ? `go/no-go: ${(await gateOf(record, loaded)).verdict}` : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
@@ -154,7 +156,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
           .then((c) => c && vscode.commands.executeCommand('cutover.startShadowRun'));
         return undefined;
       }
-      const gate = gateOf(found.record, loaded);
+      const gate = await gateOf(found.record, loaded);
       const icon = { pass: '$(pass-filled)', fail: '$(error)', inconclusive: '$(question)' } as const;
       void vscode.window.showQuickPick(gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })), {
         title: `Go/No-Go: ${gate.verdict.toUpperCase()} — run ${found.record.id}`,
@@ -180,7 +182,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
         if (!options?.confirmed) {
           const store = new RunStore(loaded.dir);
           const latest = (await store.list()).find((r) => r.kind === 'shadow');
-          const gate = latest ? gateOf(latest, loaded).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
+          const gate = latest ? (await gateOf(latest, loaded)).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
           const detail = [
             `Go/no-go now${latest ? ` (shadow run ${latest.id})` : ''}:`, gate, '',
             `Will run: ${spec.command.join(' ')}`,

@@ -3,7 +3,7 @@
  * invalid one is reported with a button that opens it at the first error's line and column.
  */
 import * as vscode from 'vscode';
-import { loadConfig, type LoadedConfig } from '../core/config/load';
+import type { LoadedConfig } from '../core/config/load';
 import { CutoverError } from '../core/errors';
 
 /** Offers to create a commented starter cutover.json at the root of the first workspace folder. */
@@ -35,6 +35,8 @@ export async function loadWorkspaceConfig(starterPath: string): Promise<LoadedCo
     files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Which cutover.json?' }))?.uri;
   if (!file) return undefined;
   try {
+    // zod and the schema load on first use, not at activation.
+    const { loadConfig } = await import('../core/config/load');
     return loadConfig(file.fsPath);
   } catch (error) {
     const message = error instanceof CutoverError ? error.message : String(error);

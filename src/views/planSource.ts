@@ -6,7 +6,6 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parsePlan } from '../core/plan/parse';
 import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
 import type { Plan } from '../core/plan/model';
 import { CutoverError } from '../core/errors';
@@ -145,6 +144,8 @@ export class PlanSource implements vscode.Disposable {
       const document = open ?? await vscode.workspace.openTextDocument(uri);
       const text = document.getText();
       checkPlanText(text, label);
+      // Loaded on first use, not at activation.
+      const { parsePlan } = await import('../core/plan/parse');
       const plan = parsePlan(text);
       const problem = plan.totals.tasks === 0 && plan.totals.criteria === 0
         ? `${label} has no tasks: a plan lists them as GitHub task items (- [ ] …)` : undefined;

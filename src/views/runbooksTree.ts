@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { discoverRunbooks, readRunbookFile } from '../core/runbook/files';
 import type { Runbook, RunbookStep, StepResult } from '../core/runbook/model';
-import { parseRunbook } from '../core/runbook/parse';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from './workspaceKeys';
@@ -92,6 +91,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
 
   private async load(): Promise<RunbookEntry[]> {
     const configs = await vscode.workspace.findFiles('**/cutover.json', '**/node_modules/**', 20);
+    // Loaded on first use, not at activation.
+    const { parseRunbook } = await import('../core/runbook/parse');
     const entries: RunbookEntry[] = [];
     this.results = new Map();
     for (const config of configs) {

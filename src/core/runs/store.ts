@@ -21,7 +21,14 @@ import { InputError, UsageError } from '../errors';
 import { sha256Files } from './hash';
 import { isAlive, withLock } from './lock';
 import type { CommandRecord, FileRecord, RunRecord, VerdictRecord } from './record';
-import { RunRecord as RunRecordSchema } from './record';
+
+/**
+ * The run.json schema, loaded on first use: zod and the schema cost tens of milliseconds to evaluate, and the
+ * extension reaches this module while it activates. (A require inside a function stays lazy in the bundle too.)
+ */
+function runRecordSchema(): typeof import('./record').RunRecord {
+  return (require('./record') as typeof import('./record')).RunRecord;
+}
 
 declare const CUTOVER_VERSION: string | undefined;
 
@@ -129,7 +136,7 @@ export class RunWriter {
     const settled = (arg: string): string => arg.split(this.dir).join(this.finalDir);
     const commands = [...r.commands, ...(parts.commands ?? [])]
       .map((c) => ({ ...c, argv: c.argv.map(settled), cwd: settled(c.cwd) }));
-    const record: RunRecord = RunRecordSchema.parse({
+    const record: RunRecord = runRecordSchema().parse({
       ...r,
       status,
       endedAt: new Date().toISOString(),
@@ -221,7 +228,7 @@ export class RunStore {
         const dir = join(this.root, name);
         if (!existsSync(dir)) continue; // another process recovered it first
         const id = name.slice(tmpPrefix.length);
-        const found = RunRecordSchema.safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
+        const found = runRecordSchema().safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
         const base: RunRecord = found.success ? found.data : {
           schemaVersion: 1, id, kind: 'unknown', status: 'running', startedAt: new Date(0).toISOString(),
           phases: [], commands: [], inputs: [], outputs: [], thresholds: {}, versions: { cutover: 'unknown', node: 'unknown' }, results: {},
@@ -245,7 +252,7 @@ export class RunStore {
       const dir = join(this.root, name);
       const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
       if (Number.isNaN(pid) || !isAlive(pid)) continue;
-      const found = RunRecordSchema.safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
+      const found = runRecordSchema().safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
       if (found.success && found.data.status === 'running') runs.push(found.data);
     }
     return runs;
@@ -288,7 +295,7 @@ export class RunStore {
     } catch (error) {
       throw new InputError(`invalid JSON: ${(error as Error).message}`, { file });
     }
-    const parsed = RunRecordSchema.safeParse(json);
+    const parsed = runRecordSchema().safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new InputError(`not a valid run record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`, { file });

@@ -1,15 +1,14 @@
 /**
  * KPI Diff commands: open the panel for a run, accept a discrepancy with a reason (`.cutover/reviews.json`),
- * reveal a KPI in the pipelines' configuration files, diff V1 and V2 configuration.
+ * reveal a KPI in the pipelines' configuration files, diff V1 and V2 configuration. Modules with zod schemas load
+ * when a command runs, not at activation.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reviewerName } from '../core/reviews/reviewer';
-import { ReviewStore, type Review } from '../core/reviews/store';
+import type { Review } from '../core/reviews/store';
 import type { RunRecord } from '../core/runs/record';
 import type { RunRef, RunsTreeProvider } from '../views/runsTree';
-import { configFilesOf, findKpiName } from '../webviews/kpiDiff/configFiles';
-import { runView } from '../webviews/kpiDiff/model';
 import type { KpiDiffPanel } from '../webviews/kpiDiff/panel';
 import type { KpiKey } from '../webviews/kpiDiff/protocol';
 
@@ -39,6 +38,19 @@ function keyOf(arg: RunArg): KpiKey | undefined {
   return k ? { segment: k.segment, kpi: k.kpi } : undefined;
 }
 
+/** From the palette: which of the run's not-passing KPIs to accept. */
+async function pickKpi(ref: RunRef): Promise<KpiKey | undefined> {
+  const { runView } = await import('../webviews/kpiDiff/model');
+  const open = runView(ref.record).kpis.filter((k) => k.verdict !== 'pass');
+  if (open.length === 0) {
+    void vscode.window.showInformationMessage(`Cutover: every KPI of run ${ref.record.id} passes; there is nothing to accept.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(open.map((k) => ({ label: k.kpi, description: `${k.segment} · ${k.verdict}`, detail: k.reason, key: { segment: k.segment, kpi: k.kpi } })),
+    { title: 'Accept Discrepancy', placeHolder: `Which KPI of run ${ref.record.id}?`, matchOnDescription: true });
+  return picked?.key;
+}
+
 export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, panel: KpiDiffPanel): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('cutover.openKpiDiff', async (arg?: RunArg) => {
@@ -50,8 +62,10 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
 
     vscode.commands.registerCommand('cutover.acceptDiscrepancy', async (arg?: RunArg): Promise<Review | undefined> => {
       const ref = await resolveRun(runs, arg ?? (panel.current ? { ...panel.current } : undefined));
-      const key = keyOf(arg);
-      if (!ref || !key) return undefined;
+      if (!ref) return undefined;
+      const key = keyOf(arg) ?? await pickKpi(ref);
+      if (!key) return undefined;
+      const [{ runView }, { ReviewStore }] = await Promise.all([import('../webviews/kpiDiff/model'), import('../core/reviews/store')]);
       const line = runView(ref.record).kpis.find((k) => k.segment === key.segment && k.kpi === key.kpi);
       if (!line) {
         void vscode.window.showErrorMessage(`Cutover: run ${ref.record.id} has no KPI ${key.kpi} [${key.segment}].`);
@@ -82,13 +96,14 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       const ref = await resolveRun(runs, arg);
       const key = keyOf(arg);
       if (!ref || !key) return;
+      const { configFilesOf, findKpiName } = await import('../webviews/kpiDiff/configFiles');
       const files = configFilesOf(ref.record, ref.store.workspaceRoot);
       for (const file of [...files.v2, ...files.v1]) {
         const doc = await vscode.workspace.openTextDocument(file);
         const at = findKpiName(doc.getText(), key.kpi);
         if (!at) continue;
         const range = new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length);
-        const beside = panel.debugState().viewColumn;
+        const beside = panel.viewColumn;
         await vscode.window.showTextDocument(doc, { viewColumn: beside && beside > 1 ? beside - 1 : vscode.ViewColumn.One, selection: range, preserveFocus: false });
         return;
       }
@@ -99,6 +114,7 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       const ref = typeof arg === 'object' ? { store: arg.store, record: arg.record } : undefined;
       const root = ref?.store.workspaceRoot ?? runs.stores()[0]?.workspaceRoot;
       if (!root) return;
+      const { configFilesOf } = await import('../webviews/kpiDiff/configFiles');
       const files = configFilesOf(ref?.record, root);
       const pairs = files.v1.flatMap((v1, i) => {
         const v2 = files.v2[i];

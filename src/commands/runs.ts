@@ -80,9 +80,10 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(text, 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
+    const choice = await show(text, ...(shadow ? ['Open KPI Diff'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
     const dir = store.runDir(record.id);
     const log = logOf(record);
+    if (choice === 'Open KPI Diff') await vscode.commands.executeCommand('cutover.openKpiDiff', run);
     if (choice === 'Open Run') await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'run.json')));
     if (choice === 'Show Log' && log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, log)));
     if (choice === 'Evaluate Go/No-Go') await vscode.commands.executeCommand('cutover.evaluateGate', run);

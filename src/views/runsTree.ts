@@ -17,7 +17,7 @@ export interface RunRef {
 
 export type RunNode =
   | (RunRef & { readonly kind: 'run' })
-  | (RunRef & { readonly kind: 'kpi'; readonly kpi: KpiLine })
+  | (RunRef & { readonly kind: 'kpi'; readonly kpi: KpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
   | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
 export const RUNS_VIEW_ID = 'cutover.runs';
@@ -76,7 +76,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     if (node.kind !== 'run') return [];
     const { record, store } = node;
     const dir = store.runDir(record.id);
-    const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => ({ kind: 'kpi', store, record, kpi }));
+    // Reviews (accepted discrepancies) load on first use: their zod schema stays out of activation.
+    const { ReviewStore, covers } = await import('../core/reviews/store');
+    const reviews = await new ReviewStore(store.workspaceRoot).list().catch(() => []);
+    const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => {
+      const review = reviews.find((r) => covers(r, kpi));
+      return { kind: 'kpi', store, record, kpi, ...(review ? { accepted: { by: review.who, reason: review.reason } } : {}) };
+    });
     const files = [
       'run.json',
       ...record.commands.flatMap((c) => (c.log ? [c.log] : [])),
@@ -113,9 +119,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       case 'kpi': {
         const { kpi } = node;
         const item = new vscode.TreeItem(kpi.segment ? `${kpi.kpi} · ${kpi.segment}` : kpi.kpi);
-        item.iconPath = kpi.verdict === 'inconclusive' ? ICONS.inconclusive : ICONS.fail;
-        item.description = kpi.relVariance === null ? kpi.verdict : `${formatPercent(kpi.relVariance)} · ${kpi.verdict}`;
-        item.tooltip = kpi.reason;
+        const verdict = node.accepted ? `${kpi.verdict}, accepted` : kpi.verdict;
+        item.iconPath = node.accepted ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+          : kpi.verdict === 'inconclusive' ? ICONS.inconclusive : ICONS.fail;
+        item.description = kpi.relVariance === null ? verdict : `${formatPercent(kpi.relVariance)} · ${verdict}`;
+        item.tooltip = node.accepted ? `${kpi.reason}\nAccepted by ${node.accepted.by}: ${node.accepted.reason}` : kpi.reason;
+        item.command = { command: 'cutover.openKpiDiff', title: 'Open KPI Diff', arguments: [node] };
         item.accessibilityInformation = { label: `${item.label}, ${item.description}: ${kpi.reason}` };
         item.contextValue = 'cutover.runKpi';
         return item;

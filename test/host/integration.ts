@@ -38,6 +38,7 @@ export const SUITES: readonly SuiteSpec[] = [
   { name: 'runs', workspace: () => exampleWithData() },
   { name: 'runbooks', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
+  { name: 'kpidiff', workspace: () => exampleWithData() },
   { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
 ];
 

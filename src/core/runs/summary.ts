@@ -9,6 +9,8 @@ export type RunOutcome = 'pass' | 'inconclusive' | 'fail' | 'error' | 'interrupt
 export interface KpiLine {
   readonly segment: string;
   readonly kpi: string;
+  readonly v1: number | null;
+  readonly v2: number | null;
   readonly relVariance: number | null;
   readonly verdict: string;
   readonly reason: string;
@@ -33,6 +35,8 @@ function kpiLines(results: Record<string, unknown>): KpiLine[] {
     return [{
       segment: typeof r.segment === 'string' ? r.segment : '',
       kpi: r.kpi,
+      v1: typeof r.v1 === 'number' ? r.v1 : null,
+      v2: typeof r.v2 === 'number' ? r.v2 : null,
       relVariance: typeof r.relVariance === 'number' ? r.relVariance : null,
       verdict: r.verdict,
       reason: typeof r.reason === 'string' ? r.reason : '',

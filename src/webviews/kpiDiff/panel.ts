@@ -2,15 +2,12 @@
  * The KPI Diff panel, host side: one panel, placed in the column beside the run's V2 configuration file so config
  * and numbers sit side by side. It renders only what is on disk (the run record, `.cutover/reviews.json`) and posts
  * nothing before the app's `ready`. A window reload restores it through the serializer from `PanelState`.
+ * The modules with zod schemas (the run view, reviews, cutover.json) load on first use, not at activation.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ReviewStore } from '../../core/reviews/store';
 import { RunStore } from '../../core/runs/store';
 import type { RunRef } from '../../views/runsTree';
-import { configFilesOf } from './configFiles';
-import { acceptedLines, runView } from './model';
-import { mismatchesIpc } from './mismatches';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type WebviewMessage } from './protocol';
 
 /** What the in-host tests read through `cutover.kpiDiff.debugState`. */
@@ -55,6 +52,10 @@ export class KpiDiffPanel implements vscode.Disposable {
     return this.ref;
   }
 
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
+
   /** Shows `ref` in the panel beside its V2 configuration file, at `focus` when given. */
   async show(ref: RunRef, focus?: KpiKey): Promise<void> {
     const column = await besideV2Config(ref);
@@ -89,6 +90,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   /** Re-reads the reviews and shows them (after an acceptance). */
   async postAccepted(): Promise<void> {
     if (!this.ref || !this.ready) return;
+    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
     const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(() => []);
     this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
   }
@@ -146,6 +148,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     const ref = this.ref;
     if (!ref || !this.ready || !this.panel) return;
     this.panel.title = title(ref);
+    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
     const run = runView(ref.record);
     const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
       void vscode.window.showWarningMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
@@ -164,8 +167,16 @@ export class KpiDiffPanel implements vscode.Disposable {
 
   private async sendRows(ref: RunRef): Promise<void> {
     try {
-      const rows = await mismatchesIpc(ref.store.runDir(ref.record.id), ref.record);
-      if (this.ref?.record.id === ref.record.id) this.post({ type: 'rows', ...rows });
+      // Loaded on demand: apache-arrow and DuckDB cost nothing until someone asks for the rows.
+      const { FIRST_PAGE, MAX_ROWS, mismatchesIpc } = await import('./mismatches');
+      const dir = ref.store.runDir(ref.record.id);
+      const first = await mismatchesIpc(dir, ref.record, 0, FIRST_PAGE);
+      const more = first.rows === FIRST_PAGE && first.total > FIRST_PAGE;
+      if (this.ref?.record.id !== ref.record.id) return;
+      this.post({ type: 'rows', ipc: first.ipc, offset: 0, total: first.total, done: !more });
+      if (!more) return;
+      const rest = await mismatchesIpc(dir, ref.record, FIRST_PAGE, MAX_ROWS - FIRST_PAGE);
+      if (this.ref?.record.id === ref.record.id) this.post({ type: 'rows', ipc: rest.ipc, offset: FIRST_PAGE, total: rest.total, done: true });
     } catch (error) {
       this.post({ type: 'rowsError', message: error instanceof Error ? error.message : String(error) });
     }
@@ -225,6 +236,7 @@ async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | u
 
 /** The column right of the run's V2 configuration file, opening that file in column One when it is not visible. */
 async function besideV2Config(ref: RunRef): Promise<vscode.ViewColumn> {
+  const { configFilesOf } = await import('./configFiles');
   const file = configFilesOf(ref.record, ref.store.workspaceRoot).v2[0];
   if (!file) return vscode.ViewColumn.Beside;
   let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === file);

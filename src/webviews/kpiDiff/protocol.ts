@@ -81,8 +81,11 @@ export type HostMessage =
   | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly focus?: KpiKey }
   | { readonly type: 'accepted'; readonly accepted: readonly AcceptedView[] }
   | { readonly type: 'focus'; readonly focus: KpiKey }
-  /** The mismatching rows as Arrow IPC (one record batch stream); `total` rows exist, `sent` of them are here. */
-  | { readonly type: 'rows'; readonly ipc: Uint8Array; readonly total: number; readonly sent: number }
+  /**
+   * A page of the mismatching rows as Arrow IPC (a record batch stream), starting at row `offset`; the file holds
+   * `total` rows; `done` on the last page (the panel shows at most `MAX_ROWS`).
+   */
+  | { readonly type: 'rows'; readonly ipc: Uint8Array; readonly offset: number; readonly total: number; readonly done: boolean }
   | { readonly type: 'rowsError'; readonly message: string };
 
 export type WebviewMessage =

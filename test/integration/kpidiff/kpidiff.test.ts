@@ -12,7 +12,7 @@ import type { RunRecord } from '../../../src/core/runs/record';
 import { RunStore } from '../../../src/core/runs/store';
 import type { Review } from '../../../src/core/reviews/store';
 import type { KpiDiffDebugState } from '../../../src/webviews/kpiDiff/panel';
-import { EXTENSION_ID, waitFor, workspaceRoot } from '../util';
+import { cutoverApi, EXTENSION_ID, waitFor, workspaceRoot } from '../util';
 import { fixtureRun, shadowRun, XSS } from './fixture';
 
 const CLI = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
@@ -88,6 +88,9 @@ describe('KPI Diff panel (in the extension host)', function () {
     await vscode.commands.executeCommand('cutover.openKpiDiff', id);
     const state = await loaded(id);
     assert.ok(state.lastLoad!.run.kpis.some((k) => k.kpi === XSS && k.segment === XSS));
+    // The real run is the latest again for the checks that follow.
+    await store.delete(id);
+    (await cutoverApi()).runs.refresh();
   });
 
   it('focuses a KPI given by a Runs view node', async function () {
@@ -126,5 +129,32 @@ describe('KPI Diff panel (in the extension host)', function () {
     const kpiVariance = result.criteria.find((c) => c.name === 'kpiVariance')!;
     assert.match(kpiVariance.reason, /1 accepted discrepancy left out/);
     assert.equal(gate.status, 1, 'other KPIs still fail: no-go');
+  });
+
+  it('shows a CodeLens above each KPI name in the V2 configuration file that opens the panel at it', async function () {
+    const uri = vscode.Uri.file(v2Config);
+    await vscode.window.showTextDocument(uri);
+    const lenses = await waitFor('code lenses', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return found && found.some((l) => l.command?.title.startsWith('dq30 ')) ? found : undefined;
+    }, 15_000);
+    const dq30 = lenses.find((l) => l.command?.title.startsWith('dq30 '))!;
+    const total = (record.results['kpis'] as { kpis: { segment: string; kpi: string; v1: number; v2: number }[] }).kpis
+      .find((k) => k.segment === 'total' && k.kpi === 'dq30')!;
+    const change = ((total.v2 - total.v1) / Math.abs(total.v1)) * 100;
+    assert.match(dq30.command!.title, new RegExp(`^dq30 · V2 \\+${change.toFixed(2).replace('.', '\\.')}% ✗ fail \\(> 1\\.00%\\)`));
+    const text = fs.readFileSync(v2Config, 'utf8');
+    assert.equal(dq30.range.start.line, text.slice(0, text.indexOf('"dq30"')).split('\n').length - 1);
+    await vscode.commands.executeCommand(dq30.command!.command, ...(dq30.command!.arguments ?? []));
+    const state = await loaded(record.id);
+    assert.deepEqual(state.lastLoad!.focus, { segment: 'total', kpi: 'dq30' });
+  });
+
+  it('Diff V1 and V2 Configuration opens the two pipelines\' configuration files side by side', async function () {
+    await vscode.commands.executeCommand('cutover.diffConfigs', { store, record });
+    const tab = await waitFor('a diff tab', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff
+      ? vscode.window.tabGroups.activeTabGroup.activeTab.input as vscode.TabInputTextDiff : undefined);
+    assert.equal(tab.original.fsPath, path.join(root, 'pipelines', 'v1', 'pipeline.config.json'));
+    assert.equal(tab.modified.fsPath, v2Config);
   });
 });

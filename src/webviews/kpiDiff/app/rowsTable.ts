@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The mismatching rows, V1 and V2 side by side, decoded from Arrow IPC and windowed by hand: rows have one fixed
  * height, so the visible slice is `scrollTop / ROW_HEIGHT` plus a margin, and only those rows exist in the DOM.
@@ -6,12 +7,12 @@
  */
 import type { Table } from 'apache-arrow';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 
 export interface MismatchRows {
   readonly table: Table;
+  /** Rows in the file; the table holds the pages received so far. */
   readonly total: number;
-  readonly sent: number;
+  readonly done: boolean;
 }
 
 const ROW_HEIGHT = 22;
@@ -39,6 +40,18 @@ class MismatchRowsTable extends LitElement {
     }
   }
 
+  /**
+   * Geometry is set through the CSSOM after each render: the panel's CSP has no 'unsafe-inline', which blocks
+   * `style` attributes (and Lit's styleMap writes one on its first render).
+   */
+  protected override updated(): void {
+    const spacer = this.querySelector<HTMLElement>('.vspacer');
+    if (spacer) spacer.style.height = `${(this.rows?.table.numRows ?? 0) * ROW_HEIGHT}px`;
+    for (const row of this.querySelectorAll<HTMLElement>('.vbody .vrow')) {
+      row.style.transform = `translateY(${Number(row.dataset['row']) * ROW_HEIGHT}px)`;
+    }
+  }
+
   protected override render(): TemplateResult | typeof nothing {
     const rows = this.rows;
     if (!rows) return nothing;
@@ -49,7 +62,7 @@ class MismatchRowsTable extends LitElement {
     const columns = names.map((n) => table.getChild(n));
     const cells: TemplateResult[] = [];
     for (let i = this.first; i < last; i++) {
-      cells.push(html`<div class="vrow" role="row" aria-rowindex=${i + 2} data-row=${i} style=${styleMap({ transform: `translateY(${i * ROW_HEIGHT}px)` })}>
+      cells.push(html`<div class="vrow" role="row" aria-rowindex=${i + 2} data-row=${i}>
         ${columns.map((col, j) => {
           const value: unknown = col?.get(i);
           const text = value === null || value === undefined ? '' : String(value);
@@ -58,11 +71,15 @@ class MismatchRowsTable extends LitElement {
       </div>`);
     }
     return html`
-      <p class="muted" data-testid="rows-count">${count.toLocaleString('en-US')} mismatching rows${rows.total > rows.sent ? ` (the first ${rows.sent.toLocaleString('en-US')} of ${rows.total.toLocaleString('en-US')})` : ''}</p>
+      <p class="muted" data-testid="rows-count">${!rows.done
+        ? `${rows.total.toLocaleString('en-US')} mismatching rows (${count.toLocaleString('en-US')} loaded…)`
+        : count < rows.total
+          ? `${rows.total.toLocaleString('en-US')} mismatching rows (the first ${count.toLocaleString('en-US')} shown)`
+          : `${count.toLocaleString('en-US')} mismatching rows`}</p>
       <div class="vtable" role="table" aria-rowcount=${count + 1}>
         <div class="vrow vhead" role="row" aria-rowindex="1">${names.map((n) => html`<span role="columnheader" class="vcell ${n === 'abs_diff' ? 'num' : ''}">${LABELS[n] ?? n}</span>`)}</div>
         <div class="vbody" data-testid="rows-viewport" @scroll=${(e: Event) => this.onScroll(e)}>
-          <div class="vspacer" style=${styleMap({ height: `${count * ROW_HEIGHT}px` })}>${cells}</div>
+          <div class="vspacer">${cells}</div>
         </div>
       </div>`;
   }

@@ -1,0 +1,70 @@
+/** The KPI Diff panel's pure parts: the run as the panel shows it, the accepted lines, number formatting. */
+import * as assert from 'node:assert/strict';
+import type { RunRecord } from '../../../src/core/runs/record';
+import type { Review } from '../../../src/core/reviews/store';
+import { formatNumber, formatPercent, formatSigned } from '../../../src/webviews/kpiDiff/app/format';
+import { acceptedLines, runView } from '../../../src/webviews/kpiDiff/model';
+
+const tol = { abs: 0, passLine: 0.001, failLine: 0.01 };
+function line(segment: string, kpi: string, v1: number, v2: number | null, verdict: string): Record<string, unknown> {
+  return { segment, kpi, v1, v2, delta: v2 === null ? null : v2 - v1, relVariance: v2 === null ? null : Math.abs(v2 - v1) / v1, tolerance: tol, verdict, reason: `${verdict} because` };
+}
+
+const record: RunRecord = {
+  schemaVersion: 1, id: '20260101-000000-000-abcdef', kind: 'shadow', status: 'complete',
+  startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:02.500Z',
+  phases: [{ name: 'pipelines', ms: 1000 }, { name: 'compare', ms: 400 }],
+  commands: [{ name: 'v1', argv: [], cwd: '/', exitCode: 0, ms: 900 }, { name: 'v2', argv: [], cwd: '/', exitCode: 0, ms: 950 }],
+  inputs: [], outputs: [], thresholds: {}, versions: { cutover: 't', node: 'v' },
+  verdict: { verdict: 'fail', reasons: ['2 of 4 KPIs fail'] },
+  results: {
+    input: { name: 'sample', path: '/data/sample.parquet' },
+    kpis: {
+      verdict: 'fail', counts: { total: 4, pass: 1, inconclusive: 1, fail: 2, noise: 0 },
+      kpis: [
+        line('total', 'a', 100, 100, 'pass'),
+        line('total', 'b', 100, 100.5, 'inconclusive'),
+        line('total', 'c', 100, 102, 'fail'),
+        line('product=x', 'c', 100, null, 'fail'),
+      ],
+    },
+    rows: 'not an object the panel understands',
+  },
+};
+
+describe('KPI Diff panel model', () => {
+  it('orders failing first (missing values as the largest variance), then inconclusive, then pass', () => {
+    const view = runView(record);
+    assert.deepEqual(view.kpis.map((k) => `${k.kpi}/${k.segment}`), ['c/product=x', 'c/total', 'b/total', 'a/total']);
+    assert.deepEqual(view.worst, { relVariance: null, infinite: true, label: 'c [product=x]' });
+  });
+
+  it('carries the header facts and shows malformed parts as absent', () => {
+    const view = runView(record);
+    assert.deepEqual(view.counts, { total: 4, pass: 1, inconclusive: 1, fail: 2, noise: 0 });
+    assert.deepEqual(view.durations, [{ name: 'total', ms: 2500 }, { name: 'v1', ms: 900 }, { name: 'v2', ms: 950 }, { name: 'compare', ms: 400 }]);
+    assert.deepEqual(view.input, { name: 'sample', path: '/data/sample.parquet' });
+    assert.equal(view.rows, null);
+    assert.equal(view.noiseFloor, null);
+    assert.equal(view.verdict, 'fail');
+  });
+
+  it('marks the lines a review covers, with who and why', () => {
+    const review: Review = { runId: 'r0', segment: 'total', kpi: 'c', v1: 100, v2: 102, relVariance: 0.02, reason: 'intended', who: 'Ada', when: 'w' };
+    const moved: Review = { ...review, kpi: 'b', v2: 100.4 };
+    assert.deepEqual(acceptedLines([review, moved], runView(record).kpis), [{ segment: 'total', kpi: 'c', who: 'Ada', when: 'w', runId: 'r0', reason: 'intended' }]);
+  });
+
+  it('formats numbers for reading', () => {
+    assert.equal(formatNumber(594503043.714), '594,503,043.71');
+    assert.equal(formatNumber(0.1307991234), '0.130799');
+    assert.equal(formatNumber(null), '—');
+    assert.equal(formatNumber(null, 'Infinity'), '∞');
+    assert.equal(formatSigned(0.0145), '+0.0145');
+    assert.equal(formatSigned(-1234.5), '−1,234.5');
+    assert.equal(formatPercent(0.0352), '3.52%');
+    assert.equal(formatPercent(0.00000012), '0.000012%');
+    assert.equal(formatPercent(0.1109), '11.1%');
+    assert.equal(formatPercent(0), '0%');
+  });
+});

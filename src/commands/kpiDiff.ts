@@ -12,6 +12,13 @@ import type { RunRef, RunsTreeProvider } from '../views/runsTree';
 import type { KpiDiffPanel } from '../webviews/kpiDiff/panel';
 import type { KpiKey } from '../webviews/kpiDiff/protocol';
 
+/** Where Reveal KPI found a KPI: in each pipeline's configuration, and its definition in cutover.json. */
+export interface KpiPlaces {
+  readonly v1: vscode.Location | undefined;
+  readonly v2: vscode.Location | undefined;
+  readonly definition: vscode.Location | undefined;
+}
+
 /** What the commands take: a Runs view node, a run reference (with a KPI), or a run id. */
 type RunArg = string | (RunRef & { readonly key?: KpiKey; readonly kpi?: KpiKey; readonly reason?: string }) | undefined;
 
@@ -92,22 +99,49 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       }
     }),
 
-    vscode.commands.registerCommand('cutover.revealKpi', async (arg?: RunArg) => {
+    /**
+     * V1's configuration in column One and V2's in column Two, each at the KPI, the panel beside them in Three; when
+     * cutover.json defines the KPI itself (compare.kpis), that definition opens as a peek in V2's editor. Returns the
+     * places found (for tests).
+     */
+    vscode.commands.registerCommand('cutover.revealKpi', async (arg?: RunArg): Promise<KpiPlaces | undefined> => {
       const ref = await resolveRun(runs, arg);
       const key = keyOf(arg);
-      if (!ref || !key) return;
-      const { configFilesOf, findKpiName } = await import('../webviews/kpiDiff/configFiles');
+      if (!ref || !key) return undefined;
+      const { configFilesOf, findKpiDefinition, findKpiName } = await import('../webviews/kpiDiff/configFiles');
       const files = configFilesOf(ref.record, ref.store.workspaceRoot);
-      for (const file of [...files.v2, ...files.v1]) {
-        const doc = await vscode.workspace.openTextDocument(file);
-        const at = findKpiName(doc.getText(), key.kpi);
-        if (!at) continue;
-        const range = new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length);
-        const beside = panel.viewColumn;
-        await vscode.window.showTextDocument(doc, { viewColumn: beside && beside > 1 ? beside - 1 : vscode.ViewColumn.One, selection: range, preserveFocus: false });
-        return;
+      const locate = async (list: readonly string[]): Promise<vscode.Location | undefined> => {
+        for (const file of list) {
+          const doc = await vscode.workspace.openTextDocument(file).then((d) => d, () => undefined);
+          const at = doc ? findKpiName(doc.getText(), key.kpi) : undefined;
+          if (doc && at) return new vscode.Location(doc.uri, new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length));
+        }
+        return undefined;
+      };
+      const v1 = await locate(files.v1);
+      const v2 = await locate(files.v2);
+      const definition = findKpiDefinition(ref.store.workspaceRoot, key.kpi);
+      const defined = definition
+        ? new vscode.Location(vscode.Uri.file(definition.file), new vscode.Range(definition.line, definition.column, definition.line, definition.column + key.kpi.length))
+        : undefined;
+      if (!v1 && !v2 && !defined) {
+        void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the pipelines' configuration files nor in cutover.json.`);
+        return { v1, v2, definition: defined };
       }
-      void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the pipelines' configuration files.`);
+      // Left to right as the panel reads: V1, V2, then the numbers.
+      if (v1) await vscode.window.showTextDocument(v1.uri, { viewColumn: vscode.ViewColumn.One, selection: v1.range, preserveFocus: true, preview: false });
+      if (v2) await vscode.window.showTextDocument(v2.uri, { viewColumn: vscode.ViewColumn.Two, selection: v2.range, preserveFocus: false, preview: false });
+      const column = panel.viewColumn;
+      if (column !== undefined && column <= vscode.ViewColumn.Two) panel.reveal(vscode.ViewColumn.Three);
+      const at = v2 ?? v1;
+      if (defined && at) {
+        await vscode.commands.executeCommand('editor.action.peekLocations', at.uri, at.range.start, [defined], 'peek');
+      } else if (defined) {
+        await vscode.window.showTextDocument(defined.uri, { viewColumn: vscode.ViewColumn.One, selection: defined.range });
+      }
+      const missing = [v1 ? undefined : 'V1', v2 ? undefined : 'V2'].filter((s) => s !== undefined);
+      if (missing.length > 0) void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the ${missing.join(' or ')} configuration files.`);
+      return { v1, v2, definition: defined };
     }),
 
     vscode.commands.registerCommand('cutover.diffConfigs', async (arg?: RunArg) => {

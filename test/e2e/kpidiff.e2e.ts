@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
-import { fixtureRun, shadowRun, XSS } from '../integration/kpidiff/fixture';
+import { fixtureRun, RECONCILE_SHIFTS, reconcileRun, shadowRun, XSS } from '../integration/kpidiff/fixture';
 import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 function panel(page: Page): FrameLocator {
@@ -38,6 +38,8 @@ describe('KPI Diff panel, as a person sees it', function () {
     execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
     const base = shadowRun(path.join(REPO_ROOT, 'dist', 'cli.js'), folder);
     runId = await fixtureRun(folder, base, 100_000);
+    // Ten days of tiny KPI tables through the real `cutover reconcile`: passing, inconclusive and failing days.
+    await reconcileRun(path.join(REPO_ROOT, 'dist', 'cli.js'), folder);
     wb = await startWorkbench(folder, { 'workbench.colorTheme': 'Default Dark Modern' });
   });
   afterEach(async function () { await screenshotOnFailure(this, wb); });
@@ -65,6 +67,56 @@ describe('KPI Diff panel, as a person sees it', function () {
     await app.locator('[data-testid=shown]').filter({ hasText: /^1 of/ }).waitFor();
     await wb!.screenshot('kpidiff-xss');
     await app.locator('vscode-textfield').locator('input').fill('');
+  });
+
+  it('shows the reconciliation chart: bands, points by verdict, dates, percentages, a table for screen readers (dark theme)', async function () {
+    const { page } = wb!;
+    const app = panel(page);
+    const section = app.locator('[data-testid=reconcile]');
+    await section.waitFor();
+    assert.match(await app.locator('[data-testid=reconcile-summary]').innerText(), /^7 of 10 days pass · worst day 2025-11-10, dq30 \(total\)$/);
+    const chart = app.locator('[data-testid=reconcile-chart]');
+    assert.equal(await chart.getAttribute('role'), 'img');
+    assert.match(await chart.locator('title').first().textContent() ?? '', /7 of 10 days pass.*Pass line 0\.10%, fail line 1\.00%/);
+    assert.equal(await chart.locator('circle.point').count(), RECONCILE_SHIFTS.length);
+    assert.deepEqual(await chart.locator('circle.point').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-verdict'))),
+      ['pass', 'pass', 'pass', 'inconclusive', 'pass', 'fail', 'pass', 'pass', 'pass', 'fail']);
+    // Colours are the theme's chart colours, resolved (not black, which is what a missing variable gives).
+    const fills = await chart.locator('circle.point').evaluateAll((cs) => [...new Set(cs.map((c) => getComputedStyle(c).fill))]);
+    assert.equal(fills.length, 3, fills.join(' '));
+    assert.ok(!fills.includes('rgb(0, 0, 0)'), fills.join(' '));
+    const ticks = await chart.locator('text.tick').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
+    assert.ok(['0.001%', '0.1%', '1%', '10%', '11-01', '11-09'].every((t) => ticks.includes(t)), ticks.join(' '));
+    assert.deepEqual(await chart.locator('text.clip-label').evaluateAll((ts) => ts.map((t) => t.textContent)), ['missing']);
+    await section.scrollIntoViewIfNeeded();
+    await wb!.screenshot('kpidiff-reconcile-dark');
+    await section.locator('summary').click();
+    assert.equal(await app.locator('[data-testid=reconcile-days] tbody tr').count(), RECONCILE_SHIFTS.length);
+    assert.match(await app.locator('[data-testid=reconcile-days] tbody tr[data-day="2025-11-10"]').innerText(), /fail\s+missing\s+dq30 \(total\)/);
+    await wb!.screenshot('kpidiff-reconcile-table-dark');
+    await section.locator('summary').click();
+  });
+
+  it('clicking a KPI opens V1 and V2 at it in columns one and two, the panel beside them', async function () {
+    const { page } = wb!;
+    const app = panel(page);
+    // dq60: the fixture renamed the first failing KPI; dq60 is in both pipelines' files and defined in cutover.json.
+    await app.locator('table.kpis tbody tr[data-kpi="dq60"] button.name').first().click();
+    await page.locator('.editor-group-container').nth(2).locator('.tab', { hasText: /^KPI Diff/ }).waitFor({ timeout: 15_000 });
+    const groups = page.locator('.editor-group-container');
+    // Which file each group shows, by its breadcrumbs (pipelines › v1 › pipeline.config.json).
+    const crumbs = async (i: number): Promise<string> => (await groups.nth(i).locator('.breadcrumbs-control').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(await crumbs(0), /pipelines.*v1.*pipeline\.config\.json/);
+    assert.match(await crumbs(1), /pipelines.*v2.*pipeline\.config\.json/);
+    // cutover.json's definition of dq60, peeked in V2's editor.
+    const peek = page.locator('.zone-widget .peekview-widget').first();
+    await peek.waitFor({ timeout: 10_000 });
+    assert.match(await peek.innerText(), /cutover\.json/);
+    // The moved panel renders again before the picture.
+    await app.locator('[data-testid=run-verdict]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await wb!.screenshot('kpidiff-reveal');
+    await page.keyboard.press('Escape');
   });
 
   it('reads well in the light theme', async function () {

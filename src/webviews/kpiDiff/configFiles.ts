@@ -2,7 +2,8 @@
  * The V1 and V2 pipelines' configuration files of a run: those recorded with it (roles `config-v1`, `config-v2`),
  * else those cutover.json names now. Pure Node, no vscode: the panel, the CodeLens and Diff Configuration share it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadConfig } from '../../core/config/load';
 import type { RunRecord } from '../../core/runs/record';
@@ -35,4 +36,30 @@ export function findKpiName(text: string, kpi: string): { line: number; column: 
   if (offset < 0) return undefined;
   const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+/**
+ * Where cutover.json defines KPI `kpi` itself (compare.kpis.definitions, else compare.kpis.composites): the file and
+ * the 0-based position of that entry's name (inside the quotes). Read as JSONC (cutover.json has comments).
+ */
+export function findKpiDefinition(workspaceRoot: string, kpi: string): { file: string; line: number; column: number } | undefined {
+  const file = join(workspaceRoot, 'cutover.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const root = parseTree(text);
+  if (!root) return undefined;
+  for (const list of ['definitions', 'composites']) {
+    const entries = findNodeAtLocation(root, ['compare', 'kpis', list])?.children ?? [];
+    for (const entry of entries) {
+      const name = findNodeAtLocation(entry, ['name']);
+      if (name?.value !== kpi) continue;
+      const before = text.slice(0, name.offset).split('\n');
+      return { file, line: before.length - 1, column: (before.at(-1)?.length ?? 0) + 1 };
+    }
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { RunRecord } from '../../core/runs/record';
 import { covers, type Review } from '../../core/reviews/store';
-import type { AcceptedView, KpiRow, RunView } from './protocol';
+import type { AcceptedView, KpiRow, ReconcileView, RunView } from './protocol';
 
 const Kpi = z.object({
   segment: z.string(),
@@ -101,4 +101,38 @@ export function acceptedLines(reviews: readonly Review[], kpis: readonly KpiRow[
     const review = reviews.filter((r) => covers(r, k)).at(-1);
     return review ? [{ segment: k.segment, kpi: k.kpi, who: review.who, when: review.when, runId: review.runId, reason: review.reason }] : [];
   });
+}
+
+const Verdict = z.enum(['pass', 'inconclusive', 'fail']);
+const Reconcile = z.object({
+  dateColumn: z.string(),
+  days: z.array(z.object({
+    day: z.string(),
+    kpis: z.number(),
+    failing: z.number(),
+    worstKpi: z.string().nullable(),
+    worstSegment: z.string().nullable(),
+    worstRelVariance: z.number().nullable(),
+    worstNonFinite: z.enum(['NaN', 'Infinity', '-Infinity']).optional(),
+    verdict: Verdict,
+  })),
+  summary: z.object({ days: z.number(), daysPassing: z.number(), worstDay: z.string().nullable(), worstKpi: z.string().nullable(), verdict: Verdict }),
+});
+const Lines = z.object({ passLine: z.number().optional(), failLine: z.number().optional() });
+
+/** A `reconcile` run's per-day results, or null when it has none (failed, or an older or malformed record). */
+export function reconcileView(record: RunRecord): ReconcileView | null {
+  const r = Reconcile.safeParse(record.results['reconcile']);
+  if (!r.success) return null;
+  const lines = Lines.safeParse(record.thresholds);
+  return {
+    runId: record.id,
+    startedAt: record.startedAt,
+    dateColumn: r.data.dateColumn,
+    // The CLI's defaults when the record predates recording them.
+    passLine: (lines.success ? lines.data.passLine : undefined) ?? 0.001,
+    failLine: (lines.success ? lines.data.failLine : undefined) ?? 0.01,
+    days: r.data.days.map((d) => ({ ...d, ...(d.worstNonFinite ? { worstNonFinite: d.worstNonFinite } : {}) })),
+    summary: r.data.summary,
+  };
 }

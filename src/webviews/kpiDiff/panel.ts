@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
 import type { RunRef } from '../../views/runsTree';
-import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type WebviewMessage } from './protocol';
+import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type ReconcileView, type WebviewMessage } from './protocol';
 
 /** What the in-host tests read through `cutover.kpiDiff.debugState`. */
 export interface KpiDiffDebugState {
@@ -20,6 +20,8 @@ export interface KpiDiffDebugState {
   /** Every message type posted, in order (the `ready` handshake shows as nothing before the first). */
   readonly posted: readonly string[];
   readonly lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
+  /** The reconcile run last sent (by `load` or `reconcile`). */
+  readonly reconcile: ReconcileView | null;
 }
 
 export class KpiDiffPanel implements vscode.Disposable {
@@ -29,6 +31,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private ready = false;
   private posted: string[] = [];
   private lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
+  private reconcile: ReconcileView | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri) {
@@ -46,6 +49,9 @@ export class KpiDiffPanel implements vscode.Disposable {
     // Accepting elsewhere (the Runs view, another window) shows here at once.
     const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/reviews.json');
     this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
+    // A `cutover reconcile` in the terminal shows in the chart without reopening the panel.
+    const runs = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/*/run.json');
+    this.disposables.push(runs, runs.onDidCreate(() => this.postReconcile()), runs.onDidChange(() => this.postReconcile()), runs.onDidDelete(() => this.postReconcile()));
   }
 
   get current(): RunRef | undefined {
@@ -75,6 +81,11 @@ export class KpiDiffPanel implements vscode.Disposable {
     this.attach(panel, ref);
   }
 
+  /** Moves the panel to `column` without taking focus (Reveal KPI puts the two configurations left of it). */
+  reveal(column: vscode.ViewColumn): void {
+    this.panel?.reveal(column, true);
+  }
+
   debugState(): KpiDiffDebugState {
     return {
       open: this.panel !== undefined,
@@ -84,6 +95,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       runId: this.ref?.record.id,
       posted: [...this.posted],
       lastLoad: this.lastLoad,
+      reconcile: this.reconcile,
     };
   }
 
@@ -93,6 +105,15 @@ export class KpiDiffPanel implements vscode.Disposable {
     const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
     const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(() => []);
     this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
+  }
+
+  /** Re-reads the latest reconcile run and posts it when it changed. */
+  async postReconcile(): Promise<void> {
+    if (!this.ref || !this.ready) return;
+    const reconcile = await latestReconcile(this.ref);
+    if (JSON.stringify(reconcile) === JSON.stringify(this.reconcile)) return;
+    this.reconcile = reconcile;
+    this.post({ type: 'reconcile', reconcile });
   }
 
   private attach(panel: vscode.WebviewPanel, ref: RunRef): void {
@@ -150,6 +171,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     this.panel.title = title(ref);
     const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
     const run = runView(ref.record);
+    this.reconcile = await latestReconcile(ref);
     const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
       void vscode.window.showWarningMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
       return [];
@@ -159,6 +181,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       run,
       state: { runId: ref.record.id, workspaceRoot: ref.store.workspaceRoot },
       accepted: acceptedLines(reviews, run.kpis),
+      reconcile: this.reconcile,
       ...(this.focus ? { focus: this.focus } : {}),
     };
     this.lastLoad = message;
@@ -223,6 +246,13 @@ export class KpiDiffPanel implements vscode.Disposable {
 
 function title(ref: RunRef): string {
   return `KPI Diff · ${ref.record.id.slice(0, 15)}`;
+}
+
+/** The workspace's latest complete reconcile run, whichever run the panel shows: the chart is about the data. */
+async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
+  const { reconcileView } = await import('./model');
+  const record = (await ref.store.list().catch(() => [])).find((r) => r.kind === 'reconcile' && r.status === 'complete');
+  return record ? reconcileView(record) : null;
 }
 
 async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | undefined> {

@@ -4,6 +4,8 @@
  * `ready` (a hidden panel's webview is rebuilt when shown, a reloaded window restores it from `PanelState`).
  */
 
+import type { ReconcileDay } from '../../core/engine/types';
+
 export const KPI_DIFF_VIEW_TYPE = 'cutover.kpiDiff';
 
 export type KpiVerdict = 'pass' | 'inconclusive' | 'fail';
@@ -71,6 +73,20 @@ export interface AcceptedView extends KpiKey {
   readonly reason: string;
 }
 
+/** One day of the latest `reconcile` run, exactly as the engine reports it (worst KPI by verdict, then variance). */
+export type ReconcileDayView = ReconcileDay;
+
+/** The workspace's latest `cutover reconcile` run, as the chart needs it. */
+export interface ReconcileView {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly dateColumn: string;
+  readonly passLine: number;
+  readonly failLine: number;
+  readonly days: readonly ReconcileDayView[];
+  readonly summary: { readonly days: number; readonly daysPassing: number; readonly worstDay: string | null; readonly worstKpi: string | null; readonly verdict: KpiVerdict };
+}
+
 /** What the webview keeps with `setState`, and the serializer gets back after a reload. */
 export interface PanelState {
   readonly runId: string;
@@ -78,8 +94,11 @@ export interface PanelState {
 }
 
 export type HostMessage =
-  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly focus?: KpiKey }
+  /** `reconcile` is the workspace's latest reconcile run (any run's panel shows it), null when there is none. */
+  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly reconcile: ReconcileView | null; readonly focus?: KpiKey }
   | { readonly type: 'accepted'; readonly accepted: readonly AcceptedView[] }
+  /** A reconcile run was recorded (or removed) while the panel is open. */
+  | { readonly type: 'reconcile'; readonly reconcile: ReconcileView | null }
   | { readonly type: 'focus'; readonly focus: KpiKey }
   /**
    * A page of the mismatching rows as Arrow IPC (a record batch stream), starting at row `offset`; the file holds

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const XSS = '<img src=x onerror=alert(1)>';
@@ -52,5 +53,40 @@ export async function fixtureRun(workspace: string, baseId: string, mismatchRows
     fs.copyFileSync(path.join(runs, baseId, 'mismatches.parquet'), target);
   }
   fs.writeFileSync(path.join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return id;
+}
+
+/** The per-day variance of V2 against V1 in `reconcileRun`'s data: passing, inconclusive (0.5%) and failing (3%) days. */
+export const RECONCILE_SHIFTS = [0, 0, 0.00002, 0.005, 0, 0.03, 0, 0.0004, 0, 0] as const;
+
+/**
+ * Writes tiny hive-partitioned V1 and V2 KPI tables (`as_of_date=2025-11-0N/`, long layout) to a temporary folder,
+ * V2 shifted by RECONCILE_SHIFTS per day, with V2 missing the last day; then runs the real `cutover reconcile` on
+ * them in `workspace`. Returns the run id.
+ */
+export async function reconcileRun(cli: string, workspace: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-reconcile-'));
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  for (const side of ['v1', 'v2'] as const) {
+    for (const [i, shift] of RECONCILE_SHIFTS.entries()) {
+      if (side === 'v2' && i === RECONCILE_SHIFTS.length - 1) continue;
+      const day = `2025-11-${String(i + 1).padStart(2, '0')}`;
+      const folder = path.join(dir, side, `as_of_date=${day}`);
+      fs.mkdirSync(folder, { recursive: true });
+      const factor = side === 'v2' ? 1 + shift : 1;
+      await c.run(`COPY (SELECT * FROM (VALUES ('total', 'dq30', ${0.05 * factor}), ('total', 'loan_count', ${10_000 + i}.0), ('product=auto', 'dq30', ${0.04}))
+        t(segment, kpi, value)) TO '${path.join(folder, 'data.parquet').replace(/'/g, "''")}' (FORMAT parquet)`);
+    }
+  }
+  c.closeSync();
+  db.closeSync();
+  const result = spawnSync(process.execPath, [cli, 'reconcile', path.join(dir, 'v1'), path.join(dir, 'v2'), '--date-column', 'as_of_date', '--days', '30', '--json'],
+    { cwd: workspace, encoding: 'utf8' });
+  // The run records the inputs' hashes; the panel never reads the tables again.
+  fs.rmSync(dir, { recursive: true, force: true });
+  const id = (JSON.parse(result.stdout || '{}') as { runId?: string }).runId;
+  if (!id) throw new Error(`cutover reconcile made no run (exit ${result.status}): ${result.stderr}${result.stdout}`);
   return id;
 }

@@ -11,9 +11,10 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { RunStore } from '../../../src/core/runs/store';
 import type { Review } from '../../../src/core/reviews/store';
+import type { KpiPlaces } from '../../../src/commands/kpiDiff';
 import type { KpiDiffDebugState } from '../../../src/webviews/kpiDiff/panel';
 import { cutoverApi, EXTENSION_ID, waitFor, workspaceRoot } from '../util';
-import { fixtureRun, shadowRun, XSS } from './fixture';
+import { fixtureRun, RECONCILE_SHIFTS, reconcileRun, shadowRun, XSS } from './fixture';
 
 const CLI = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
 
@@ -81,6 +82,43 @@ describe('KPI Diff panel (in the extension host)', function () {
     assert.equal(run.input?.name, 'sample-10k');
     assert.deepEqual(state.lastLoad!.state, { runId: record.id, workspaceRoot: root });
     assert.equal(run.rows?.mismatchRows, (record.results['rows'] as { mismatches: { rows: number } }).mismatches.rows);
+    assert.equal(state.lastLoad!.reconcile, null, 'no reconcile run yet: the panel says how to make one');
+  });
+
+  it('delivers the days of the latest reconcile run, made by the real CLI, with its pass and fail lines', async function () {
+    // Any run's panel shows the workspace's reconciliation: open the shadow run, as a reviewer would.
+    await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+    await loaded(record.id);
+    const id = await reconcileRun(CLI, root);
+    try {
+      // Recorded while the panel is open: it is told without reopening.
+      const live = await waitFor('the panel to be sent the reconcile run', async () => {
+        const s = await debugState();
+        return s.posted.includes('reconcile') && s.reconcile?.runId === id ? s : undefined;
+      }, 20_000);
+      assert.equal(live.reconcile?.days.length, RECONCILE_SHIFTS.length);
+      // And a panel opened afterwards gets it with the run.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+      const state = await loaded(record.id);
+      const view = state.lastLoad!.reconcile;
+      assert.ok(view, 'the load message carries the reconcile run');
+      // Compared with the record the CLI wrote, not with the panel's model.
+      const onDisk = (await store.read(id)).results['reconcile'] as { days: { day: string; verdict: string; worstRelVariance: number | null }[]; summary: { daysPassing: number } };
+      assert.equal(view.runId, id);
+      assert.equal(view.dateColumn, 'as_of_date');
+      assert.deepEqual([view.passLine, view.failLine], [0.001, 0.01]);
+      assert.deepEqual(view.days.map((d) => [d.day, d.verdict, d.worstRelVariance]), onDisk.days.map((d) => [d.day, d.verdict, d.worstRelVariance]));
+      assert.equal(view.days.length, RECONCILE_SHIFTS.length);
+      assert.deepEqual(view.days.map((d) => d.verdict), ['pass', 'pass', 'pass', 'inconclusive', 'pass', 'fail', 'pass', 'pass', 'pass', 'fail']);
+      assert.equal(view.days[9]!.worstRelVariance, null, 'V2 lacks the last day');
+      assert.equal(view.summary.daysPassing, onDisk.summary.daysPassing);
+      assert.deepEqual([view.summary.days, view.summary.daysPassing, view.summary.worstDay], [10, 7, '2025-11-10']);
+    } finally {
+      // The shadow run stays the one the Runs view and later checks look at.
+      await store.delete(id);
+      (await cutoverApi()).runs.refresh();
+    }
   });
 
   it('delivers hostile KPI and segment names verbatim (the app renders them as text)', async function () {
@@ -148,6 +186,43 @@ describe('KPI Diff panel (in the extension host)', function () {
     await vscode.commands.executeCommand(dq30.command!.command, ...(dq30.command!.arguments ?? []));
     const state = await loaded(record.id);
     assert.deepEqual(state.lastLoad!.focus, { segment: 'total', kpi: 'dq30' });
+  });
+
+  it('Reveal KPI opens V1 and V2 at the KPI in columns one and two, the panel beside them, and finds its cutover.json definition', async function () {
+    await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+    await loaded(record.id);
+    const places = await vscode.commands.executeCommand<KpiPlaces>('cutover.revealKpi', { store, record, key: { segment: 'total', kpi: 'dq30' } });
+    const v1Config = path.join(root, 'pipelines', 'v1', 'pipeline.config.json');
+    assert.equal(places.v1?.uri.fsPath, v1Config);
+    assert.equal(places.v2?.uri.fsPath, v2Config);
+    const cutoverJson = path.join(root, 'cutover.json');
+    assert.equal(places.definition?.uri.fsPath, cutoverJson);
+    const defText = fs.readFileSync(cutoverJson, 'utf8').split('\n')[places.definition!.range.start.line]!;
+    assert.match(defText, /"name": "dq30", "sql": "sum\(balance\) FILTER \(WHERE dpd >= 30\)/);
+    assert.equal(defText.slice(places.definition!.range.start.character, places.definition!.range.end.character), 'dq30');
+
+    const editorIn = (column: vscode.ViewColumn): vscode.TextEditor | undefined =>
+      vscode.window.visibleTextEditors.find((e) => e.viewColumn === column && e.document.uri.scheme === 'file');
+    const [one, two] = await waitFor('V1 and V2 in columns one and two', () => {
+      const a = editorIn(vscode.ViewColumn.One);
+      const b = editorIn(vscode.ViewColumn.Two);
+      return a?.document.uri.fsPath === v1Config && b?.document.uri.fsPath === v2Config ? [a, b] as const : undefined;
+    });
+    assert.equal(one.document.getText(one.selection), 'dq30', `V1 selection ${JSON.stringify(one.selection)}`);
+    // In V2 the cursor is at the KPI, where the peek of cutover.json's definition opens.
+    assert.deepEqual(two.selection.active, places.v2!.range.start, `V2 cursor ${JSON.stringify(two.selection)}`);
+    assert.equal(two.document.getText(places.v2!.range), 'dq30');
+    const state = await waitFor('the panel in column three', async () => {
+      const s = await debugState();
+      return s.viewColumn === vscode.ViewColumn.Three ? s : undefined;
+    });
+    assert.equal(state.open, true);
+
+    // Composites are definitions too; a name found nowhere gives no place (and a message).
+    const other = await vscode.commands.executeCommand<KpiPlaces>('cutover.revealKpi', { store, record, key: { segment: 'total', kpi: 'dq30_59' } });
+    assert.equal(other.definition?.uri.fsPath, cutoverJson, 'composites count as definitions');
+    const none = await vscode.commands.executeCommand<KpiPlaces>('cutover.revealKpi', { store, record, key: { segment: 'total', kpi: 'no_such_kpi' } });
+    assert.deepEqual([none.v1, none.v2, none.definition], [undefined, undefined, undefined]);
   });
 
   it('Diff V1 and V2 Configuration opens the two pipelines\' configuration files side by side', async function () {

@@ -10,8 +10,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { AcceptedView, HostMessage, KpiKey, KpiRow, PanelState, RunView, WebviewMessage } from '../protocol';
+import type { AcceptedView, HostMessage, KpiKey, KpiRow, PanelState, ReconcileView, RunView, WebviewMessage } from '../protocol';
 import { formatDuration, formatNumber, formatPercent, formatSigned, fullValue } from './format';
+import { reconcileSection } from './reconcileChart';
 import './rowsTable';
 import type { MismatchRows } from './rowsTable';
 
@@ -56,6 +57,7 @@ function compare(a: KpiRow, b: KpiRow, key: SortKey): number {
 
 class KpiDiffApp extends LitElement {
   private run: RunView | undefined;
+  private reconcile: ReconcileView | null = null;
   private accepted = new Map<string, AcceptedView>();
   private focused: string | undefined;
   private ui: UiState | undefined;
@@ -80,6 +82,7 @@ class KpiDiffApp extends LitElement {
       case 'load': {
         const sameRun = this.ui?.runId === message.state.runId;
         this.run = message.run;
+        this.reconcile = message.reconcile;
         this.ui = sameRun && this.ui
           ? { ...this.ui, ...message.state }
           : { ...message.state, sort: 'severity', descending: false, verdict: 'all', segment: 'all', text: '' };
@@ -93,6 +96,9 @@ class KpiDiffApp extends LitElement {
       }
       case 'accepted':
         this.setAccepted(message.accepted);
+        break;
+      case 'reconcile':
+        this.reconcile = message.reconcile;
         break;
       case 'focus':
         this.showFocus(message.focus);
@@ -161,6 +167,7 @@ class KpiDiffApp extends LitElement {
     if (!run || !ui) return html`<p class="muted">Loading the run…</p>`;
     return html`
       ${this.header(run)}
+      ${reconcileSection(this.reconcile)}
       <section aria-label="KPIs">
         ${this.toolbar(run, ui)}
         ${this.kpiTable(run, ui)}

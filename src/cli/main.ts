@@ -7,19 +7,32 @@ import { Command, CommanderError } from 'commander';
 import { CutoverError, ExitCode, exitCodeFor } from '../core/errors';
 import type { CliContext } from './context';
 import { processContext } from './context';
-import { registerChecklist } from './commands/checklist';
-import { registerShadow } from './commands/shadow';
-import { registerGate } from './commands/gate';
-import { registerRuns } from './commands/runs';
-import { registerCompare } from './commands/compare';
-import { registerReconcile } from './commands/reconcile';
-import { registerPerturb } from './commands/perturb';
-import { registerRunbook } from './commands/runbook';
-import { registerSwitch } from './commands/switch';
 
 declare const CUTOVER_VERSION: string | undefined;
 
-export function buildProgram(ctx: CliContext): Command {
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Each subcommand's module, loaded only when that subcommand runs (or for the full help): the modules pull in zod,
+ * the engine and the parsers, and a CI gate or a benchmark should not pay for the commands it does not use.
+ * (`require` inside a function stays lazy in the esbuild bundle.)
+ */
+const COMMANDS: Record<string, () => Register> = {
+  checklist: () => (require('./commands/checklist') as typeof import('./commands/checklist')).registerChecklist,
+  shadow: () => (require('./commands/shadow') as typeof import('./commands/shadow')).registerShadow,
+  gate: () => (require('./commands/gate') as typeof import('./commands/gate')).registerGate,
+  runs: () => (require('./commands/runs') as typeof import('./commands/runs')).registerRuns,
+  compare: () => (require('./commands/compare') as typeof import('./commands/compare')).registerCompare,
+  reconcile: () => (require('./commands/reconcile') as typeof import('./commands/reconcile')).registerReconcile,
+  perturb: () => (require('./commands/perturb') as typeof import('./commands/perturb')).registerPerturb,
+  runbook: () => (require('./commands/runbook') as typeof import('./commands/runbook')).registerRunbook,
+  // One module registers both directions.
+  rollback: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
+  forward: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
+};
+
+/** The program with the subcommand `argv` names, or with every subcommand (help, typos, no subcommand). */
+export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Command {
   const program = new Command('cutover')
     .description('Take a data pipeline from V1 to V2 without losing a number.')
     .version(typeof CUTOVER_VERSION === 'string' ? CUTOVER_VERSION : 'dev')
@@ -29,21 +42,15 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
-  registerChecklist(program, ctx);
-  registerShadow(program, ctx);
-  registerGate(program, ctx);
-  registerRuns(program, ctx);
-  registerCompare(program, ctx);
-  registerReconcile(program, ctx);
-  registerPerturb(program, ctx);
-  registerRunbook(program, ctx);
-  registerSwitch(program, ctx);
+  const named = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+  const registers = named ? [named()] : [...new Set(Object.values(COMMANDS).map((load) => load()))];
+  for (const register of registers) register(program, ctx);
   return program;
 }
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
 export async function main(argv: readonly string[], ctx: CliContext & { readonly exitCode: ExitCode } = processContext()): Promise<ExitCode> {
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;

@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from '../host/server';
 import { launchBrowser, openWorkbench } from '../host/workbench';
 import { REPO_ROOT } from '../host/workspace';
 
-export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
 export interface Workbench {
   readonly page: Page;

@@ -161,6 +161,18 @@ describe('KPI Diff panel, as a person sees it', function () {
     await wb!.screenshot('kpidiff-rows-end');
   });
 
+  it('shows the declarative KPI check and the data-quality profile of both outputs', async function () {
+    const app = panel(wb!.page);
+    const declarative = app.locator('section[aria-label="Declarative KPIs"]');
+    await declarative.scrollIntoViewIfNeeded();
+    // The example's V1 and V2 agree on every engine-computed KPI (the difference is in V1's own KPI definitions).
+    assert.match(await declarative.innerText(), /All 160 agree between V1 and V2/);
+    const quality = app.locator('section[aria-label="Data quality"]');
+    await quality.scrollIntoViewIfNeeded();
+    assert.match(await quality.innerText(), /V1 10,000 rows · V2 10,000 rows/);
+    await wb!.screenshot('kpidiff-quality');
+  });
+
   it('Accept… asks for a reason, records it and marks the row accepted', async function () {
     const { page } = wb!;
     const app = panel(page);

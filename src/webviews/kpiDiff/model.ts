@@ -34,7 +34,20 @@ const Rows = z.object({
   })),
   mismatches: z.object({ path: z.string(), rows: z.number() }).nullable(),
 });
-const Declarative = z.object({ comparison: z.object({ verdict: z.string(), counts: z.record(z.string(), z.number()) }) });
+const Declarative = z.object({ comparison: z.object({ verdict: z.string(), counts: z.record(z.string(), z.number()), kpis: z.array(Kpi).optional() }) });
+const Profile = z.object({
+  rows: z.number(),
+  columns: z.array(z.object({
+    name: z.string(), type: z.string(), nulls: z.number(), nullRate: z.number(),
+    nan: z.number(), posInf: z.number(), negInf: z.number(), outOfBounds: z.number(),
+  })),
+});
+const Profiles = z.object({ v1: Profile.optional(), v2: Profile.optional() });
+
+/** The record's KPI lines as the table shows them, worst first. */
+function kpiRows(kpis: readonly z.infer<typeof Kpi>[]): KpiRow[] {
+  return kpis.map((k) => ({ ...k, noise: k.noise ?? false, ...(k.nonFinite ? { nonFinite: k.nonFinite } : {}) })).sort(severityOrder);
+}
 const Input = z.object({ name: z.string().optional(), path: z.string() });
 
 const SEVERITY = { fail: 0, inconclusive: 1, pass: 2 } as const;
@@ -52,9 +65,8 @@ export function runView(record: RunRecord): RunView {
   const declarative = Declarative.safeParse(r['declarative']);
   const noise = Comparison.safeParse(r['noise']);
   const input = Input.safeParse(r['input']);
-  const lines: KpiRow[] = kpis.success
-    ? kpis.data.kpis.map((k) => ({ ...k, noise: k.noise ?? false, ...(k.nonFinite ? { nonFinite: k.nonFinite } : {}) })).sort(severityOrder)
-    : [];
+  const profiles = Profiles.safeParse(r['profiles']);
+  const lines: KpiRow[] = kpis.success ? kpiRows(kpis.data.kpis) : [];
   const worstLine = lines.reduce<KpiRow | undefined>((w, k) => {
     const v = k.relVariance === null ? Infinity : Math.abs(k.relVariance);
     const wv = w === undefined ? -1 : w.relVariance === null ? Infinity : Math.abs(w.relVariance);
@@ -91,7 +103,9 @@ export function runView(record: RunRecord): RunView {
     rows: rows.success
       ? { keys: rows.data.keys, counts: rows.data.rows, columns: rows.data.columns, mismatchRows: rows.data.mismatches?.rows ?? null }
       : null,
-    declarative: declarative.success ? declarative.data.comparison : null,
+    declarative: declarative.success ? { verdict: declarative.data.comparison.verdict, counts: declarative.data.comparison.counts } : null,
+    declarativeKpis: declarative.success ? kpiRows(declarative.data.comparison.kpis ?? []).filter((k) => k.verdict !== 'pass') : [],
+    quality: profiles.success ? { v1: profiles.data.v1 ?? null, v2: profiles.data.v2 ?? null } : null,
   };
 }
 

@@ -64,6 +64,26 @@ export interface RunView {
   readonly kpis: readonly KpiRow[];
   readonly rows: RowsView | null;
   readonly declarative: { readonly verdict: string; readonly counts: Readonly<Record<string, number>> } | null;
+  /** The declarative KPIs (computed by the engine from both loan-level outputs) that did not pass, worst first. */
+  readonly declarativeKpis: readonly KpiRow[];
+  /** The data-quality profile of each side's loan-level output, when the run made one. */
+  readonly quality: { readonly v1: TableQuality | null; readonly v2: TableQuality | null } | null;
+}
+
+export interface ColumnQuality {
+  readonly name: string;
+  readonly type: string;
+  readonly nulls: number;
+  readonly nullRate: number;
+  readonly nan: number;
+  readonly posInf: number;
+  readonly negInf: number;
+  readonly outOfBounds: number;
+}
+
+export interface TableQuality {
+  readonly rows: number;
+  readonly columns: readonly ColumnQuality[];
 }
 
 export interface AcceptedView extends KpiKey {

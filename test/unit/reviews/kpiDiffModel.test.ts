@@ -29,6 +29,15 @@ const record: RunRecord = {
       ],
     },
     rows: 'not an object the panel understands',
+    declarative: {
+      comparison: {
+        verdict: 'fail', counts: { total: 2, pass: 1, inconclusive: 0, fail: 1, noise: 0 },
+        kpis: [line('total', 'dq30', 0.1, 0.1, 'pass'), line('total', 'dq60', 0.1, 0.2, 'fail')],
+      },
+    },
+    profiles: {
+      v2: { rows: 10, columns: [{ name: 'rate', type: 'DOUBLE', nulls: 2, nullRate: 0.2, nan: 1, posInf: 0, negInf: 0, outOfBounds: 3 }] },
+    },
   },
 };
 
@@ -47,6 +56,14 @@ describe('KPI Diff panel model', () => {
     assert.equal(view.rows, null);
     assert.equal(view.noiseFloor, null);
     assert.equal(view.verdict, 'fail');
+  });
+
+  it('carries the declarative KPIs that did not pass and the data-quality profiles', () => {
+    const view = runView(record);
+    assert.deepEqual(view.declarative, { verdict: 'fail', counts: { total: 2, pass: 1, inconclusive: 0, fail: 1, noise: 0 } });
+    assert.deepEqual(view.declarativeKpis.map((k) => `${k.kpi}:${k.verdict}`), ['dq60:fail']);
+    assert.equal(view.quality?.v1, null);
+    assert.deepEqual(view.quality?.v2?.columns.map((c) => [c.name, c.nulls, c.nan, c.outOfBounds]), [['rate', 2, 1, 3]]);
   });
 
   it('marks the lines a review covers, with who and why', () => {

@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { AcceptedView, HostMessage, KpiKey, KpiRow, PanelState, ReconcileView, RunView, WebviewMessage } from '../protocol';
 import { formatDuration, formatNumber, formatPercent, formatSigned, fullValue } from './format';
 import { reconcileSection } from './reconcileChart';
+import { declarativeSection, qualitySection } from './qualitySection';
 import './rowsTable';
 import type { MismatchRows } from './rowsTable';
 
@@ -173,6 +174,8 @@ class KpiDiffApp extends LitElement {
         ${this.kpiTable(run, ui)}
       </section>
       ${this.rowSection(run)}
+      ${declarativeSection(run)}
+      ${qualitySection(run.quality)}
     `;
   }
 

@@ -4,7 +4,7 @@
  * `ready` (a hidden panel's webview is rebuilt when shown, a reloaded window restores it from `PanelState`).
  */
 
-import type { ReconcileDay } from '../../core/engine/types';
+import type { ColumnProfile, ReconcileDay, TableProfile } from '../../core/engine/types';
 
 export const KPI_DIFF_VIEW_TYPE = 'cutover.kpiDiff';
 
@@ -70,21 +70,9 @@ export interface RunView {
   readonly quality: { readonly v1: TableQuality | null; readonly v2: TableQuality | null } | null;
 }
 
-export interface ColumnQuality {
-  readonly name: string;
-  readonly type: string;
-  readonly nulls: number;
-  readonly nullRate: number;
-  readonly nan: number;
-  readonly posInf: number;
-  readonly negInf: number;
-  readonly outOfBounds: number;
-}
-
-export interface TableQuality {
-  readonly rows: number;
-  readonly columns: readonly ColumnQuality[];
-}
+/** A column's and a table's data-quality profile, exactly as the engine records them. */
+export type ColumnQuality = ColumnProfile;
+export type TableQuality = TableProfile;
 
 export interface AcceptedView extends KpiKey {
   readonly who: string;

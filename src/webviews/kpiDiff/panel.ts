@@ -50,8 +50,16 @@ export class KpiDiffPanel implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/reviews.json');
     this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
     // A `cutover reconcile` in the terminal shows in the chart without reopening the panel.
-    const runs = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/*/run.json');
-    this.disposables.push(runs, runs.onDidCreate(() => this.postReconcile()), runs.onDidChange(() => this.postReconcile()), runs.onDidDelete(() => this.postReconcile()));
+    // A run lands by renaming its temp folder, which file watchers report for the folder, not for its run.json:
+    // watch the whole store and coalesce the burst of events a run makes.
+    const runs = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
+    let timer: NodeJS.Timeout | undefined;
+    const later = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void this.postReconcile(), 200);
+    };
+    this.disposables.push(runs, runs.onDidCreate(later), runs.onDidChange(later), runs.onDidDelete(later),
+      { dispose: () => clearTimeout(timer) });
   }
 
   get current(): RunRef | undefined {

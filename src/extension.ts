@@ -1,19 +1,19 @@
 /**
  * Cutover's entry point: builds the services and registers views and commands. Wiring only; nothing heavy runs
- * here (plans are parsed when the view first asks, DuckDB is loaded only by the CLI).
+ * here (parsers and schemas load on first use; DuckDB is loaded by the CLI and the KPI Diff rows only).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerChecklistCommands } from './commands/checklist';
-import { registerRunCommands } from './commands/runs';
-import { registerRunbookCommands } from './commands/runbooks';
 import { Launcher } from './commands/launcher';
-import * as path from 'node:path';
-import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
-import { CutoverStatus } from './views/statusBar';
-import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
+import { registerRunbookCommands } from './commands/runbooks';
+import { registerRunCommands } from './commands/runs';
+import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
-import type { ChecklistTreeProvider } from './views/checklistTree';
+import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
+import { CutoverStatus } from './views/statusBar';
 import { registerKpiDiff } from './webviews/kpiDiff/register';
 
 /** What activate() returns: used by the in-host tests to reach the live services (no mocks). */

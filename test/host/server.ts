@@ -62,7 +62,7 @@ let exitHooksInstalled = false;
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
-  // Synchronous on purpose: on exit there is no later tick. SIGTERM reaches the whole group at once.
+  // stop() signals the process group before its first await, so this works even on 'exit', where no later tick runs.
   const killAll = (): void => {
     for (const server of running) void server.stop();
   };

@@ -12,7 +12,8 @@ import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
-import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
+import { RunStoreEvents } from './views/runStoreEvents';
+import { RUNS_VIEW_ID, RunsTreeProvider, workspaceStores } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
 import { registerKpiDiff } from './webviews/kpiDiff/register';
 
@@ -31,10 +32,11 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   context.subscriptions.push(status, plans, checklist);
   registerChecklistCommands(context, plans, checklist.provider, checklist.view);
   const launcher = new Launcher(context.asAbsolutePath(path.join('dist', 'cli.js')));
-  const runs = new RunsTreeProvider();
-  const runbooks = new RunbooksTreeProvider();
+  const storeEvents = new RunStoreEvents(workspaceStores);
+  const runs = new RunsTreeProvider(storeEvents);
+  const runbooks = new RunbooksTreeProvider(storeEvents);
   context.subscriptions.push(
-    launcher, runs, runbooks,
+    launcher, storeEvents, runs, runbooks,
     vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true }),
     vscode.window.createTreeView(RUNBOOKS_VIEW_ID, { treeDataProvider: runbooks, showCollapseAll: true }),
   );
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void showLastShadow();
   registerRunCommands(context, runs, launcher, status);
   registerRunbookCommands(context, runbooks, launcher);
-  registerKpiDiff(context, runs);
+  registerKpiDiff(context, runs, storeEvents);
   void plans.ready();
   return { plans, checklist: checklist.provider, runs, runbooks };
 }

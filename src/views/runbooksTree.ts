@@ -11,6 +11,7 @@ import type { Runbook, RunbookStep, StepResult } from '../core/runbook/model';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from './workspaceKeys';
+import type { RunStoreEvents } from './runStoreEvents';
 
 export interface RunbookEntry {
   readonly file: string;
@@ -54,12 +55,11 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   private readonly running = new Map<string, string | undefined>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor() {
+  constructor(storeEvents: RunStoreEvents) {
     const markdown = vscode.workspace.createFileSystemWatcher('**/*.md');
-    const runs = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
     const config = vscode.workspace.createFileSystemWatcher('**/cutover.json');
-    this.disposables.push(markdown, runs, config);
-    for (const w of [markdown, runs, config]) {
+    this.disposables.push(markdown, config, storeEvents.onDidChange(() => this.refresh()));
+    for (const w of [markdown, config]) {
       for (const event of [w.onDidCreate, w.onDidChange, w.onDidDelete]) event(() => this.refreshSoon(), undefined, this.disposables);
     }
   }

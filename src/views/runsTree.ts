@@ -8,6 +8,7 @@ import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/gate/format';
+import type { RunStoreEvents } from './runStoreEvents';
 
 /** A recorded run and the store that holds it. */
 export interface RunRef {
@@ -35,28 +36,28 @@ function duration(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** One run store per workspace folder. */
+export function workspaceStores(): RunStore[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => new RunStore(f.uri.fsPath));
+}
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly watchers: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
-    const later = (): void => {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.changed.fire(), 200);
-    };
-    this.watchers.push(watcher, watcher.onDidCreate(later), watcher.onDidChange(later), watcher.onDidDelete(later));
+  constructor(private readonly storeEvents: RunStoreEvents) {
+    this.subscriptions = [this.changed, storeEvents.onDidChange(() => this.changed.fire())];
   }
 
-  /** One store per workspace folder. */
   stores(): RunStore[] {
-    return (vscode.workspace.workspaceFolders ?? []).map((f) => new RunStore(f.uri.fsPath));
+    return workspaceStores();
   }
 
+  /** Shows the stores as they are now, and watches them closely for a while (a run was just started or ended). */
   refresh(): void {
     this.changed.fire();
+    this.storeEvents.nudge();
   }
 
   /** The newest run of `kind` across the workspace's stores. */
@@ -139,8 +140,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const w of this.watchers) w.dispose();
-    this.changed.dispose();
+    for (const d of this.subscriptions) d.dispose();
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Row-level comparison of two tables keyed by columns, done in SQL: one FULL OUTER JOIN keeps the rows that
- * differ at all (one side only, or any compared column distinct) in a temp table; counts, per-column statistics,
- * the sample and the Parquet mismatch set are computed from that (usually small) table. No JS row loops.
+ * Row-level comparison of two tables keyed by columns, done in SQL with no JS row loops. One FULL OUTER JOIN keeps
+ * the rows that differ at all (one side only, or any compared column distinct) in a temp table; counts, per-column
+ * statistics, the sample and the Parquet mismatch set come from that (usually small) table. Whether any key repeats
+ * is read off cheaply: a key-only inner join count plus the one-sided rows must add up to each side's row count, and
+ * one-sided keys must be distinct. Only when that fails are duplicate keys counted, excluded on both sides and the
+ * join repeated, so the usual case reads each table twice at most (join, key-only count).
  *
  * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, sampleSize?,
  * mismatchesPath? })` → RowComparison.
@@ -10,11 +13,12 @@
  * only to itself); other columns when IS DISTINCT FROM (incompatible types compared as text). A value null on one
  * side only is a mismatch and also counted in `nullMismatches`. Keys that occur more than once on either side are
  * counted (`duplicateKeysV1/V2`) and their rows left out of the matching on both sides (`excludedV1/V2`), so a
- * duplicate never pairs with an arbitrary partner. Rows with a null key never match.
+ * duplicate never pairs with an arbitrary partner. A row with a null in any key column never matches: it counts as
+ * only on its side, never as a duplicate.
  */
 import { rename, rm } from 'node:fs/promises';
 import { ConfigError } from '../errors';
-import type { Engine } from './duckdb';
+import type { Engine, Row } from './duckdb';
 import { ident, literal, numberLiteral } from './sql';
 import type { ColumnStats, LoadedTable, RowComparison, RowCompareOptions, SampleRow, SchemaColumn, SchemaComparison, Verdict } from './types';
 
@@ -85,61 +89,118 @@ export async function compareRows(
       const t = options.columnTolerances?.[column.name] ?? options.tolerance ?? {};
       return { column, abs: t.abs ?? options.tolerance?.abs ?? 0, rel: t.rel ?? options.tolerance?.rel ?? 0 };
     });
-  const keyColumns = keys.map((k) => schema.columns.find((c) => c.name === k) as SchemaColumn);
-  // Keys of incompatible types are joined as text; otherwise DuckDB's implicit widening applies.
-  const keyRef = (t: 'a' | 'b' | 's' | 'd', c: SchemaColumn): string => (c.compareAs === 'text' ? `CAST(${t}.${ident(c.name)} AS VARCHAR)` : `${t}.${ident(c.name)}`);
-  const keyList = keys.map(ident).join(', ');
+  const shape: JoinShape = { keyColumns: keys.map((k) => schema.columns.find((c) => c.name === k) as SchemaColumn), compared };
 
-  // Duplicate keys: counted on each side, then excluded from both sides' matching.
-  const dupQuery = (t: LoadedTable): string => `SELECT ${keyList} FROM ${t.relation} GROUP BY ALL HAVING count(*) > 1`;
-  const dupRows = await engine.rows(`SELECT (SELECT count(*) FROM (${dupQuery(v1)}))::DOUBLE AS d1, (SELECT count(*) FROM (${dupQuery(v2)}))::DOUBLE AS d2`);
-  const duplicateKeysV1 = num(dupRows[0]?.['d1']);
-  const duplicateKeysV2 = num(dupRows[0]?.['d2']);
-  let src1 = v1.relation;
-  let src2 = v2.relation;
-  let excludedV1 = 0;
-  let excludedV2 = 0;
-  if (duplicateKeysV1 + duplicateKeysV2 > 0) {
-    const cast = (t: LoadedTable): string => keyColumns.map((c) => (c.compareAs === 'text' ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name))).join(', ') + ` FROM (${dupQuery(t)})`;
-    await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT DISTINCT * FROM (SELECT ${cast(v1)} UNION ALL SELECT ${cast(v2)})`);
-    const on = keyColumns.map((c) => `${keyRef('s', c)} = d.${ident(c.name)}`).join(' AND ');
-    src1 = `(SELECT s.* FROM ${v1.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`;
-    src2 = `(SELECT s.* FROM ${v2.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`;
-    const excluded = await engine.rows(
-      `SELECT (SELECT count(*) FROM ${v1.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e1, (SELECT count(*) FROM ${v2.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e2`,
-    );
-    excludedV1 = num(excluded[0]?.['e1']);
-    excludedV2 = num(excluded[0]?.['e2']);
+  let sources: Sources = { v1: v1.relation, v2: v2.relation };
+  await keepDifferingRows(engine, shape, sources);
+  let stats = await diffStats(engine, shape);
+  let duplicates = { keysV1: 0, keysV2: 0, excludedV1: 0, excludedV2: 0 };
+  // With unique keys every row is either in the inner join once or one-sided, and one-sided keys are distinct;
+  // a repeated key breaks one of these.
+  const inBoth = await innerJoinCount(engine, shape, sources);
+  if (inBoth + stats.only1 !== v1.rows || inBoth + stats.only2 !== v2.rows || stats.oneSidedKeys !== stats.oneSided) {
+    const excluded = await excludeDuplicates(engine, shape, v1, v2);
+    duplicates = excluded.counts;
+    sources = excluded.sources;
+    await keepDifferingRows(engine, shape, sources);
+    stats = await diffStats(engine, shape);
   }
 
-  // The one big join: keep only rows that differ at all (within-tolerance differences too, for maxAbsDiff).
-  const select = [
-    ...keyColumns.map((c, i) => `coalesce(${keyRef('a', c)}, ${keyRef('b', c)}) AS "__k${i}"`),
+  const row = stats.row;
+  const columns: ColumnStats[] = compared.map((c, j) => ({
+    name: c.column.name,
+    compareAs: c.column.compareAs as ColumnStats['compareAs'],
+    mismatches: num(row[`m${j}`]),
+    nullMismatches: num(row[`n${j}`]),
+    maxAbsDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`x${j}`]) ?? 0 : null,
+    maxRelDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`r${j}`]) ?? 0 : null,
+    tolerance: { abs: c.abs, rel: c.rel },
+  }));
+  const anyMismatch = compared.length === 0 ? 'false' : compared.map((_, j) => `"__m${j}"`).join(' OR ');
+  const sample = await readSample(engine, keys, compared, anyMismatch, options.sampleSize ?? 20);
+  const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, compared);
+  const rows = {
+    v1: v1.rows,
+    v2: v2.rows,
+    matched: v1.rows - duplicates.excludedV1 - stats.only1,
+    onlyV1: stats.only1,
+    onlyV2: stats.only2,
+    changed: stats.changed,
+    duplicateKeysV1: duplicates.keysV1,
+    duplicateKeysV2: duplicates.keysV2,
+    excludedV1: duplicates.excludedV1,
+    excludedV2: duplicates.excludedV2,
+  };
+  const { verdict, reasons } = judgeRows(rows, columns, schema);
+  return { verdict, reasons, keys: [...keys], rows, columns, sample, mismatches };
+}
+
+interface JoinShape {
+  readonly keyColumns: readonly SchemaColumn[];
+  readonly compared: readonly Compared[];
+}
+
+type Sources = { readonly v1: string; readonly v2: string };
+
+/** A key column of side `t`; keys of incompatible types are joined as text, otherwise DuckDB's implicit widening applies. */
+function keyRef(t: string, c: SchemaColumn): string {
+  return c.compareAs === 'text' ? `CAST(${t}.${ident(c.name)} AS VARCHAR)` : `${t}.${ident(c.name)}`;
+}
+
+/**
+ * One row per row of the FULL OUTER JOIN: keys "__k<i>", presence "__in1"/"__in2", compared values "__a<j>"/"__b<j>",
+ * mismatch beyond tolerance "__m<j>", and "__d": the row differs at all (one side only, or any value distinct, within
+ * tolerance included, so maxAbsDiff sees it).
+ */
+function joinedRows(shape: JoinShape, sources: Sources): string {
+  const inner = [
+    ...shape.keyColumns.map((c, i) => `coalesce(${keyRef('a', c)}, ${keyRef('b', c)}) AS "__k${i}"`),
     `a.${present} IS NOT NULL AS "__in1"`,
     `b.${present} IS NOT NULL AS "__in2"`,
-    ...compared.flatMap((c, j) => {
-      const a = valueExpr('a', c.column);
-      const b = valueExpr('b', c.column);
-      return [`${a} AS "__a${j}"`, `${b} AS "__b${j}"`, `${mismatchExpr(a, b, c)} AS "__m${j}"`];
-    }),
+    ...shape.compared.flatMap((c, j) => [`${valueExpr('a', c.column)} AS "__a${j}"`, `${valueExpr('b', c.column)} AS "__b${j}"`]),
   ];
-  const differs = [
-    `a.${present} IS NULL`,
-    `b.${present} IS NULL`,
-    ...compared.map((c) => `${valueExpr('a', c.column)} IS DISTINCT FROM ${valueExpr('b', c.column)}`),
-  ].join(' OR ');
-  const on = keyColumns.map((c) => `${keyRef('a', c)} = ${keyRef('b', c)}`).join(' AND ');
-  await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${diffTable} AS SELECT ${select.join(', ')} FROM (SELECT true AS ${present}, * FROM ${src1}) AS a FULL OUTER JOIN (SELECT true AS ${present}, * FROM ${src2}) AS b ON ${on} WHERE ${differs}`,
-  );
+  const on = shape.keyColumns.map((c) => `${keyRef('a', c)} = ${keyRef('b', c)}`).join(' AND ');
+  const differs = ['NOT "__in1"', 'NOT "__in2"', ...shape.compared.map((_, j) => `"__a${j}" IS DISTINCT FROM "__b${j}"`)].join(' OR ');
+  const outer = ['*', ...shape.compared.map((c, j) => `${mismatchExpr(`"__a${j}"`, `"__b${j}"`, c)} AS "__m${j}"`), `(${differs}) AS "__d"`];
+  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (SELECT true AS ${present}, * FROM ${sources.v1}) AS a FULL OUTER JOIN (SELECT true AS ${present}, * FROM ${sources.v2}) AS b ON ${on})`;
+}
 
+/** The rows of the join that differ at all, into the diff temp table. */
+async function keepDifferingRows(engine: Engine, shape: JoinShape, sources: Sources): Promise<void> {
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${diffTable} AS SELECT * FROM (${joinedRows(shape, sources)}) WHERE "__d"`);
+}
+
+/** Rows of the inner join on the keys alone (no values carried, so cheap); null keys never join. */
+async function innerJoinCount(engine: Engine, shape: JoinShape, sources: Sources): Promise<number> {
+  const on = shape.keyColumns.map((c) => `${keyRef('a', c)} = ${keyRef('b', c)}`).join(' AND ');
+  const r = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${on}`);
+  return num(r[0]?.['n']);
+}
+
+interface DiffStats {
+  readonly row: Row;
+  readonly only1: number;
+  readonly only2: number;
+  readonly changed: number;
+  /** One-sided rows with a non-null key, and how many distinct keys they have. */
+  readonly oneSided: number;
+  readonly oneSidedKeys: number;
+}
+
+/** Counts and per-column statistics from the diff table. */
+async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
   const both = '"__in1" AND "__in2"';
-  const anyMismatch = compared.length === 0 ? 'false' : compared.map((_, j) => `"__m${j}"`).join(' OR ');
-  const stats = [
+  const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
+  const nonNullKey = keyNames.map((k) => `${k} IS NOT NULL`).join(' AND ');
+  const keyTuple = keyNames.length === 1 ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
+  const anyMismatch = shape.compared.length === 0 ? 'false' : shape.compared.map((_, j) => `"__m${j}"`).join(' OR ');
+  const aggregates = [
     `count(*) FILTER (WHERE "__in1" AND NOT "__in2")::DOUBLE AS only1`,
     `count(*) FILTER (WHERE "__in2" AND NOT "__in1")::DOUBLE AS only2`,
     `count(*) FILTER (WHERE ${both} AND (${anyMismatch}))::DOUBLE AS changed`,
-    ...compared.flatMap((c, j) => {
+    `count(*) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided`,
+    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided_keys`,
+    ...shape.compared.flatMap((c, j) => {
       const out = [
         `count(*) FILTER (WHERE ${both} AND "__m${j}")::DOUBLE AS m${j}`,
         `count(*) FILTER (WHERE ${both} AND ("__a${j}" IS NULL) <> ("__b${j}" IS NULL))::DOUBLE AS n${j}`,
@@ -153,28 +214,36 @@ export async function compareRows(
       return out;
     }),
   ];
-  const row = (await engine.rows(`SELECT ${stats.join(', ')} FROM ${diffTable}`))[0] ?? {};
-  const onlyV1 = num(row['only1']);
-  const onlyV2 = num(row['only2']);
-  const changed = num(row['changed']);
-  const columns: ColumnStats[] = compared.map((c, j) => ({
-    name: c.column.name,
-    compareAs: c.column.compareAs as ColumnStats['compareAs'],
-    mismatches: num(row[`m${j}`]),
-    nullMismatches: num(row[`n${j}`]),
-    maxAbsDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`x${j}`]) ?? 0 : null,
-    maxRelDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`r${j}`]) ?? 0 : null,
-    tolerance: { abs: c.abs, rel: c.rel },
-  }));
-
-  const sample = await readSample(engine, keys, compared, anyMismatch, options.sampleSize ?? 20);
-  const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, compared);
-  const matched = v1.rows - excludedV1 - onlyV1;
-  const rows = { v1: v1.rows, v2: v2.rows, matched, onlyV1, onlyV2, changed, duplicateKeysV1, duplicateKeysV2, excludedV1, excludedV2 };
-  const { verdict, reasons } = judgeRows(rows, columns, schema);
-  return { verdict, reasons, keys: [...keys], rows, columns, sample, mismatches };
+  const row = (await engine.rows(`SELECT ${aggregates.join(', ')} FROM ${diffTable}`))[0] ?? {};
+  return { row, only1: num(row['only1']), only2: num(row['only2']), changed: num(row['changed']), oneSided: num(row['one_sided']), oneSidedKeys: num(row['one_sided_keys']) };
 }
 
+/**
+ * Counts the keys that occur more than once on each side (null keys never do) and the rows on each side whose key
+ * is duplicated on either side, and returns sources with those rows left out.
+ */
+async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ counts: { keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }; sources: Sources }> {
+  const keyList = shape.keyColumns.map((c) => ident(c.name)).join(', ');
+  const nonNull = shape.keyColumns.map((c) => `${ident(c.name)} IS NOT NULL`).join(' AND ');
+  const dupQuery = (t: LoadedTable): string => `SELECT ${keyList} FROM ${t.relation} WHERE ${nonNull} GROUP BY ALL HAVING count(*) > 1`;
+  const cast = (t: LoadedTable): string => `SELECT ${shape.keyColumns.map((c) => `${keyRef('s', c)} AS ${ident(c.name)}`).join(', ')} FROM (${dupQuery(t)}) AS s`;
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT DISTINCT * FROM (${cast(v1)} UNION ALL ${cast(v2)})`);
+  const on = shape.keyColumns.map((c) => `${keyRef('s', c)} = d.${ident(c.name)}`).join(' AND ');
+  const counted = await engine.rows(
+    `SELECT (SELECT count(*) FROM (${dupQuery(v1)}))::DOUBLE AS d1, (SELECT count(*) FROM (${dupQuery(v2)}))::DOUBLE AS d2, ` +
+      `(SELECT count(*) FROM ${v1.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e1, (SELECT count(*) FROM ${v2.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e2`,
+  );
+  const r = counted[0] ?? {};
+  return {
+    counts: { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) },
+    sources: {
+      v1: `(SELECT s.* FROM ${v1.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`,
+      v2: `(SELECT s.* FROM ${v2.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`,
+    },
+  };
+}
+
+/** The first mismatching rows: changed rows first, then one-sided, each by key; a changed row lists only its mismatching columns. */
 async function readSample(engine: Engine, keys: readonly string[], compared: readonly Compared[], anyMismatch: string, size: number): Promise<SampleRow[]> {
   if (size <= 0) return [];
   const select = [

@@ -244,6 +244,23 @@ export class RunStore {
     });
   }
 
+  /**
+   * A cheap fingerprint for change polling: the store's folder names (a run lands by renaming `.tmp-<id>` to `<id>`)
+   * and whether a run is in progress (a temp folder of a live process, or one just begun that has no pid yet).
+   */
+  async fingerprint(): Promise<{ names: string; busy: boolean }> {
+    if (!existsSync(this.root)) return { names: '', busy: false };
+    const names = (await readdir(this.root)).filter((n) => n !== '.lock').sort();
+    let busy = false;
+    for (const name of names.filter((n) => n.startsWith(tmpPrefix))) {
+      const dir = join(this.root, name);
+      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      busy = Number.isNaN(pid) ? await stat(dir).then((s) => Date.now() - s.mtimeMs < 60_000, () => false) : isAlive(pid);
+      if (busy) break;
+    }
+    return { names: names.join('\n'), busy };
+  }
+
   /** Runs in progress (temp folders of live processes), newest first: what a viewer shows with a spinner. */
   async running(): Promise<RunRecord[]> {
     if (!existsSync(this.root)) return [];

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
+import type { RunStoreEvents } from '../../views/runStoreEvents';
 import type { RunRef } from '../../views/runsTree';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type ReconcileView, type WebviewMessage } from './protocol';
 
@@ -34,7 +35,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private reconcile: ReconcileView | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(private readonly extensionUri: vscode.Uri, storeEvents: RunStoreEvents) {
     this.disposables.push(vscode.window.registerWebviewPanelSerializer(KPI_DIFF_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const s = state as Partial<PanelState> | undefined;
@@ -50,16 +51,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/reviews.json');
     this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
     // A `cutover reconcile` in the terminal shows in the chart without reopening the panel.
-    // A run lands by renaming its temp folder, which file watchers report for the folder, not for its run.json:
-    // watch the whole store and coalesce the burst of events a run makes.
-    const runs = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
-    let timer: NodeJS.Timeout | undefined;
-    const later = (): void => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void this.postReconcile(), 200);
-    };
-    this.disposables.push(runs, runs.onDidCreate(later), runs.onDidChange(later), runs.onDidDelete(later),
-      { dispose: () => clearTimeout(timer) });
+    this.disposables.push(storeEvents.onDidChange(() => void this.postReconcile()));
   }
 
   get current(): RunRef | undefined {

@@ -91,8 +91,13 @@ describe('KPI Diff panel (in the extension host)', function () {
     await loaded(record.id);
     const id = await reconcileRun(CLI, root);
     try {
-      // The live push while the panel is open rides on a file watcher, which in this host misses the run's folder
-      // rename now and then (see the issue note); a panel opened afterwards must get it, every time.
+      // Recorded while the panel is open: it is told without reopening (the store events poll when the watcher
+      // misses the run folder's rename).
+      const live = await waitFor('the panel to be sent the reconcile run', async () => {
+        const s = await debugState();
+        return s.posted.includes('reconcile') && s.reconcile?.runId === id ? s : undefined;
+      }, 20_000);
+      assert.equal(live.reconcile?.days.length, RECONCILE_SHIFTS.length);
       // And a panel opened afterwards gets it with the run.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });

@@ -112,6 +112,41 @@ describe('engine/rows', () => {
     assert.equal(result.mismatches?.rows, 3);
   });
 
+  it('finds every kind of repeated key, however the join hides it, and never counts a null key as one', async () => {
+    // 1: twice in V1 with identical values, once in V2 (matched rows look equal); 2: twice in V2 only (both rows
+    // one-sided); 3: twice on each side; 4, 5: unique. Rows with a null key never match and are never duplicates.
+    const v1 = "SELECT * FROM (VALUES (1, 'x'), (1, 'x'), (3, 'c'), (3, 'c'), (4, 'd'), (NULL, 'n'), (NULL, 'n')) t(id, v)";
+    const v2 = "SELECT * FROM (VALUES (1, 'x'), (2, 'b'), (2, 'b'), (3, 'c'), (3, 'c'), (4, 'd'), (5, 'e'), (NULL, 'n')) t(id, v)";
+    const { result } = await compare(v1, v2, { keys: ['id'], mismatchesPath: join(fx.dir, 'dups.parquet') });
+    assert.deepEqual(result.rows, {
+      v1: 7, v2: 8, matched: 1, onlyV1: 2, onlyV2: 2, changed: 0,
+      duplicateKeysV1: 2, duplicateKeysV2: 2, excludedV1: 4, excludedV2: 5,
+    });
+    assert.deepEqual(result.sample.map((r) => [r.keys['id'], r.kind]), [[null, 'onlyV1'], [null, 'onlyV1'], [5, 'onlyV2'], [null, 'onlyV2']]);
+    assert.equal(result.mismatches?.rows, 4);
+    // A key repeated only where the other side lacks it inflates no count: its rows are all one-sided.
+    const oneSided = await compare('SELECT * FROM (VALUES (1), (2), (2)) t(id)', 'SELECT 1 AS id', { keys: ['id'] });
+    assert.deepEqual(oneSided.result.rows, {
+      v1: 3, v2: 1, matched: 1, onlyV1: 0, onlyV2: 0, changed: 0,
+      duplicateKeysV1: 1, duplicateKeysV2: 0, excludedV1: 2, excludedV2: 0,
+    });
+  });
+
+  it('matches on a composite key, a null in any key column never matching', async () => {
+    const v1 = "SELECT * FROM (VALUES ('a', 1, 10.0), ('a', 2, 20.0), ('b', 1, 30.0), ('b', NULL, 40.0)) t(p, n, x)";
+    const v2 = "SELECT * FROM (VALUES ('a', 1, 10.0), ('a', 2, 21.0), ('b', 1, 30.0), ('b', NULL, 40.0), ('b', 1, 30.0)) t(p, n, x)";
+    const { result } = await compare(v1, v2, { keys: ['p', 'n'] });
+    assert.deepEqual(result.rows, {
+      v1: 4, v2: 5, matched: 2, onlyV1: 1, onlyV2: 1, changed: 1,
+      duplicateKeysV1: 0, duplicateKeysV2: 1, excludedV1: 1, excludedV2: 2,
+    });
+    assert.deepEqual(result.sample.map((r) => [r.keys, r.kind, r.columns]), [
+      [{ p: 'a', n: 2 }, 'changed', [{ name: 'x', v1: '20.0', v2: '21.0' }]],
+      [{ p: 'b', n: null }, 'onlyV1', []],
+      [{ p: 'b', n: null }, 'onlyV2', []],
+    ]);
+  });
+
   it('rejects an unknown key column with a ConfigError naming it', async () => {
     await assert.rejects(compare('SELECT 1 AS id', 'SELECT 1 AS id', { keys: ['nope'] }), { name: 'ConfigError', message: /key column "nope" is not in V1/ });
   });

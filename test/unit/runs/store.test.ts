@@ -126,6 +126,21 @@ describe('runs/store', () => {
     assert.equal((await store.list()).length, 2);
   });
 
+  it('fingerprints the store: busy while a run is in progress, names changing when it lands, idle after a crash', async () => {
+    const store = new RunStore(ws);
+    assert.deepEqual(await store.fingerprint(), { names: '', busy: false });
+    const run = await store.begin('compare');
+    const during = await store.fingerprint();
+    assert.equal(during.busy, true);
+    await run.finish();
+    const after = await store.fingerprint();
+    assert.deepEqual(after, { names: run.id, busy: false });
+    // A temp folder whose process died is not a run in progress.
+    mkdirSync(join(store.root, '.tmp-20260101-000000-000-abcdef'));
+    writeFileSync(join(store.root, '.tmp-20260101-000000-000-abcdef', 'pid'), `${deadPid()}\n`);
+    assert.equal((await store.fingerprint()).busy, false);
+  });
+
   it('makes sortable, unique run ids', () => {
     const a = newRunId(new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6)));
     assert.match(a, /^20250102-030405-006-[0-9a-f]{6}$/);

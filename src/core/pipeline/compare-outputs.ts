@@ -76,11 +76,13 @@ function summary(t: LoadedTable): TableSummary {
   return { path: t.files.length === 1 ? (t.files[0] ?? t.source.path) : t.source.path, format: t.format, rows: t.rows, columns: t.columns };
 }
 
-function judgeOptions(compare: CompareConfig | undefined): KpiJudgeOptions {
+/** The KPI thresholds cutover.json sets (defaults where it is silent). */
+export function judgeOptions(compare: CompareConfig | undefined): KpiJudgeOptions {
   return { passLine: compare?.passLine, failLine: compare?.failLine, perKpi: compare?.tolerances?.kpis };
 }
 
-function layoutOf(pipeline: PipelineConfig, compare: CompareConfig | undefined): KpiTableLayout {
+/** How a pipeline's KPI table is laid out, per cutover.json. */
+export function layoutOf(pipeline: PipelineConfig, compare: CompareConfig | undefined): KpiTableLayout {
   return { layout: pipeline.outputs.kpis.layout, segmentColumns: compare?.segmentColumns ?? ['segment'] };
 }
 

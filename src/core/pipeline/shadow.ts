@@ -27,6 +27,8 @@ export interface ShadowRunSpec {
   /** Where the log of each side goes (the run store decides). */
   readonly logPath: (side: ShadowSide) => string;
   readonly noise?: boolean;
+  /** Where each side writes (its `${output}`); default `<runDir>/<side>`. */
+  readonly outputDir?: (side: ShadowSide) => string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: ShadowEvent) => void;
 }
@@ -51,7 +53,7 @@ export async function runShadowPipelines(spec: ShadowRunSpec): Promise<ShadowSid
   return Promise.all(
     sides.map(async (side): Promise<ShadowSideOutcome> => {
       const pipeline = pipelineFor(spec.loaded, side);
-      const outputDir = join(spec.runDir, side);
+      const outputDir = spec.outputDir?.(side) ?? join(spec.runDir, side);
       mkdirSync(outputDir, { recursive: true });
       const values = { input: spec.input, output: outputDir, runDir: spec.runDir, workspaceFolder: spec.loaded.dir };
       try {

@@ -124,6 +124,40 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       return outcome;
     }),
 
+    vscode.commands.registerCommand('cutover.startReconcile', async (options?: { input?: string; days?: number }) => {
+      if (!requireTrust('Start Day-by-Day Reconciliation')) return undefined;
+      const loaded = await workspaceConfig();
+      if (!loaded) return undefined;
+      let input = options?.input;
+      if (input === undefined) {
+        const dated = Object.entries(loaded.config.inputs ?? {}).filter(([, spec]) => spec.dateColumn !== undefined);
+        if (dated.length === 0) {
+          const open = await vscode.window.showWarningMessage(
+            'Cutover: no input in cutover.json has a dateColumn. Reconciliation runs V1 and V2 on each day of a dated input (a folder of <dateColumn>=<day> partitions).',
+            'Open cutover.json');
+          if (open) await vscode.window.showTextDocument(vscode.Uri.file(loaded.file));
+          return undefined;
+        }
+        const picked = dated.length === 1 ? { input: dated[0]![0] } : await vscode.window.showQuickPick(
+          dated.map(([name, spec]) => ({ label: name, description: `${spec.path} · by ${spec.dateColumn}`, detail: spec.description, input: name })),
+          { placeHolder: 'Which dated input should V1 and V2 run on, day by day?', title: 'Start Day-by-Day Reconciliation' });
+        if (!picked) return undefined;
+        input = picked.input;
+      }
+      let days = options?.days;
+      if (days === undefined) {
+        const typed = await vscode.window.showInputBox({
+          title: 'Start Day-by-Day Reconciliation', prompt: 'How many of the latest days?', value: '30',
+          validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number of days, 1 or more'),
+        });
+        if (!typed) return undefined;
+        days = Number(typed.trim());
+      }
+      const outcome = await launch('reconcile', ['reconcile', '--config', loaded.file, '--input', input, '--days', String(days)], loaded.dir, 'reconcile');
+      if (outcome) void announce(outcome, loaded);
+      return outcome;
+    }),
+
     vscode.commands.registerCommand('cutover.compareOutputs', async (files?: { v1: string; v2: string; keys: string }) => {
       if (!requireTrust('Compare Two Outputs')) return undefined;
       const folder = vscode.workspace.workspaceFolders?.[0];

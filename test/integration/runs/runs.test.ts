@@ -66,6 +66,21 @@ describe('Runs (in the extension host)', function () {
     assert.ok(outcome.exitCode === 1 || outcome.exitCode === 0 || outcome.exitCode === 2, `a verdict exit code, got ${outcome.exitCode}`);
   });
 
+  it('Start Day-by-Day Reconciliation runs V1 and V2 on each day in a terminal and lists the reconcile run', async function () {
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startReconcile', { input: 'daily-30d', days: 2 }))!;
+    // The example's dpd boundary change moves delinquency KPIs on every day.
+    assert.equal(outcome.exitCode, 1);
+    assert.equal(outcome.run?.record.kind, 'reconcile');
+    assert.equal(outcome.run?.record.status, 'complete');
+    assert.deepEqual(outcome.run?.record.commands.map((c) => [c.name, c.exitCode]), [
+      ['v1 2025-11-30', 0], ['v2 2025-11-30', 0], ['v1 2025-12-01', 0], ['v2 2025-12-01', 0],
+    ]);
+    const api = await cutoverApi();
+    const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === outcome.run!.record.id);
+    assert.ok(node, 'the reconcile run is listed');
+    assert.equal(api.runs.getTreeItem(node).label, 'reconcile · FAIL');
+  });
+
   it('deletes a run after confirmation', async function () {
     const api = await cutoverApi();
     const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.kind === 'compare')!;

@@ -13,9 +13,10 @@ describe('Untrusted workspace (in the extension host)', function () {
     assert.ok((api.plans.plans[0]?.plan?.totals.tasks ?? 0) > 0);
   });
 
-  it('refuses to start a shadow run or a comparison', async function () {
+  it('refuses to start a shadow run, a reconciliation or a comparison', async function () {
     const terminals = vscode.window.terminals.length;
     assert.equal(await vscode.commands.executeCommand('cutover.startShadowRun', { input: 'sample-10k', noise: false }), undefined);
+    assert.equal(await vscode.commands.executeCommand('cutover.startReconcile', { input: 'daily-30d', days: 2 }), undefined);
     assert.equal(await vscode.commands.executeCommand('cutover.compareOutputs', { v1: 'a.parquet', v2: 'b.parquet', keys: 'id' }), undefined);
     assert.equal(vscode.window.terminals.length, terminals, 'no terminal was created');
     assert.equal(fs.existsSync(path.join(workspaceRoot().fsPath, '.cutover', 'runs')), false, 'nothing ran');

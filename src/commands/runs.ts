@@ -74,13 +74,14 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
     const { record, store } = run;
     const s = summarizeRun(record);
     const shadow = record.kind === 'shadow';
+    const diff = shadow || record.kind === 'reconcile';
     const detail = [
       s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
       shadow ? `go/no-go: ${(await gateOf(record, loaded)).verdict}` : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(text, ...(shadow ? ['Open KPI Diff'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
+    const choice = await show(text, ...(diff ? ['Open KPI Diff'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
     const dir = store.runDir(record.id);
     const log = logOf(record);
     if (choice === 'Open KPI Diff') await vscode.commands.executeCommand('cutover.openKpiDiff', run);

@@ -199,4 +199,30 @@ describe('KPI Diff panel, as a person sees it', function () {
     await page.getByRole('tab', { name: /^KPI Diff/ }).waitFor();
     assert.ok((await app.locator('h1').innerText()).includes(runId));
   });
+
+  it('Start Day-by-Day Reconciliation runs in a terminal; its notification opens the run, each line with its day', async function () {
+    const { page } = wb!;
+    await runCommand(page, 'Cutover: Start Day-by-Day Reconciliation…');
+    // One dated input in the example: only the number of days is asked.
+    const days = page.locator('.quick-input-widget input');
+    await days.waitFor();
+    await days.fill('2');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: /reconcile run FAIL/ });
+    await toast.waitFor({ timeout: 90_000 });
+    await toast.getByRole('button', { name: 'Open KPI Diff' }).click();
+    const app = panel(page);
+    await app.locator('h1', { hasText: 'reconcile run' }).waitFor({ timeout: 30_000 });
+    const tagged = app.locator('table.kpis tbody tr .tag.day');
+    await tagged.first().waitFor();
+    assert.deepEqual([...new Set(await tagged.allInnerTexts())].sort(), ['2025-11-30', '2025-12-01']);
+    assert.match(await app.locator('[data-testid=shown]').innerText(), /KPI rows \(the lines that did not pass, day by day\)$/);
+    // The chart is this run's two days, not an older reconcile run's ten.
+    assert.equal(await app.locator('[data-testid=reconcile-chart] circle.point').count(), 2);
+    assert.equal(await app.getByText('Noise floor').count(), 0, 'a reconcile run has no noise floor to offer');
+    await runCommand(page, 'View: Hide Panel');
+    await tagged.first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await wb!.screenshot('kpidiff-reconcile-run-light');
+  });
 });

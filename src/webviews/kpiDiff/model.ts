@@ -25,6 +25,11 @@ const Comparison = z.object({
   counts: z.object({ total: z.number(), pass: z.number(), inconclusive: z.number(), fail: z.number(), noise: z.number() }),
   kpis: z.array(Kpi),
 });
+/** A reconcile run keeps the lines that did not pass, each with its day, and each day's KPI count. */
+const DailyKpis = z.object({
+  days: z.array(z.object({ kpis: z.number() })),
+  kpis: z.array(Kpi.extend({ day: z.string() })),
+});
 const Rows = z.object({
   keys: z.array(z.string()),
   rows: z.record(z.string(), z.number()),
@@ -66,7 +71,8 @@ export function runView(record: RunRecord): RunView {
   const noise = Comparison.safeParse(r['noise']);
   const input = Input.safeParse(r['input']);
   const profiles = Profiles.safeParse(r['profiles']);
-  const lines: KpiRow[] = kpis.success ? kpiRows(kpis.data.kpis) : [];
+  const daily = kpis.success ? undefined : DailyKpis.safeParse(r['reconcile']);
+  const lines: KpiRow[] = kpis.success ? kpiRows(kpis.data.kpis) : daily?.success ? kpiRows(daily.data.kpis) : [];
   const worstLine = lines.reduce<KpiRow | undefined>((w, k) => {
     const v = k.relVariance === null ? Infinity : Math.abs(k.relVariance);
     const wv = w === undefined ? -1 : w.relVariance === null ? Infinity : Math.abs(w.relVariance);
@@ -76,8 +82,11 @@ export function runView(record: RunRecord): RunView {
   const ended = record.endedAt ? Date.parse(record.endedAt) : NaN;
   const durations = [
     ...(Number.isFinite(ended - started) ? [{ name: 'total', ms: ended - started }] : []),
-    ...record.commands.map((c) => ({ name: c.name, ms: c.ms })),
-    ...record.phases.filter((p) => p.name !== 'pipelines').map((p) => ({ name: p.name, ms: p.ms })),
+    // A reconcile run has two pipeline runs a day: their sum says more than sixty numbers would.
+    ...(record.commands.length > 3
+      ? [{ name: `${record.commands.length} pipeline runs`, ms: record.commands.reduce((sum, c) => sum + c.ms, 0) }]
+      : record.commands.map((c) => ({ name: c.name, ms: c.ms }))),
+    ...record.phases.filter((p) => !p.name.startsWith('pipelines')).map((p) => ({ name: p.name, ms: p.ms })),
   ];
   return {
     id: record.id,
@@ -88,7 +97,7 @@ export function runView(record: RunRecord): RunView {
     startedAt: record.startedAt,
     input: input.success ? input.data : null,
     durations,
-    counts: kpis.success ? kpis.data.counts : { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 },
+    counts: kpis.success ? kpis.data.counts : daily?.success ? dailyCounts(daily.data.days, lines) : { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 },
     worst: worstLine
       ? { relVariance: worstLine.relVariance, infinite: worstLine.relVariance === null, label: `${worstLine.kpi} [${worstLine.segment}]` }
       : null,
@@ -107,6 +116,14 @@ export function runView(record: RunRecord): RunView {
     declarativeKpis: declarative.success ? kpiRows(declarative.data.comparison.kpis ?? []).filter((k) => k.verdict !== 'pass') : [],
     quality: profiles.success ? { v1: profiles.data.v1 ?? null, v2: profiles.data.v2 ?? null } : null,
   };
+}
+
+/** Counts over every day of a reconcile run: all KPI lines compared, of which the recorded ones did not pass. */
+function dailyCounts(days: readonly { kpis: number }[], lines: readonly KpiRow[]): RunView['counts'] {
+  const total = days.reduce((sum, d) => sum + d.kpis, 0);
+  const fail = lines.filter((k) => k.verdict === 'fail').length;
+  const inconclusive = lines.filter((k) => k.verdict === 'inconclusive').length;
+  return { total, pass: total - fail - inconclusive, inconclusive, fail, noise: 0 };
 }
 
 /** The reviews that accept a line of this run (the newest per KPI line). */

@@ -248,9 +248,10 @@ function title(ref: RunRef): string {
   return `KPI Diff · ${ref.record.id.slice(0, 15)}`;
 }
 
-/** The workspace's latest complete reconcile run, whichever run the panel shows: the chart is about the data. */
+/** A reconcile run's own days; for any other run the workspace's latest complete reconcile run: the chart is about the data. */
 async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   const { reconcileView } = await import('./model');
+  if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
   const record = (await ref.store.list().catch(() => [])).find((r) => r.kind === 'reconcile' && r.status === 'complete');
   return record ? reconcileView(record) : null;
 }

@@ -26,6 +26,8 @@ export interface KpiRow extends KpiKey {
   readonly reason: string;
   readonly noise: boolean;
   readonly nonFinite?: Readonly<Record<string, string>>;
+  /** The day of a day-by-day reconciliation's line. */
+  readonly day?: string;
 }
 
 export interface ColumnSummary {

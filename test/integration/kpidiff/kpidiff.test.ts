@@ -115,6 +115,14 @@ describe('KPI Diff panel (in the extension host)', function () {
       assert.equal(view.days[9]!.worstRelVariance, null, 'V2 lacks the last day');
       assert.equal(view.summary.daysPassing, onDisk.summary.daysPassing);
       assert.deepEqual([view.summary.days, view.summary.daysPassing, view.summary.worstDay], [10, 7, '2025-11-10']);
+      // The reconcile run's own panel: its days in the chart, its not-passing lines in the table, each with its day.
+      await vscode.commands.executeCommand('cutover.openKpiDiff', id);
+      const own = await loaded(id);
+      assert.equal(own.lastLoad!.reconcile?.runId, id);
+      const lines = own.lastLoad!.run.kpis;
+      assert.ok(lines.length > 0 && lines.every((k) => k.verdict !== 'pass' && typeof k.day === 'string'), JSON.stringify(lines.slice(0, 3)));
+      assert.ok(lines.some((k) => k.day === '2025-11-10' && k.kpi === 'dq30' && k.segment === 'total'));
+      assert.equal(own.lastLoad!.run.counts.fail, lines.filter((k) => k.verdict === 'fail').length);
     } finally {
       // The shadow run stays the one the Runs view and later checks look at.
       await store.delete(id);

@@ -66,6 +66,33 @@ describe('KPI Diff panel model', () => {
     assert.deepEqual(view.quality?.v2?.columns.map((c) => [c.name, c.nulls, c.nan, c.outOfBounds]), [['rate', 2, 1, 3]]);
   });
 
+  it('shows a reconcile run\'s not-passing lines with their day, counted over every day, pipeline runs summed', () => {
+    const days = ['2025-11-30', '2025-12-01'];
+    const reconcileRecord: RunRecord = {
+      ...record, kind: 'reconcile',
+      phases: [{ name: 'pipelines 2025-11-30', ms: 800 }, { name: 'pipelines 2025-12-01', ms: 700 }, { name: 'reconcile', ms: 90 }],
+      commands: days.flatMap((d) => ['v1', 'v2'].map((side) => ({ name: `${side} ${d}`, argv: [], cwd: '/', exitCode: 0, ms: 100 }))),
+      results: {
+        input: { name: 'daily', path: '/data/daily' },
+        reconcile: {
+          dateColumn: 'as_of_date',
+          days: days.map((day) => ({ day, kpis: 10, failing: 1, worstKpi: 'c', worstSegment: 'total', worstRelVariance: 0.02, verdict: 'fail' })),
+          summary: { days: 2, daysPassing: 0, worstDay: '2025-12-01', worstKpi: 'c (total)', verdict: 'fail' },
+          kpis: [
+            { ...line('total', 'c', 100, 102, 'fail'), day: '2025-11-30' },
+            { ...line('total', 'c', 100, 103, 'fail'), day: '2025-12-01' },
+            { ...line('total', 'b', 100, 100.5, 'inconclusive'), day: '2025-12-01' },
+          ],
+        },
+      },
+    };
+    const view = runView(reconcileRecord);
+    assert.deepEqual(view.kpis.map((k) => `${k.kpi}/${k.segment}/${k.day}`), ['c/total/2025-12-01', 'c/total/2025-11-30', 'b/total/2025-12-01']);
+    assert.deepEqual(view.counts, { total: 20, pass: 17, inconclusive: 1, fail: 2, noise: 0 });
+    assert.deepEqual(view.durations, [{ name: 'total', ms: 2500 }, { name: '4 pipeline runs', ms: 400 }, { name: 'reconcile', ms: 90 }]);
+    assert.deepEqual(view.input, { name: 'daily', path: '/data/daily' });
+  });
+
   it('marks the lines a review covers, with who and why', () => {
     const review: Review = { runId: 'r0', segment: 'total', kpi: 'c', v1: 100, v2: 102, relVariance: 0.02, reason: 'intended', who: 'Ada', when: 'w' };
     const moved: Review = { ...review, kpi: 'b', v2: 100.4 };

@@ -49,8 +49,8 @@ function variance(k: KpiRow): number {
 function compare(a: KpiRow, b: KpiRow, key: SortKey): number {
   switch (key) {
     case 'severity': return (SEVERITY[a.verdict] ?? 3) - (SEVERITY[b.verdict] ?? 3) || variance(b) - variance(a);
-    case 'segment': return a.segment.localeCompare(b.segment) || a.kpi.localeCompare(b.kpi);
-    case 'kpi': return a.kpi.localeCompare(b.kpi) || a.segment.localeCompare(b.segment);
+    case 'segment': return a.segment.localeCompare(b.segment) || a.kpi.localeCompare(b.kpi) || (a.day ?? '').localeCompare(b.day ?? '');
+    case 'kpi': return a.kpi.localeCompare(b.kpi) || a.segment.localeCompare(b.segment) || (a.day ?? '').localeCompare(b.day ?? '');
     case 'relVariance': return variance(a) - variance(b);
     default: return (a[key] ?? -Infinity) - (b[key] ?? -Infinity);
   }
@@ -157,7 +157,7 @@ class KpiDiffApp extends LitElement {
     const list = run.kpis.filter((k) =>
       (ui.verdict === 'all' || (ui.verdict === 'accepted' ? this.accepted.has(keyOf(k)) : k.verdict === ui.verdict))
       && (ui.segment === 'all' || k.segment === ui.segment || dimensionOf(k.segment) === ui.segment)
-      && (text === '' || `${k.segment} ${k.kpi} ${k.reason}`.toLowerCase().includes(text)));
+      && (text === '' || `${k.day ?? ''} ${k.segment} ${k.kpi} ${k.reason}`.toLowerCase().includes(text)));
     const sign = ui.descending ? -1 : 1;
     return list.sort((a, b) => sign * compare(a, b, ui.sort));
   }
@@ -196,9 +196,9 @@ class KpiDiffApp extends LitElement {
           <div><dt>Worst variance</dt><dd>${worst ? html`<span title=${worst.infinite ? 'infinite' : String(worst.relVariance)}>${worst.infinite ? '∞' : formatPercent(worst.relVariance)}</span> ${worst.label}` : '—'}</dd></div>
           <div><dt>Input</dt><dd title=${run.input?.path ?? ''}>${run.input ? (run.input.name ?? run.input.path) : '—'}</dd></div>
           <div><dt>Durations</dt><dd>${run.durations.map((d, i) => html`${i > 0 ? ' · ' : ''}${d.name} ${formatDuration(d.ms)}`)}</dd></div>
-          <div><dt>Noise floor</dt><dd>${run.noiseFloor
+          ${run.noiseFloor || run.kind === 'shadow' ? html`<div><dt>Noise floor</dt><dd>${run.noiseFloor
             ? `${run.noiseFloor.moved} of ${run.noiseFloor.total} KPIs moved between V1 and V1′ (max ${formatPercent(run.noiseFloor.maxRelVariance)})`
-            : html`<span class="muted">not measured (start the run with “Also run V1 twice”)</span>`}</dd></div>
+            : html`<span class="muted">not measured (start the run with “Also run V1 twice”)</span>`}</dd></div>` : nothing}
           ${run.declarative ? html`<div><dt>Declarative KPIs</dt><dd>${run.declarative.verdict} · ${run.declarative.counts['fail'] ?? 0} fail of ${run.declarative.counts['total'] ?? 0}</dd></div>` : nothing}
         </dl>
         ${run.reasons.length > 0 ? html`<ul class="reasons">${run.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : nothing}
@@ -236,10 +236,12 @@ class KpiDiffApp extends LitElement {
   }
 
   private kpiTable(run: RunView, ui: UiState): TemplateResult {
-    if (run.kpis.length === 0) return html`<p class="muted">This run compared no KPI tables.</p>`;
+    if (run.kpis.length === 0) {
+      return html`<p class="muted">${run.kind === 'reconcile' ? 'Every KPI passed on every day.' : 'This run compared no KPI tables.'}</p>`;
+    }
     const rows = this.visibleKpis(run, ui);
     return html`
-      <p class="muted shown" data-testid="shown">${rows.length} of ${run.kpis.length} KPI rows</p>
+      <p class="muted shown" data-testid="shown">${rows.length} of ${run.kpis.length} KPI rows${run.kind === 'reconcile' ? ' (the lines that did not pass, day by day)' : ''}</p>
       <div class="scroll-x"><table class="kpis">
         <thead><tr>
           <th aria-sort=${['severity', 'kpi', 'segment'].includes(ui.sort) ? (ui.descending ? 'descending' : 'ascending') : 'none'}>
@@ -265,6 +267,7 @@ class KpiDiffApp extends LitElement {
         <div class="line"><span class="verdict verdict-${k.verdict}">${k.verdict}</span>
           <button class="link name" title="Reveal in the pipelines' configuration" @click=${() => vscode.postMessage({ type: 'reveal', key: { segment: k.segment, kpi: k.kpi } })}>${k.kpi}</button>
           <button class="link segment" title="Show only this segment" @click=${() => this.setUi({ segment: k.segment })}>${k.segment}</button>
+          ${k.day ? html`<span class="tag day" title="the day this line was compared on">${k.day}</span>` : nothing}
           ${k.noise ? html`<span class="tag" title="within the V1/V1′ noise floor">noise</span>` : nothing}
           ${accepted ? html`<span class="tag accepted" title=${`accepted by ${accepted.who} on ${accepted.when}: ${accepted.reason}`}>accepted</span>` : nothing}
           ${k.verdict !== 'pass' && !accepted

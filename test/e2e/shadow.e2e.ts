@@ -1,10 +1,21 @@
-/** Command palette → Start Shadow Run → live terminal output → the verdict notification → the Runs view. */
+/**
+ * Command palette → Start Shadow Run → live terminal output → the verdict notification → the Runs view; then the
+ * rollback confirmation a person must read before anything switches, and an invalid cutover.json reported at its
+ * line and column.
+ */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
 
 describe('Shadow run from the command palette, as a person sees it', function () {
   this.timeout(180_000);
@@ -43,5 +54,50 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await page.getByRole('treeitem', { name: /^dq30/ }).first().waitFor();
     const shot = await wb!.screenshot('shadow-runs-view');
     if (process.env.CUTOVER_UPDATE_MEDIA === '1') fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'shadow-run.png'));
+  });
+
+  it('Roll Back to V1 asks first, showing the go/no-go evidence, the commands and the budget; Cancel runs nothing', async function () {
+    const { page } = wb!;
+    const runs = path.join(wb!.folder, '.cutover', 'runs');
+    const before = fs.readdirSync(runs).length;
+    await runCommand(page, 'Cutover: Roll Back to V1…');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Roll Back to V1\?/);
+    assert.match(text, /Go\/no-go now \(shadow run \d{8}-\d{6}-\d{3}-[0-9a-f]{6}\):/);
+    assert.match(text, /kpiVariance .*fail/);
+    assert.match(text, /Will run: node scripts\/switch-pipeline\.mjs v1/);
+    assert.match(text, /Then verify: node scripts\/verify-active\.mjs v1/);
+    assert.match(text, /Budget: 300 s/);
+    await wb!.screenshot('rollback-confirmation');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForTimeout(1000);
+    assert.equal(fs.readdirSync(runs).length, before, 'nothing ran');
+  });
+
+  it('an invalid cutover.json is reported with its place, and Open cutover.json goes there', async function () {
+    const { page } = wb!;
+    const file = path.join(wb!.folder, 'cutover.json');
+    const good = fs.readFileSync(file, 'utf8');
+    // Line 94 col 23 in the example: the forward budget, made a string.
+    const bad = good.replace('"budgetSeconds": 300\n  }\n}', '"budgetSeconds": "soon"\n  }\n}');
+    assert.notEqual(bad, good, 'the example still ends with the forward budget');
+    const at = bad.split('\n').findIndex((l) => l.includes('"soon"'));
+    fs.writeFileSync(file, bad);
+    try {
+      await runCommand(page, 'Cutover: Start Shadow Run…');
+      const toast = page.locator('.notification-toast', { hasText: /Cutover: .*cutover\.json:\d+:\d+: forward\.budgetSeconds/ });
+      await toast.waitFor({ timeout: 30_000 });
+      const line = Number(/cutover\.json:(\d+):(\d+)/.exec(await toast.innerText())?.[1]);
+      assert.equal(line, at + 1);
+      await wb!.screenshot('invalid-config-notification');
+      await toast.getByRole('button', { name: 'Open cutover.json' }).click();
+      await page.locator('.tab.active', { hasText: 'cutover.json' }).waitFor();
+      await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout: 10_000 });
+    } finally {
+      fs.writeFileSync(file, good);
+    }
   });
 });

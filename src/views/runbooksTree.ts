@@ -41,6 +41,27 @@ export async function latestStepResults(store: RunStore, file: string): Promise<
   return latest;
 }
 
+/** A runbook run of `file` in progress (from any terminal): the steps it has finished and the one it is on. */
+export interface LiveRunbookRun {
+  readonly steps: ReadonlyMap<string, StepResult>;
+  readonly current: string | null;
+  /** The runnable steps the run will run. */
+  readonly planned: ReadonlySet<string>;
+}
+
+export async function liveRunbookRun(store: RunStore, file: string): Promise<LiveRunbookRun | undefined> {
+  const record = (await store.running().catch(() => [])).find((r) => r.kind === 'runbook' && r.results['runbook'] === file);
+  if (!record) return undefined;
+  const steps = Array.isArray(record.results['steps']) ? (record.results['steps'] as StepResult[]) : [];
+  const current = record.results['current'];
+  const planned = Array.isArray(record.results['planned']) ? (record.results['planned'] as unknown[]).filter((id): id is string => typeof id === 'string') : [];
+  return {
+    steps: new Map(steps.filter((r) => typeof r?.stepId === 'string').map((r) => [r.stepId, r])),
+    current: typeof current === 'string' ? current : null,
+    planned: new Set(planned),
+  };
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -51,6 +72,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private entries: Promise<RunbookEntry[]> | undefined;
   private results = new Map<string, Map<string, StepResult>>();
+  /** Runbook runs in progress, per runbook file, as their records say. */
+  private live = new Map<string, LiveRunbookRun>();
   /** Runbook files with a run in progress (their steps show a spinner until the record lands). */
   private readonly running = new Map<string, string | undefined>();
   private timer: NodeJS.Timeout | undefined;
@@ -95,6 +118,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
     const { parseRunbook } = await import('../core/runbook/parse');
     const entries: RunbookEntry[] = [];
     this.results = new Map();
+    this.live = new Map();
     for (const config of configs) {
       const root = path.dirname(config.fsPath);
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
@@ -108,6 +132,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
           entries.push({ file, root, problem: error instanceof CutoverError ? error.message : String(error) });
         }
         this.results.set(file, await latestStepResults(store, file));
+        const live = await liveRunbookRun(store, file);
+        if (live) this.live.set(file, live);
       }
     }
     return entries;
@@ -134,7 +160,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
       const passed = results.filter((r) => r.state === 'passed').length;
       item.description = entry.problem ? 'cannot show'
         : `${runnable} runnable step${runnable === 1 ? '' : 's'}${results.length ? ` · ${passed} passed${failed ? `, ${failed} failed` : ''}` : ''}`;
-      item.iconPath = this.running.has(entry.file) ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(entry.problem ? 'warning' : 'book');
+      item.iconPath = this.running.has(entry.file) || this.live.has(entry.file) ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(entry.problem ? 'warning' : 'book');
       item.tooltip = entry.problem ?? `${vscode.workspace.asRelativePath(uri)} — Run All runs the steps in order and stops at the first failure`;
       item.contextValue = entry.runbook ? 'cutover.runbook' : 'cutover.runbook.invalid';
       item.command = { command: 'vscode.open', title: 'Open Runbook', arguments: [uri] };
@@ -144,9 +170,15 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
     const hasChildren = (entry.runbook?.steps ?? []).some((s) => s.parent === step.id);
     const item = new vscode.TreeItem(`${step.id}. ${step.title}`, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `runbook:${entry.file}#${step.id}`;
-    const result = this.results.get(entry.file)?.get(step.id);
+    // A run in progress says which steps it has finished and which one it is on; until its record exists, a run
+    // this window started marks its steps as running.
+    const live = this.live.get(entry.file);
+    const waiting = live !== undefined && live.planned.has(step.id) && !live.steps.has(step.id) && live.current !== step.id;
+    const result = live?.steps.get(step.id) ?? (waiting ? undefined : this.results.get(entry.file)?.get(step.id));
     const runningStep = this.running.get(entry.file);
-    const isRunning = this.running.has(entry.file) && step.runnable && (runningStep === undefined || runningStep === step.id);
+    const isRunning = live
+      ? live.current === step.id
+      : this.running.has(entry.file) && step.runnable && (runningStep === undefined || runningStep === step.id);
     if (step.group) {
       item.iconPath = new vscode.ThemeIcon('list-tree');
     } else if (isRunning) {
@@ -161,6 +193,9 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
     } else if (result?.state === 'failed') {
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
       item.description = `failed · exit ${result.exitCode ?? '?'}${result.ms !== undefined ? ` · ${seconds(result.ms)}` : ''}`;
+    } else if (waiting) {
+      item.iconPath = new vscode.ThemeIcon('watch');
+      item.description = 'waiting';
     } else {
       item.iconPath = new vscode.ThemeIcon('circle-large-outline');
       item.description = 'not run';

@@ -1,7 +1,9 @@
 /**
  * A runbook run recorded in the workspace's run store (kind `runbook`), so the Runbooks view, the Runs view and CI
  * see every step's state, exit code and duration however the run was started. The record's `results` hold
- * `{ runbook: <absolute file>, title, steps: StepResult[] }`; the steps' output goes to `logs/runbook.log` (with a marker line per step and per exit), and each
+ * `{ runbook: <absolute file>, title, steps: StepResult[], planned, current }`, written as each step starts and ends
+ * while the run goes on (`planned`: the runnable steps selected; `current`: the step running, null between steps and
+ * at the end); the steps' output goes to `logs/runbook.log` (with a marker line per step and per exit), and each
  * block that ran is a command of the record.
  */
 import { createWriteStream } from 'node:fs';
@@ -10,7 +12,7 @@ import { RuntimeError } from '../errors';
 import type { CommandRecord, RunRecord } from '../runs/record';
 import { RunStore } from '../runs/store';
 import type { RunStepsOptions, StepEvent } from './execute';
-import { runSteps } from './execute';
+import { runSteps, selectSteps } from './execute';
 import type { Runbook, StepResult } from './model';
 
 export const RUNBOOK_RUN_KIND = 'runbook';
@@ -47,9 +49,19 @@ export async function runAndRecord(runbook: Runbook, options: RecordOptions): Pr
   const stdout = tee(options.stdout, log);
   const stderr = tee(options.stderr ?? options.stdout, log);
   const commands: CommandRecord[] = [];
+  // Steps as they end, so a viewer of the store sees each one land while the run goes on, and which are to come.
+  const done: StepResult[] = [];
+  const planned = selectSteps(runbook, options).filter((s) => s.runnable).map((s) => s.id);
   const onStep = (event: StepEvent): void => {
     // Step markers keep the log readable on its own.
-    if (event.phase === 'start') log.write(`== step ${event.step.id}: ${event.step.title}\n`);
+    if (event.phase === 'start') {
+      log.write(`== step ${event.step.id}: ${event.step.title}\n`);
+      void run.progress({ runbook: options.file, title: runbook.title, planned, steps: [...done], current: event.step.id });
+    }
+    if (event.phase === 'end') {
+      done.push(event.result);
+      void run.progress({ runbook: options.file, title: runbook.title, planned, steps: [...done], current: null });
+    }
     if (event.phase === 'block-end') {
       log.write(`== exit ${event.run.exitCode}${event.run.signal ? ` (${event.run.signal})` : ''} in ${Math.round(event.run.ms)} ms\n`);
       commands.push({
@@ -68,7 +80,7 @@ export async function runAndRecord(runbook: Runbook, options: RecordOptions): Pr
   let steps: StepResult[] = [];
   const parts = (): { results: Record<string, unknown>; commands: CommandRecord[] } => {
     const results: RunbookRunResults = { runbook: options.file, title: runbook.title, steps };
-    return { results: { ...results }, commands };
+    return { results: { ...results, current: null }, commands };
   };
   try {
     steps = await runSteps(runbook, { ...options, stdout, stderr, onStep });

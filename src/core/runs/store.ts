@@ -67,6 +67,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 export class RunWriter {
   private record: RunRecord;
   private done = false;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(readonly id: string, readonly dir: string, readonly finalDir: string, record: RunRecord) {
     this.record = record;
@@ -117,6 +118,19 @@ export class RunWriter {
     return entry;
   }
 
+  /**
+   * Shows how far a run in progress has got: merges `results` into the record and rewrites the temp folder's
+   * run.json (still `running`), so a viewer of the store (`running()`) sees it before the run lands. Writes are
+   * serialized; the last one wins.
+   */
+  progress(results: Record<string, unknown>): Promise<void> {
+    if (this.done) return Promise.resolve();
+    this.record = { ...this.record, results: { ...this.record.results, ...results } };
+    const snapshot = this.record;
+    this.writing = this.writing.then(() => (this.done ? undefined : writeJsonAtomic(join(this.dir, 'run.json'), snapshot))).catch(() => undefined);
+    return this.writing;
+  }
+
   async finish(parts: RunParts = {}): Promise<RunRecord> {
     return this.close('complete', parts);
   }
@@ -130,6 +144,8 @@ export class RunWriter {
   private async close(status: 'complete' | 'failed', parts: RunParts, error?: RunRecord['error']): Promise<RunRecord> {
     if (this.done) throw new UsageError(`run ${this.id} is already closed`);
     this.done = true;
+    // A progress write still in flight must not land after the final record.
+    await this.writing;
     const r = this.record;
     // Commands ran inside the temp folder; record them with the paths their files have once it is renamed, so
     // the command lines in run.json can be re-run as they stand.
@@ -246,19 +262,27 @@ export class RunStore {
 
   /**
    * A cheap fingerprint for change polling: the store's folder names (a run lands by renaming `.tmp-<id>` to `<id>`)
-   * and whether a run is in progress (a temp folder of a live process, or one just begun that has no pid yet).
+   * with the time a run in progress last wrote its run.json, and whether a run is in progress (a temp folder of a
+   * live process, or one just begun that has no pid yet).
    */
   async fingerprint(): Promise<{ names: string; busy: boolean }> {
     if (!existsSync(this.root)) return { names: '', busy: false };
     const names = (await readdir(this.root)).filter((n) => n !== '.lock').sort();
     let busy = false;
-    for (const name of names.filter((n) => n.startsWith(tmpPrefix))) {
+    const parts: string[] = [];
+    for (const name of names) {
+      if (!name.startsWith(tmpPrefix)) {
+        parts.push(name);
+        continue;
+      }
       const dir = join(this.root, name);
+      // A run in progress rewrites its run.json as it goes (e.g. after each runbook step): that is a change too.
+      const written = await stat(join(dir, 'run.json')).then((s) => s.mtimeMs, () => 0);
+      parts.push(`${name}@${written}`);
       const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
-      busy = Number.isNaN(pid) ? await stat(dir).then((s) => Date.now() - s.mtimeMs < 60_000, () => false) : isAlive(pid);
-      if (busy) break;
+      busy ||= Number.isNaN(pid) ? await stat(dir).then((s) => Date.now() - s.mtimeMs < 60_000, () => false) : isAlive(pid);
     }
-    return { names: names.join('\n'), busy };
+    return { names: parts.join('\n'), busy };
   }
 
   /** Runs in progress (temp folders of live processes), newest first: what a viewer shows with a spinner. */

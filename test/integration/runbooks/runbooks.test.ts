@@ -66,6 +66,32 @@ describe('Runbooks (in the extension host)', function () {
     assert.deepEqual(states.slice(3), ['not run', 'not run']);
   });
 
+  it('Run All shows each step as it goes: passed, running, waiting (the record is written after every step)', async function () {
+    const root = workspaceRoot().fsPath;
+    const gated = path.join(root, 'runbooks', 'zz-gated.md');
+    fs.writeFileSync(gated, [
+      '# Gated', '',
+      '## Quick', '```sh', 'true', '```', '',
+      '## Wait for the gate', '```sh', 'while [ ! -f gate-open ]; do sleep 0.05; done', '```', '',
+      '## After', '```sh', 'true', '```', '',
+    ].join('\n'));
+    const api = await cutoverApi();
+    api.runbooks.refresh();
+    const book = await waitFor('the gated runbook listed', async () => (await api.runbooks.getChildren()).find((n) => n.entry.file === gated));
+    const running = vscode.commands.executeCommand<LaunchResult>('cutover.runbooks.runAll', book);
+    try {
+      const states = await waitFor('step 1 passed while step 2 runs and step 3 waits', async () => {
+        const items = (await stepNodes(gated)).map((s) => String(api.runbooks.getTreeItem(s).description));
+        return items[0]?.startsWith('passed') && items[1] === 'running' ? items : undefined;
+      }, 30_000);
+      assert.equal(states[2], 'waiting');
+    } finally {
+      fs.writeFileSync(path.join(root, 'gate-open'), '');
+    }
+    assert.deepEqual(await running, { started: true, exitCode: 0 });
+    await waitFor('all three passed', async () => (await stepNodes(gated)).every((s) => String(api.runbooks.getTreeItem(s).description).startsWith('passed')));
+  });
+
   it('Run Step runs one step and records it', async function () {
     const api = await cutoverApi();
     const steps = await stepNodes(drill);

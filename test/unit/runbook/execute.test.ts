@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../../src/core/errors';
@@ -7,6 +7,7 @@ import type { StepEvent } from '../../../src/core/runbook/execute';
 import { runBlock, runSteps, selectSteps } from '../../../src/core/runbook/execute';
 import { parseRunbook } from '../../../src/core/runbook/parse';
 import { runAndRecord } from '../../../src/core/runbook/record';
+import { RunStore } from '../../../src/core/runs/store';
 import { sink } from '../cli';
 import { fixture } from './helpers';
 
@@ -146,5 +147,25 @@ describe('runAndRecord', () => {
     ]);
     assert.deepEqual(record.commands.map((c) => [c.name, c.exitCode, c.signal]), [['step 1', null, 'SIGTERM']]);
     assert.ok(existsSync(path.join(runDir, 'run.json')));
+  });
+
+  it('shows each step land in the store while the run goes on: finished steps, the current one, the ones planned', async () => {
+    const runbook = parseRunbook('# L\n\n## First\n\n```sh\ntrue\n```\n\n## Wait\n\n```sh\nwhile [ ! -f go ]; do sleep 0.02; done\n```\n\n## By hand\n\nCall the team.\n\n## Last\n\n```sh\ntrue\n```\n');
+    const store = new RunStore(dir);
+    const pending = runAndRecord(runbook, { cwd: dir, workspace: dir, file: path.join(dir, 'l.md'), stdout: sink() });
+    let live: Record<string, unknown> | undefined;
+    for (let i = 0; i < 500 && live?.['current'] !== '2'; i++) {
+      live = (await store.running())[0]?.results;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(live?.['current'], '2', 'the record names the step running');
+    assert.deepEqual(live?.['planned'], ['1', '2', '4']);
+    assert.deepEqual((live?.['steps'] as { stepId: string; state: string }[]).map((r) => [r.stepId, r.state]), [['1', 'passed']]);
+    writeFileSync(path.join(dir, 'go'), '');
+    const { record } = await pending;
+    assert.equal(record.status, 'complete');
+    assert.equal(record.results['current'], null);
+    assert.deepEqual((record.results['steps'] as { stepId: string; state: string }[]).map((r) => [r.stepId, r.state]), [['1', 'passed'], ['2', 'passed'], ['3', 'manual'], ['4', 'passed']]);
+    assert.deepEqual(await store.running(), []);
   });
 });

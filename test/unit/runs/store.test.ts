@@ -132,6 +132,11 @@ describe('runs/store', () => {
     const run = await store.begin('compare');
     const during = await store.fingerprint();
     assert.equal(during.busy, true);
+    // A run in progress that rewrites its record changes the fingerprint (mtime granularity: wait a little).
+    await new Promise((r) => setTimeout(r, 20));
+    await run.progress({ step: 1 });
+    assert.notEqual((await store.fingerprint()).names, during.names);
+    assert.deepEqual((await store.running())[0]?.results, { step: 1 });
     await run.finish();
     const after = await store.fingerprint();
     assert.deepEqual(after, { names: run.id, busy: false });

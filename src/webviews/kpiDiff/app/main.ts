@@ -271,7 +271,9 @@ class KpiDiffApp extends LitElement {
           ${k.noise ? html`<span class="tag" title="within the V1/V1′ noise floor">noise</span>` : nothing}
           ${accepted ? html`<span class="tag accepted" title=${`accepted by ${accepted.who} on ${accepted.when}: ${accepted.reason}`}>accepted</span>` : nothing}
           ${k.verdict !== 'pass' && !accepted
-            ? html`<button class="link accept" title="Accept this discrepancy with a reason (.cutover/reviews.json)" @click=${() => vscode.postMessage({ type: 'accept', key: { segment: k.segment, kpi: k.kpi } })}>Accept…</button>`
+            ? html`<button class="link accept" title=${k.day
+              ? `Accept this discrepancy of ${k.kpi} [${k.segment}] with a reason (.cutover/reviews.json): it then counts as accepted on every day and in shadow runs`
+              : 'Accept this discrepancy with a reason (.cutover/reviews.json)'} @click=${() => vscode.postMessage({ type: 'accept', key: { segment: k.segment, kpi: k.kpi } })}>Accept…</button>`
             : nothing}</div>
         <div class="reason">${k.reason}</div>
         ${accepted ? html`<div class="accepted-note">Accepted by ${accepted.who} on ${accepted.when.slice(0, 10)}: ${accepted.reason}</div>` : nothing}</td>

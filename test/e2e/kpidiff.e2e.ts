@@ -82,7 +82,7 @@ describe('KPI Diff panel, as a person sees it', function () {
     assert.deepEqual(await chart.locator('circle.point').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-verdict'))),
       ['pass', 'pass', 'pass', 'inconclusive', 'pass', 'fail', 'pass', 'pass', 'pass', 'fail']);
     // Colours are the theme's chart colours, resolved (not black, which is what a missing variable gives).
-    const fills = await chart.locator('circle.point').evaluateAll((cs) => [...new Set(cs.map((c) => getComputedStyle(c).fill))]);
+    const fills = await chart.locator('circle.point').evaluateAll((cs) => [...new Set(cs.map((c) => c.ownerDocument.defaultView.getComputedStyle(c).fill as string))]);
     assert.equal(fills.length, 3, fills.join(' '));
     assert.ok(!fills.includes('rgb(0, 0, 0)'), fills.join(' '));
     const ticks = await chart.locator('text.tick').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The KPI Diff panel's browser app (Lit, rendered into the light DOM so the theme stylesheet applies). Every value
  * reaches the page through Lit text or attribute bindings, which escape it; nothing is ever set as HTML.

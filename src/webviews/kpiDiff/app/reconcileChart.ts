@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The Reconciliation section: the latest `cutover reconcile` run as an inline SVG (no chart library) plus the same
  * days as a table, which is what a screen reader reads. Every value goes through Lit bindings, so it is escaped.

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The mismatching rows, V1 and V2 side by side, decoded from Arrow IPC and windowed by hand: rows have one fixed
  * height, so the visible slice is `scrollTop / ROW_HEIGHT` plus a margin, and only those rows exist in the DOM.

@@ -12,7 +12,7 @@ import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
-import { RunStoreEvents } from './views/runStoreEvents';
+import { observeWhileVisible, RunStoreEvents } from './views/runStoreEvents';
 import { RUNS_VIEW_ID, RunsTreeProvider, workspaceStores } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
 import { registerKpiDiff } from './webviews/kpiDiff/register';
@@ -35,10 +35,12 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const storeEvents = new RunStoreEvents(workspaceStores);
   const runs = new RunsTreeProvider(storeEvents);
   const runbooks = new RunbooksTreeProvider(storeEvents);
+  const runsView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true });
+  const runbooksView = vscode.window.createTreeView(RUNBOOKS_VIEW_ID, { treeDataProvider: runbooks, showCollapseAll: true });
   context.subscriptions.push(
-    launcher, storeEvents, runs, runbooks,
-    vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true }),
-    vscode.window.createTreeView(RUNBOOKS_VIEW_ID, { treeDataProvider: runbooks, showCollapseAll: true }),
+    launcher, storeEvents, runs, runbooks, runsView, runbooksView,
+    // While either view is on screen, runs made in any terminal show up even when no watcher event announces them.
+    observeWhileVisible([runsView, runbooksView], storeEvents),
   );
   const showLastShadow = async (): Promise<void> => status.setLastShadow(await runs.latest('shadow'));
   context.subscriptions.push(runs.onDidChangeTreeData(showLastShadow));

@@ -57,7 +57,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
   const launch = async (label: string, args: string[], cwd: string, kind: string): Promise<LaunchOutcome | undefined> => {
     const since = Date.now();
     const result = launcher.launch(label, args, cwd);
-    runs.refresh();
+    runs.follow(result);
     const ended = await result;
     runs.refresh();
     if (!ended.started) return undefined;

@@ -78,7 +78,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   private readonly running = new Map<string, string | undefined>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(storeEvents: RunStoreEvents) {
+  constructor(private readonly storeEvents: RunStoreEvents) {
     const markdown = vscode.workspace.createFileSystemWatcher('**/*.md');
     const config = vscode.workspace.createFileSystemWatcher('**/cutover.json');
     this.disposables.push(markdown, config, storeEvents.onDidChange(() => this.refresh()));
@@ -101,6 +101,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   markRunning(file: string, stepId: string | undefined, done: Promise<unknown>): void {
     this.running.set(file, stepId);
     this.changed.fire();
+    // Its record, rewritten after every step, is followed while it runs.
+    this.storeEvents.watchWhile(done);
     void done.finally(() => {
       this.running.delete(file);
       this.refresh();

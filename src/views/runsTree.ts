@@ -60,6 +60,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     this.storeEvents.nudge();
   }
 
+  /** Follows the stores closely until `done` (a CLI the extension launched) settles. */
+  follow(done: Promise<unknown>): void {
+    this.storeEvents.watchWhile(done);
+  }
+
   /** The newest run of `kind` across the workspace's stores. */
   async latest(kind: string): Promise<RunRecord | undefined> {
     const all = await Promise.all(this.stores().map((s) => s.list().catch(() => [] as RunRecord[])));

@@ -35,7 +35,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private reconcile: ReconcileView | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, storeEvents: RunStoreEvents) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly storeEvents: RunStoreEvents) {
     this.disposables.push(vscode.window.registerWebviewPanelSerializer(KPI_DIFF_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const s = state as Partial<PanelState> | undefined;
@@ -129,6 +129,8 @@ export class KpiDiffPanel implements vscode.Disposable {
     };
     panel.webview.html = this.html(panel.webview);
     const subscriptions = [
+      // While the panel is open, a reconcile run made in any terminal reaches its chart.
+      this.storeEvents.observe(),
       panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
       // A hidden webview is torn down; it says `ready` again when shown.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),

@@ -20,7 +20,7 @@ import { ConfigError, RuntimeError, UsageError } from '../../core/errors';
 import { judgeOptions, layoutOf } from '../../core/pipeline/compare-outputs';
 import { lastDays } from '../../core/pipeline/days';
 import { succeeded } from '../../core/pipeline/run';
-import { runShadowPipelines } from '../../core/pipeline/shadow';
+import { recordSideCommand, runShadowPipelines } from '../../core/pipeline/shadow';
 import { sha256Files } from '../../core/runs/hash';
 import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
@@ -156,13 +156,7 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
         logPath: (side) => writer.logPath(`${side}-${day}`),
         signal: controller.signal,
       }));
-      for (const o of outcomes) {
-        const r = o.result;
-        writer.addCommand({
-          name: `${o.side} ${day}`, argv: r ? [...r.argv] : [], cwd: r?.cwd ?? '', exitCode: r?.exitCode ?? null,
-          ...(r?.signal ? { signal: r.signal } : {}), ms: Math.round(r?.durationMs ?? 0), log: writer.logPath(`${o.side}-${day}`),
-        });
-      }
+      for (const o of outcomes) recordSideCommand(writer, o, `${o.side} ${day}`, writer.logPath(`${o.side}-${day}`));
       if (controller.signal.aborted) throw new RuntimeError('interrupted');
       const bad = outcomes.find((o) => !o.result || !succeeded(o.result));
       if (bad) {

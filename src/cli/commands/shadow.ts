@@ -21,8 +21,8 @@ import { formatCriterion, formatPercent, formatValue } from '../../core/gate/for
 import type { OutputComparison } from '../../core/pipeline/compare-outputs';
 import { compareOutputs } from '../../core/pipeline/compare-outputs';
 import { quoteForDisplay, succeeded } from '../../core/pipeline/run';
-import type { ShadowEvent, ShadowSideOutcome } from '../../core/pipeline/shadow';
-import { runShadowPipelines } from '../../core/pipeline/shadow';
+import type { ShadowEvent } from '../../core/pipeline/shadow';
+import { recordSideCommand, runShadowPipelines } from '../../core/pipeline/shadow';
 import type { RunRecord } from '../../core/runs/record';
 import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
@@ -113,7 +113,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
         onEvent: (e) => say(formatEvent(e)),
       }),
     );
-    for (const o of outcomes) recordCommand(run, o);
+    for (const o of outcomes) recordSideCommand(run, o);
     if (controller.signal.aborted) return await failed(ctx, run, options, input, new RuntimeError('interrupted'));
     const bad = outcomes.find((o) => !o.result || !succeeded(o.result));
     if (bad) {
@@ -170,19 +170,6 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
 function thresholdsOf(loaded: LoadedConfig): Record<string, unknown> {
   const c = loaded.config.compare;
   return c ? { passLine: c.passLine, failLine: c.failLine, tolerances: c.tolerances ?? {}, keys: c.keys, ignoreColumns: c.ignoreColumns } : {};
-}
-
-function recordCommand(run: RunWriter, o: ShadowSideOutcome): void {
-  const r = o.result;
-  run.addCommand({
-    name: o.side,
-    argv: r ? [...r.argv] : [],
-    cwd: r?.cwd ?? '',
-    exitCode: r?.exitCode ?? null,
-    ...(r?.signal ? { signal: r.signal } : {}),
-    ms: Math.round(r?.durationMs ?? 0),
-    log: run.logPath(o.side),
-  });
 }
 
 /** Paths inside the run folder are stored relative to it (the folder is renamed when the run closes). */

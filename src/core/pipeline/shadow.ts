@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load';
 import { resolveCwd } from '../config/resolve';
 import type { PipelineConfig } from '../config/schema';
+import type { RunWriter } from '../runs/store';
 import type { PipelineRunResult } from './run';
 import { runPipeline, substitute } from './run';
 
@@ -77,4 +78,18 @@ export async function runShadowPipelines(spec: ShadowRunSpec): Promise<ShadowSid
       }
     }),
   );
+}
+
+/** Records one side's pipeline run as a command of `run`: argv, working directory, exit code or signal, time, log. */
+export function recordSideCommand(run: RunWriter, outcome: ShadowSideOutcome, name: string = outcome.side, log: string = run.logPath(outcome.side)): void {
+  const r = outcome.result;
+  run.addCommand({
+    name,
+    argv: r ? [...r.argv] : [],
+    cwd: r?.cwd ?? '',
+    exitCode: r?.exitCode ?? null,
+    ...(r?.signal ? { signal: r.signal } : {}),
+    ms: Math.round(r?.durationMs ?? 0),
+    log,
+  });
 }

@@ -4,14 +4,11 @@
  * of that day's partition (the same pipelines, judged by the other code path).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from '../cli';
+import { exampleWorkspace, writeFailingV2Config } from './workspace';
 
-const repo = resolve(__dirname, '..', '..', '..');
-const example = join(repo, 'examples', 'loan-cutover');
 const cutover = (cwd: string, ...argv: string[]) => runCli(argv, cwd);
 const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => n !== '.lock').sort() : []);
 
@@ -29,10 +26,7 @@ describe('cutover reconcile running the pipelines on each day of the example wor
   let ws: string;
 
   before(() => {
-    ws = mkdtempSync(join(tmpdir(), 'cutover reconcile ws '));
-    cpSync(example, ws, { recursive: true, filter: (src) => !/[\\/](data|output|\.cutover)$/.test(src) && !/active-pipeline/.test(src) });
-    symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'), 'dir');
-    execFileSync(process.execPath, [join(ws, 'scripts', 'generate-data.mjs')], { cwd: ws, stdio: 'ignore' });
+    ws = exampleWorkspace('cutover reconcile ws ', []);
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
 
@@ -86,11 +80,7 @@ describe('cutover reconcile running the pipelines on each day of the example wor
   });
 
   it('stops at a failing pipeline, recorded as failed with the day and its log', async () => {
-    const config = readFileSync(join(ws, 'cutover.json'), 'utf8').replace(
-      '"command": ["node", "pipelines/v2/pipeline.mjs"',
-      '"command": ["node", "-e", "console.error(\'v2 blew up\'); process.exit(7)", "--", "pipelines/v2/pipeline.mjs"',
-    );
-    writeFileSync(join(ws, 'failing.json'), config);
+    writeFailingV2Config(ws, 'failing.json');
     const r = await cutover(ws, 'reconcile', '--config', 'failing.json', '--days', '2');
     assert.equal(r.code, 4);
     assert.match(r.stderr, /pipeline v2 on 2025-11-30 exited with 7; its log: .*v2-2025-11-30\.log/);

@@ -4,14 +4,10 @@
  * again here with plain SQL over the generated input and the pipelines' outputs.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from '../cli';
-
-const repo = resolve(__dirname, '..', '..', '..');
-const example = join(repo, 'examples', 'loan-cutover');
+import { exampleWorkspace, writeFailingV2Config } from './workspace';
 
 const cutover = (cwd: string, ...argv: string[]) => runCli(argv, cwd);
 
@@ -49,11 +45,7 @@ describe('cutover shadow on the example workspace', function () {
   let first: ShadowJson;
 
   before(() => {
-    ws = mkdtempSync(join(tmpdir(), 'cutover shadow ws '));
-    cpSync(example, ws, { recursive: true, filter: (src) => !/[\\/](data|output|\.cutover)$/.test(src) && !/active-pipeline/.test(src) });
-    // The pipelines import @duckdb/node-api; resolve it from the repository.
-    symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'), 'dir');
-    execFileSync(process.execPath, [join(ws, 'scripts', 'generate-data.mjs'), '--rows', '10000'], { cwd: ws, stdio: 'ignore' });
+    ws = exampleWorkspace('cutover shadow ws ', ['--rows', '10000']);
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
 
@@ -180,11 +172,7 @@ describe('cutover shadow on the example workspace', function () {
   });
 
   it('a failing pipeline exits 4 and is recorded as failed with its exit code and log', async () => {
-    const config = readFileSync(join(ws, 'cutover.json'), 'utf8').replace(
-      '"command": ["node", "pipelines/v2/pipeline.mjs"',
-      '"command": ["node", "-e", "console.error(\'v2 blew up\'); process.exit(7)", "--", "pipelines/v2/pipeline.mjs"',
-    );
-    writeFileSync(join(ws, 'failing.json'), config);
+    writeFailingV2Config(ws, 'failing.json');
     const r = await cutover(ws, 'shadow', '--config', 'failing.json', '--json');
     assert.equal(r.code, 4);
     const j = JSON.parse(r.stdout) as ShadowJson & { error: string };

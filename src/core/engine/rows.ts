@@ -116,8 +116,7 @@ export async function compareRows(
     maxRelDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`r${j}`]) ?? 0 : null,
     tolerance: { abs: c.abs, rel: c.rel },
   }));
-  const anyMismatch = compared.length === 0 ? 'false' : compared.map((_, j) => `"__m${j}"`).join(' OR ');
-  const sample = await readSample(engine, keys, compared, anyMismatch, options.sampleSize ?? 20);
+  const sample = await readSample(engine, keys, compared, options.sampleSize ?? 20);
   const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, compared);
   const rows = {
     v1: v1.rows,
@@ -133,6 +132,11 @@ export async function compareRows(
   };
   const { verdict, reasons } = judgeRows(rows, columns, schema);
   return { verdict, reasons, keys: [...keys], rows, columns, sample, mismatches };
+}
+
+/** True in a diff-table row where any compared column mismatches beyond its tolerance. */
+function anyMismatch(compared: readonly Compared[]): string {
+  return compared.length === 0 ? 'false' : compared.map((_, j) => `"__m${j}"`).join(' OR ');
 }
 
 interface JoinShape {
@@ -193,11 +197,10 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
   const nonNullKey = keyNames.map((k) => `${k} IS NOT NULL`).join(' AND ');
   const keyTuple = keyNames.length === 1 ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
-  const anyMismatch = shape.compared.length === 0 ? 'false' : shape.compared.map((_, j) => `"__m${j}"`).join(' OR ');
   const aggregates = [
     `count(*) FILTER (WHERE "__in1" AND NOT "__in2")::DOUBLE AS only1`,
     `count(*) FILTER (WHERE "__in2" AND NOT "__in1")::DOUBLE AS only2`,
-    `count(*) FILTER (WHERE ${both} AND (${anyMismatch}))::DOUBLE AS changed`,
+    `count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))::DOUBLE AS changed`,
     `count(*) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided`,
     `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided_keys`,
     ...shape.compared.flatMap((c, j) => {
@@ -244,7 +247,7 @@ async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTab
 }
 
 /** The first mismatching rows: changed rows first, then one-sided, each by key; a changed row lists only its mismatching columns. */
-async function readSample(engine: Engine, keys: readonly string[], compared: readonly Compared[], anyMismatch: string, size: number): Promise<SampleRow[]> {
+async function readSample(engine: Engine, keys: readonly string[], compared: readonly Compared[], size: number): Promise<SampleRow[]> {
   if (size <= 0) return [];
   const select = [
     ...keys.map((_, i) => `"__k${i}"`),
@@ -253,7 +256,7 @@ async function readSample(engine: Engine, keys: readonly string[], compared: rea
   ];
   const order = ['"__kind" <> \'changed\'', '"__kind"', ...keys.map((_, i) => `"__k${i}"`)].join(', ');
   const rows = await engine.rows(
-    `SELECT ${select.join(', ')} FROM ${diffTable} WHERE NOT "__in1" OR NOT "__in2" OR (${anyMismatch}) ORDER BY ${order} LIMIT ${Math.floor(size)}`,
+    `SELECT ${select.join(', ')} FROM ${diffTable} WHERE NOT "__in1" OR NOT "__in2" OR (${anyMismatch(compared)}) ORDER BY ${order} LIMIT ${Math.floor(size)}`,
   );
   return rows.map((r) => {
     const kind = r['__kind'] as SampleRow['kind'];

@@ -15,4 +15,6 @@ for (const name of packages) {
   if (!existsSync(from)) throw new Error(`${from} is missing: run npm install on a ${target} machine`);
   cpSync(from, join('dist', 'node_modules', name), { recursive: true, dereference: true });
 }
-execFileSync(join('node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--target', target, ...process.argv.slice(2)], { stdio: 'inherit' });
+// The README's screenshots stay relative links to media/ inside the package (there is no public repository to
+// point them at); VS Code shows them from the installed extension.
+execFileSync(join('node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--target', target, ...process.argv.slice(2)], { stdio: 'inherit' });

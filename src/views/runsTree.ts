@@ -124,7 +124,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       }
       case 'kpi': {
         const { kpi } = node;
-        const item = new vscode.TreeItem(kpi.segment ? `${kpi.kpi} · ${kpi.segment}` : kpi.kpi);
+        const item = new vscode.TreeItem([kpi.kpi, kpi.segment, kpi.day].filter(Boolean).join(' · '));
         const verdict = node.accepted ? `${kpi.verdict}, accepted` : kpi.verdict;
         item.iconPath = node.accepted ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
           : kpi.verdict === 'inconclusive' ? ICONS.inconclusive : ICONS.fail;

@@ -65,7 +65,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
 export function summarize(record: RunRecord): RunSummary {
   let worst: number | null = null;
   let infinite = false;
-  const kpis = (record.results['kpis'] as { kpis?: unknown } | undefined)?.kpis;
+  // A reconciliation keeps its not-passing lines (every day) under `reconcile`.
+  const kpis = ((record.results['kpis'] ?? record.results['reconcile']) as { kpis?: unknown } | undefined)?.kpis;
   if (Array.isArray(kpis)) {
     for (const k of kpis as { relVariance?: unknown; v1?: unknown; v2?: unknown }[]) {
       if (typeof k.relVariance === 'number') worst = Math.max(worst ?? 0, Math.abs(k.relVariance));

@@ -1,6 +1,6 @@
 /**
- * A run record in a few words, for lists (the Runs view, the status bar): its outcome, the worst KPI variance and
- * the KPIs that did not pass. `results` is free-form JSON on disk, so every part is checked, never assumed.
+ * A run record in a few words, for lists (the Runs view, the status bar, `cutover runs`): its outcome, the worst
+ * KPI variance and the KPIs that did not pass (for a reconciliation, on which day). `results` is free-form JSON on disk, so every part is checked, never assumed.
  */
 import type { RunRecord } from './record';
 
@@ -14,6 +14,8 @@ export interface KpiLine {
   readonly relVariance: number | null;
   readonly verdict: string;
   readonly reason: string;
+  /** The day of a day-by-day reconciliation's line. */
+  readonly day?: string;
 }
 
 export interface RunSummary {
@@ -26,8 +28,9 @@ export interface RunSummary {
   readonly notPassing: readonly KpiLine[];
 }
 
+/** The KPI lines of a comparison (`results.kpis`), or the not-passing lines of a reconciliation, each with its day. */
 function kpiLines(results: Record<string, unknown>): KpiLine[] {
-  const part = results['kpis'] as { kpis?: unknown } | undefined;
+  const part = (results['kpis'] ?? results['reconcile']) as { kpis?: unknown } | undefined;
   if (!part || !Array.isArray(part.kpis)) return [];
   return part.kpis.flatMap((k: unknown) => {
     const r = k as Partial<KpiLine>;
@@ -40,6 +43,7 @@ function kpiLines(results: Record<string, unknown>): KpiLine[] {
       relVariance: typeof r.relVariance === 'number' ? r.relVariance : null,
       verdict: r.verdict,
       reason: typeof r.reason === 'string' ? r.reason : '',
+      ...(typeof r.day === 'string' ? { day: r.day } : {}),
     }];
   });
 }
@@ -59,7 +63,7 @@ export function summarizeRun(record: RunRecord): RunSummary {
   const ended = record.endedAt ? Date.parse(record.endedAt) : NaN;
   return {
     outcome,
-    ...(worst ? { worstVariance: worst.relVariance!, worstKpi: worst.segment ? `${worst.kpi} (${worst.segment})` : worst.kpi } : {}),
+    ...(worst ? { worstVariance: worst.relVariance!, worstKpi: `${worst.segment ? `${worst.kpi} (${worst.segment})` : worst.kpi}${worst.day ? ` on ${worst.day}` : ''}` } : {}),
     ...(Number.isFinite(ended - started) ? { durationMs: ended - started } : {}),
     notPassing: kpis.filter((k) => k.verdict !== 'pass')
       .sort((a, b) => (SEVERITY[a.verdict] ?? 2) - (SEVERITY[b.verdict] ?? 2) || (b.relVariance ?? Infinity) - (a.relVariance ?? Infinity)),

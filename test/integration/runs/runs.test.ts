@@ -79,6 +79,11 @@ describe('Runs (in the extension host)', function () {
     const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === outcome.run!.record.id);
     assert.ok(node, 'the reconcile run is listed');
     assert.equal(api.runs.getTreeItem(node).label, 'reconcile · FAIL');
+    assert.match(String(api.runs.getTreeItem(node).description), /^worst \d+\.\d\d%/);
+    // Its not-passing lines, each named with its day.
+    const lines = (await api.runs.getChildren(node)).filter((c) => c.kind === 'kpi');
+    assert.ok(lines.length > 0);
+    assert.ok(lines.every((c) => / · 2025-(11-30|12-01)$/.test(String(api.runs.getTreeItem(c).label))), String(api.runs.getTreeItem(lines[0]!).label));
   });
 
   it('deletes a run after confirmation', async function () {

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RunRecord } from '../../../src/core/runs/record';
+import { summarizeRun } from '../../../src/core/runs/summary';
 import { runCli } from '../cli';
 import { exampleWorkspace, writeFailingV2Config } from './workspace';
 
@@ -49,6 +51,14 @@ describe('cutover reconcile running the pipelines on each day of the example wor
     ]);
     assert.ok(existsSync(join(j.runDir, 'v2', 'as_of_date=2025-12-01', 'kpis.parquet')));
     assert.ok(existsSync(join(j.runDir, record.commands[5]?.log ?? 'none')));
+
+    // Lists read its worst line and the lines that did not pass, each with its day.
+    const summary = summarizeRun(RunRecord.parse(record));
+    assert.match(summary.worstKpi ?? '', / on 2025-1\d-\d\d$/);
+    assert.equal(summary.notPassing.length, j.days.reduce((n, d) => n + d.failing, 0) + summary.notPassing.filter((k) => k.verdict === 'inconclusive').length);
+    assert.ok(summary.notPassing.every((k) => j.days.some((d) => d.day === k.day)));
+    const listed = JSON.parse((await cutover(ws, 'runs', '--json')).stdout) as { runs: { id: string; worstVariance: number | null }[] };
+    assert.equal(typeof listed.runs.find((x) => x.id === j.runId)?.worstVariance, 'number');
 
     // The same day through `cutover shadow`: the same number of KPIs compared and failing.
     const day = j.days[2]!;

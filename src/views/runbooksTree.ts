@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { discoverRunbooks, readRunbookFile } from '../core/runbook/files';
 import type { Runbook, RunbookStep, StepResult } from '../core/runbook/model';
+import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from './workspaceKeys';
@@ -27,10 +28,10 @@ export type RunbookNode =
 
 export const RUNBOOKS_VIEW_ID = 'cutover.runbooks';
 
-/** What the run store says about each step of a runbook: the latest result per step id. */
-export async function latestStepResults(store: RunStore, file: string): Promise<Map<string, StepResult>> {
+/** What the recorded runs (newest first) say about each step of a runbook: the latest result per step id. */
+export function latestStepResults(records: readonly RunRecord[], file: string): Map<string, StepResult> {
   const latest = new Map<string, StepResult>();
-  for (const record of await store.list().catch(() => [])) {
+  for (const record of records) {
     if (record.kind !== 'runbook' || record.results['runbook'] !== file) continue;
     const steps = record.results['steps'];
     if (!Array.isArray(steps)) continue;
@@ -41,7 +42,7 @@ export async function latestStepResults(store: RunStore, file: string): Promise<
   return latest;
 }
 
-/** A runbook run of `file` in progress (from any terminal): the steps it has finished and the one it is on. */
+/** A runbook run of `file` among the runs in progress (from any terminal): the steps it has finished and the one it is on. */
 export interface LiveRunbookRun {
   readonly steps: ReadonlyMap<string, StepResult>;
   readonly current: string | null;
@@ -49,8 +50,8 @@ export interface LiveRunbookRun {
   readonly planned: ReadonlySet<string>;
 }
 
-export async function liveRunbookRun(store: RunStore, file: string): Promise<LiveRunbookRun | undefined> {
-  const record = (await store.running().catch(() => [])).find((r) => r.kind === 'runbook' && r.results['runbook'] === file);
+export function liveRunbookRun(running: readonly RunRecord[], file: string): LiveRunbookRun | undefined {
+  const record = running.find((r) => r.kind === 'runbook' && r.results['runbook'] === file);
   if (!record) return undefined;
   const steps = Array.isArray(record.results['steps']) ? (record.results['steps'] as StepResult[]) : [];
   const current = record.results['current'];
@@ -126,15 +127,17 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
       const folder = path.resolve(root, readWorkspaceKeys(text, config.fsPath).runbooks ?? 'runbooks');
       const files = await discoverRunbooks(folder).catch(() => [] as string[]);
+      // The store is read once per workspace, not once per runbook.
       const store = new RunStore(root);
+      const [done, running] = await Promise.all([store.list().catch(() => []), store.running().catch(() => [])]);
       for (const file of files) {
         try {
           entries.push({ file, root, runbook: parseRunbook(await readRunbookFile(file)) });
         } catch (error) {
           entries.push({ file, root, problem: error instanceof CutoverError ? error.message : String(error) });
         }
-        this.results.set(file, await latestStepResults(store, file));
-        const live = await liveRunbookRun(store, file);
+        this.results.set(file, latestStepResults(done, file));
+        const live = liveRunbookRun(running, file);
         if (live) this.live.set(file, live);
       }
     }

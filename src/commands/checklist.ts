@@ -25,8 +25,12 @@ export function registerChecklistCommands(
   const setTaskState = async (node: ChecklistNode, done: boolean): Promise<void> => {
     if (node.kind !== 'task') return;
     const save = vscode.workspace.getConfiguration('cutover.checklist').get<boolean>('saveAfterToggle', true);
+    // The tree already shows the box as clicked. Whatever the file reads after this (our edit, a refusal, an undo
+    // racing it), the next load must redraw the tree from the text.
+    source.invalidate();
     try {
-      await toggleTask(node.entry, node.task, done, { save });
+      const { changed } = await toggleTask(node.entry, node.task, done, { save });
+      if (!changed) await source.refresh();
     } catch (error) {
       const message = error instanceof CutoverError ? error.message : String(error);
       void vscode.window.showWarningMessage(`Cutover: ${message}`);

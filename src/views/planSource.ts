@@ -15,8 +15,6 @@ export interface PlanEntry {
   readonly uri: vscode.Uri;
   /** Workspace-relative path, for labels and messages. */
   readonly label: string;
-  /** The document version the plan was parsed from (undefined when the file could not be read). */
-  readonly version?: number;
   /** The exact text parsed: toggles are checked against it before anything is written. */
   readonly text?: string;
   readonly plan?: Plan;
@@ -39,6 +37,8 @@ export class PlanSource implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   private rediscover = true;
   private tracked = new Set<string>();
+  /** Whether the view shows `entries` (false until the first load, and after `invalidate`). */
+  private drawn = false;
 
   constructor() {
     this.disposables.push(
@@ -76,6 +76,11 @@ export class PlanSource implements vscode.Disposable {
     return this.loading;
   }
 
+  /** The view shows something the plans did not say (a checkbox just clicked): the next load fires even if unchanged. */
+  invalidate(): void {
+    this.drawn = false;
+  }
+
   /** Re-reads everything now (the Refresh command). */
   refresh(): Promise<void> {
     this.rediscover = true;
@@ -97,10 +102,21 @@ export class PlanSource implements vscode.Disposable {
 
   private async load(rediscover: boolean): Promise<void> {
     this.rediscover = false;
+    const before = this.drawn ? this.shown() : undefined;
     const uris = rediscover ? await this.discover() : this.entries.map((e) => e.uri);
-    this.entries = await Promise.all(uris.map((uri) => this.read(uri)));
-    this.tracked = new Set(this.entries.map((e) => e.uri.toString()));
+    const entries = await Promise.all(uris.map((uri) => this.read(uri)));
+    this.tracked = new Set(entries.map((e) => e.uri.toString()));
+    // A reload that reads what is already shown (a save, a watcher echo of our own write, a second refresh in a
+    // burst) keeps the entries and fires nothing: every change event redraws the whole tree in the workbench.
+    if (before !== undefined && before === this.shown(entries)) return;
+    this.entries = entries;
+    this.drawn = true;
     this.changed.fire();
+  }
+
+  /** What the view shows of the plans, as one comparable string. */
+  private shown(entries: readonly PlanEntry[] = this.entries): string {
+    return JSON.stringify([this.configProblems, entries.map((e) => [e.uri.toString(), e.text, e.problem])]);
   }
 
   private async discover(): Promise<vscode.Uri[]> {
@@ -149,7 +165,7 @@ export class PlanSource implements vscode.Disposable {
       const plan = parsePlan(text);
       const problem = plan.totals.tasks === 0 && plan.totals.criteria === 0
         ? `${label} has no tasks: a plan lists them as GitHub task items (- [ ] …)` : undefined;
-      return { uri, label, version: document.version, text, plan, problem };
+      return { uri, label, text, plan, problem };
     } catch (error) {
       const message = error instanceof CutoverError ? error.message : `${label}: ${(error as Error).message}`;
       return { uri, label, problem: message };

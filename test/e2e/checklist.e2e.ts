@@ -53,6 +53,15 @@ describe('Checklist view, as a person sees it', function () {
       assert.equal(await box.getAttribute('aria-checked'), 'true');
       await wb!.screenshot('checklist-after-click');
     });
+
+    it('the box follows the file when another program puts it back on disk (git checkout, another editor)', async function () {
+      const { page } = wb!;
+      fs.writeFileSync(path.join(folder, 'week3-cutover-plan.md'), fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/plans/week3-cutover-plan.md')));
+      await page.getByRole('treeitem', { name: /^Deploy V2 pipeline to staging environment/ })
+        .locator('.custom-view-tree-node-item-checkbox[aria-checked="false"]').waitFor({ timeout: 5000 });
+      const badge = page.locator('.activitybar .action-item:has(a[aria-label^="Cutover"]) .badge .badge-content');
+      await badge.filter({ hasText: /^137$/ }).waitFor();
+    });
   });
 
   describe('on the example workspace', function () {

@@ -2,15 +2,11 @@
  * Runs the in-host mocha suites (test/integration/<suite>/) inside a real VS Code extension host: code-server
  * with the smoke-test driver, our extension loaded through the workbench `payload`, the suite's bundled index.js
  * as extensionTestsPath. The host's console is streamed here; the exit code is the suite's.
- *
- * In-host tests may ask for a real click (tree checkboxes have no API): they log
- * `CUTOVER-DRIVER {"click": "<css or role selector>"}` and this driver clicks it in the page.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import type { Page } from 'playwright-core';
 import { provision } from './toolchain';
 import { startServer } from './server';
 import { launchBrowser, openWorkbench } from './workbench';
@@ -52,18 +48,6 @@ function exampleWithData(): string {
 /** Workbench chatter expected on a machine without internet (marketplace queries, vsda, policy gates). */
 const OFFLINE_NOISE = /open-vsx\.org|ENOTFOUND|vsda|\[AccountPolicyGate\]|marketplace|authentication provider 'github'/i;
 const SUITE_TIMEOUT_MS = Number(process.env.CUTOVER_SUITE_TIMEOUT_MS ?? 300_000);
-const DRIVER_MARKER = 'CUTOVER-DRIVER ';
-
-async function drive(page: Page, line: string): Promise<void> {
-  const request = JSON.parse(line.slice(line.indexOf(DRIVER_MARKER) + DRIVER_MARKER.length)) as { click?: string; treeCheckbox?: string };
-  if (request.treeCheckbox) {
-    await page.getByRole('treeitem', { name: request.treeCheckbox }).first()
-      .locator('.custom-view-tree-node-item-checkbox').click({ timeout: 8000 });
-  } else if (request.click) {
-    await page.locator(request.click).first().click({ timeout: 8000 });
-  }
-}
-
 export async function runSuite(spec: SuiteSpec, options: { echo?: boolean } = {}): Promise<Counts & { output: string }> {
   const echo = options.echo ?? true;
   const toolchain = provision();
@@ -86,10 +70,6 @@ export async function runSuite(spec: SuiteSpec, options: { echo?: boolean } = {}
           const text = format(...(Array.isArray(args) ? args : [args]));
           if (OFFLINE_NOISE.test(text)) return;
           output += `${text}\n`;
-          if (text.includes(DRIVER_MARKER)) {
-            drive(page, text).catch((e: unknown) => process.stdout.write(`[driver] ${(e as Error).message}\n`));
-            return;
-          }
           if (echo) process.stdout.write(`${text}\n`);
         });
         await page.exposeFunction('codeAutomationExit', (code: number) => {

@@ -1,4 +1,4 @@
-/** Helpers for in-host tests: reach the live extension, wait for conditions, ask the driver for real clicks. */
+/** Helpers for in-host tests: reach the live extension, wait for conditions. */
 import * as vscode from 'vscode';
 import type { CutoverApi } from '../../src/extension';
 
@@ -20,9 +20,21 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-/** Asks the Playwright driver outside the host to click a tree item's checkbox (no API can). */
-export function requestCheckboxClick(treeItemLabel: string): void {
-  console.log(`CUTOVER-DRIVER ${JSON.stringify({ treeCheckbox: treeItemLabel })}`);
+/** Resolves once `event` has not fired for `ms` milliseconds (gives up after 10 s of continuous firing). */
+export function quiet(event: vscode.Event<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const giveUp = setTimeout(() => { done(); reject(new Error(`still changing after 10 s (waited for ${ms} ms of quiet)`)); }, 10_000);
+    let timer = setTimeout(() => { done(); resolve(); }, ms);
+    const subscription = event(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { done(); resolve(); }, ms);
+    });
+    function done(): void {
+      clearTimeout(giveUp);
+      clearTimeout(timer);
+      subscription.dispose();
+    }
+  });
 }
 
 export function workspaceRoot(): vscode.Uri {

@@ -102,21 +102,16 @@ export class PlanSource implements vscode.Disposable {
 
   private async load(rediscover: boolean): Promise<void> {
     this.rediscover = false;
-    const before = this.drawn ? this.shown() : undefined;
+    const shownProblems = this.configProblems; // discover() replaces the array
     const uris = rediscover ? await this.discover() : this.entries.map((e) => e.uri);
     const entries = await Promise.all(uris.map((uri) => this.read(uri)));
     this.tracked = new Set(entries.map((e) => e.uri.toString()));
     // A reload that reads what is already shown (a save, a watcher echo of our own write, a second refresh in a
     // burst) keeps the entries and fires nothing: every change event redraws the whole tree in the workbench.
-    if (before !== undefined && before === this.shown(entries)) return;
+    if (this.drawn && sameStrings(shownProblems, this.configProblems) && sameEntries(this.entries, entries)) return;
     this.entries = entries;
     this.drawn = true;
     this.changed.fire();
-  }
-
-  /** What the view shows of the plans, as one comparable string. */
-  private shown(entries: readonly PlanEntry[] = this.entries): string {
-    return JSON.stringify([this.configProblems, entries.map((e) => [e.uri.toString(), e.text, e.problem])]);
   }
 
   private async discover(): Promise<vscode.Uri[]> {
@@ -176,4 +171,16 @@ export class PlanSource implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Same files with the same text and the same problem: the tree would draw them the same. */
+function sameEntries(a: readonly PlanEntry[], b: readonly PlanEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => {
+    const f = b[i]!;
+    return e.uri.toString() === f.uri.toString() && e.text === f.text && e.problem === f.problem;
+  });
 }

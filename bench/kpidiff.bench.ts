@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RunRecord } from '../src/core/runs/record';
-import { runView } from '../src/webviews/kpiDiff/model';
+import { runView } from '../src/core/runs/view';
 import { mismatchesIpc } from '../src/webviews/kpiDiff/mismatches';
 import { provision } from '../test/host/toolchain';
 import { startServer } from '../test/host/server';

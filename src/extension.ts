@@ -12,10 +12,13 @@ import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
-import { observeWhileVisible, RunStoreEvents } from './views/runStoreEvents';
-import { RUNS_VIEW_ID, RunsTreeProvider, workspaceStores } from './views/runsTree';
+import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
+import { workspaceStores } from './shared/runStores';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
-import { registerKpiDiff } from './webviews/kpiDiff/register';
+import { registerKpiDiffCommands } from './commands/kpiDiff';
+import { registerKpiCodeLens } from './views/kpiCodeLens';
+import { KpiDiffPanel } from './webviews/kpiDiff/panel';
 
 /** What activate() returns: used by the in-host tests to reach the live services (no mocks). */
 export interface CutoverApi {
@@ -47,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void showLastShadow();
   registerRunCommands(context, runs, launcher, status);
   registerRunbookCommands(context, runbooks, launcher);
-  registerKpiDiff(context, runs, storeEvents);
+  const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
+  context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs));
+  registerKpiDiffCommands(context, runs, kpiDiff);
   void plans.ready();
   return { plans, checklist: checklist.provider, runs, runbooks };
 }

@@ -8,15 +8,25 @@ import * as vscode from 'vscode';
 import { reviewerName } from '../core/reviews/reviewer';
 import type { Review } from '../core/reviews/store';
 import type { RunRecord } from '../core/runs/record';
-import type { RunRef, RunsTreeProvider } from '../views/runsTree';
-import type { KpiDiffPanel } from '../webviews/kpiDiff/panel';
-import type { KpiKey } from '../webviews/kpiDiff/protocol';
+import type { RunRef } from '../shared/runStores';
+import type { RunsTreeProvider } from '../views/runsTree';
+import type { KpiKey } from '../core/runs/viewModel';
 
 /** Where Reveal KPI found a KPI: in each pipeline's configuration, and its definition in cutover.json. */
 export interface KpiPlaces {
   readonly v1: vscode.Location | undefined;
   readonly v2: vscode.Location | undefined;
   readonly definition: vscode.Location | undefined;
+}
+
+/** What the commands need of the KPI Diff panel (the panel itself is wired in by extension.ts). */
+export interface KpiDiffSurface {
+  readonly current: RunRef | undefined;
+  readonly viewColumn: vscode.ViewColumn | undefined;
+  show(ref: RunRef, focus?: KpiKey): Promise<void>;
+  reveal(column: vscode.ViewColumn): void;
+  postAccepted(): Promise<void>;
+  debugState(): unknown;
 }
 
 /** What the commands take: a Runs view node, a run reference (with a KPI), or a run id. */
@@ -47,7 +57,7 @@ function keyOf(arg: RunArg): KpiKey | undefined {
 
 /** From the palette: which of the run's not-passing KPIs to accept. */
 async function pickKpi(ref: RunRef): Promise<KpiKey | undefined> {
-  const { runView } = await import('../webviews/kpiDiff/model');
+  const { runView } = await import('../core/runs/view');
   const open = runView(ref.record).kpis.filter((k) => k.verdict !== 'pass');
   if (open.length === 0) {
     void vscode.window.showInformationMessage(`Cutover: every KPI of run ${ref.record.id} passes; there is nothing to accept.`);
@@ -58,7 +68,7 @@ async function pickKpi(ref: RunRef): Promise<KpiKey | undefined> {
   return picked?.key;
 }
 
-export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, panel: KpiDiffPanel): void {
+export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, panel: KpiDiffSurface): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('cutover.openKpiDiff', async (arg?: RunArg) => {
       const ref = await resolveRun(runs, arg);
@@ -72,7 +82,7 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       if (!ref) return undefined;
       const key = keyOf(arg) ?? await pickKpi(ref);
       if (!key) return undefined;
-      const [{ runView }, { ReviewStore }] = await Promise.all([import('../webviews/kpiDiff/model'), import('../core/reviews/store')]);
+      const [{ runView }, { ReviewStore }] = await Promise.all([import('../core/runs/view'), import('../core/reviews/store')]);
       const line = runView(ref.record).kpis.find((k) => k.segment === key.segment && k.kpi === key.kpi);
       if (!line) {
         void vscode.window.showErrorMessage(`Cutover: run ${ref.record.id} has no KPI ${key.kpi} [${key.segment}].`);
@@ -108,7 +118,7 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       const ref = await resolveRun(runs, arg);
       const key = keyOf(arg);
       if (!ref || !key) return undefined;
-      const { configFilesOf, findKpiDefinition, findKpiName } = await import('../webviews/kpiDiff/configFiles');
+      const { configFilesOf, findKpiDefinition, findKpiName } = await import('../core/config/pipelineConfigFiles');
       const files = configFilesOf(ref.record, ref.store.workspaceRoot);
       const locate = async (list: readonly string[]): Promise<vscode.Location | undefined> => {
         for (const file of list) {
@@ -148,7 +158,7 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
       const ref = typeof arg === 'object' ? { store: arg.store, record: arg.record } : undefined;
       const root = ref?.store.workspaceRoot ?? runs.stores()[0]?.workspaceRoot;
       if (!root) return;
-      const { configFilesOf } = await import('../webviews/kpiDiff/configFiles');
+      const { configFilesOf } = await import('../core/config/pipelineConfigFiles');
       const files = configFilesOf(ref?.record, root);
       const pairs = files.v1.flatMap((v1, i) => {
         const v2 = files.v2[i];

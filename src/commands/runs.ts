@@ -14,7 +14,8 @@ import { RunStore } from '../core/runs/store';
 import { summarizeRun } from '../core/runs/summary';
 import type { Launcher } from './launcher';
 import type { CutoverStatus } from '../views/statusBar';
-import type { RunNode, RunRef, RunsTreeProvider } from '../views/runsTree';
+import type { RunRef } from '../shared/runStores';
+import type { RunNode, RunsTreeProvider } from '../views/runsTree';
 import { RUNS_VIEW_ID } from '../views/runsTree';
 
 /** What a finished launch reports back (tests await it through the command's return value). */

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { formatPercent } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
-import type { KpiRow } from '../webviews/kpiDiff/protocol';
+import type { KpiRow } from '../core/runs/viewModel';
 import type { RunsTreeProvider } from './runsTree';
 
 const MARK = { pass: '✓', inconclusive: '?', fail: '✗' } as const;
@@ -51,7 +51,7 @@ export class KpiCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     if (!vscode.workspace.getConfiguration('cutover').get<boolean>('kpiDiff.codeLens', true)) return [];
     const file = document.uri.fsPath;
     // Loaded on first use: the run view and cutover.json carry zod schemas that activation should not pay for.
-    const [{ configFilesOf, findKpiName }, { runView }] = await Promise.all([import('../webviews/kpiDiff/configFiles'), import('../webviews/kpiDiff/model')]);
+    const [{ configFilesOf, findKpiName }, { runView }] = await Promise.all([import('../core/config/pipelineConfigFiles'), import('../core/runs/view')]);
     for (const { store, record } of await this.latestRuns()) {
       const files = configFilesOf(record, store.workspaceRoot);
       const claimed = [...files.v1, ...files.v2, path.join(store.workspaceRoot, 'cutover.json')];

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
 import type { Plan } from '../core/plan/model';
 import { CutoverError } from '../core/errors';
-import { readWorkspaceKeys } from './workspaceKeys';
+import { readWorkspaceKeys } from '../core/config/workspaceKeys';
 
 export interface PlanEntry {
   readonly uri: vscode.Uri;

@@ -11,8 +11,8 @@ import type { Runbook, RunbookStep, StepResult } from '../core/runbook/model';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
-import { readWorkspaceKeys } from './workspaceKeys';
-import type { RunStoreEvents } from './runStoreEvents';
+import { readWorkspaceKeys } from '../core/config/workspaceKeys';
+import type { RunStoreEvents } from '../shared/runStoreEvents';
 
 export interface RunbookEntry {
   readonly file: string;

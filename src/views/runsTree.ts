@@ -5,16 +5,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/runs/record';
-import { RunStore } from '../core/runs/store';
+import type { RunStore } from '../core/runs/store';
 import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/gate/format';
-import type { RunStoreEvents } from './runStoreEvents';
-
-/** A recorded run and the store that holds it. */
-export interface RunRef {
-  readonly store: RunStore;
-  readonly record: RunRecord;
-}
+import type { RunStoreEvents } from '../shared/runStoreEvents';
+import { workspaceStores, type RunRef } from '../shared/runStores';
 
 export type RunNode =
   | (RunRef & { readonly kind: 'run' })
@@ -34,11 +29,6 @@ const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {
 
 function duration(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-/** One run store per workspace folder. */
-export function workspaceStores(): RunStore[] {
-  return (vscode.workspace.workspaceFolders ?? []).map((f) => new RunStore(f.uri.fsPath));
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {

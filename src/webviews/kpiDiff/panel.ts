@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
-import type { RunStoreEvents } from '../../views/runStoreEvents';
-import type { RunRef } from '../../views/runsTree';
-import { KPI_DIFF_VIEW_TYPE, type HostMessage, type KpiKey, type PanelState, type ReconcileView, type WebviewMessage } from './protocol';
+import type { RunStoreEvents } from '../../shared/runStoreEvents';
+import type { RunRef } from '../../shared/runStores';
+import type { KpiKey, ReconcileView } from '../../core/runs/viewModel';
+import { KPI_DIFF_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from './protocol';
 
 /** What the in-host tests read through `cutover.kpiDiff.debugState`. */
 export interface KpiDiffDebugState {
@@ -102,7 +103,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   /** Re-reads the reviews and shows them (after an acceptance). */
   async postAccepted(): Promise<void> {
     if (!this.ref || !this.ready) return;
-    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
+    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('../../core/runs/view')]);
     const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(() => []);
     this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
   }
@@ -171,7 +172,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     const ref = this.ref;
     if (!ref || !this.ready || !this.panel) return;
     this.panel.title = title(ref);
-    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('./model')]);
+    const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('../../core/runs/view')]);
     const run = runView(ref.record);
     this.reconcile = await latestReconcile(ref);
     const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
@@ -252,7 +253,7 @@ function title(ref: RunRef): string {
 
 /** A reconcile run's own days; for any other run the workspace's latest complete reconcile run: the chart is about the data. */
 async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
-  const { reconcileView } = await import('./model');
+  const { reconcileView } = await import('../../core/runs/view');
   if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
   const record = (await ref.store.list().catch(() => [])).find((r) => r.kind === 'reconcile' && r.status === 'complete');
   return record ? reconcileView(record) : null;
@@ -269,7 +270,7 @@ async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | u
 
 /** The column right of the run's V2 configuration file, opening that file in column One when it is not visible. */
 async function besideV2Config(ref: RunRef): Promise<vscode.ViewColumn> {
-  const { configFilesOf } = await import('./configFiles');
+  const { configFilesOf } = await import('../../core/config/pipelineConfigFiles');
   const file = configFilesOf(ref.record, ref.store.workspaceRoot).v2[0];
   if (!file) return vscode.ViewColumn.Beside;
   let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === file);

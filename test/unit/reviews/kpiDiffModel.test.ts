@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { RunRecord } from '../../../src/core/runs/record';
 import type { Review } from '../../../src/core/reviews/store';
 import { formatNumber, formatPercent, formatSigned } from '../../../src/webviews/kpiDiff/app/format';
-import { acceptedLines, runView } from '../../../src/webviews/kpiDiff/model';
+import { acceptedLines, runView } from '../../../src/core/runs/view';
 
 const tol = { abs: 0, passLine: 0.001, failLine: 0.01 };
 function line(segment: string, kpi: string, v1: number, v2: number | null, verdict: string): Record<string, unknown> {

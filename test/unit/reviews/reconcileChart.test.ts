@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { chartModel, chartSummary } from '../../../src/webviews/kpiDiff/app/chartModel';
-import { reconcileView } from '../../../src/webviews/kpiDiff/model';
-import type { ReconcileDayView } from '../../../src/webviews/kpiDiff/protocol';
+import { reconcileView } from '../../../src/core/runs/view';
+import type { ReconcileDayView } from '../../../src/core/runs/viewModel';
 
 function day(d: string, worstRelVariance: number | null, verdict: ReconcileDayView['verdict'], extra: Partial<ReconcileDayView> = {}): ReconcileDayView {
   return { day: d, kpis: 3, failing: verdict === 'fail' ? 1 : 0, worstKpi: 'dq30', worstSegment: 'total', worstRelVariance, verdict, ...extra };

@@ -3,7 +3,7 @@
  * 0.1% pass line and the 1% fail line stay visible next to days that are off by 30%. Zero and tiny variances sit
  * on the floor, infinite ones (a KPI missing on one side, V1 = 0) on the ceiling.
  */
-import type { KpiVerdict, ReconcileView } from '../protocol';
+import type { KpiVerdict, ReconcileView } from '../../../core/runs/viewModel';
 import { formatPercent } from './format';
 
 export interface ChartPoint {

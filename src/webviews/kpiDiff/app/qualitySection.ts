@@ -4,7 +4,7 @@
  * value; only columns with something to report are listed, so a clean output reads as one line.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ColumnQuality, KpiRow, RunView, TableQuality } from '../protocol';
+import type { ColumnQuality, KpiRow, RunView, TableQuality } from '../../../core/runs/viewModel';
 import { formatNumber, formatPercent, fullValue } from './format';
 
 function issues(c: ColumnQuality | undefined): number {

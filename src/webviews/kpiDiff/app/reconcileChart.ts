@@ -3,7 +3,7 @@
  * days as a table, which is what a screen reader reads. Every value goes through Lit bindings, so it is escaped.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import type { ReconcileView } from '../protocol';
+import type { ReconcileView } from '../../../core/runs/viewModel';
 import { chartModel, chartSummary } from './chartModel';
 import { formatPercent } from './format';
 

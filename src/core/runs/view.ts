@@ -1,11 +1,11 @@
 /**
- * A run record as the KPI Diff panel shows it (pure, no vscode). `results` is free-form JSON on disk: each part is
+ * A run record as Cutover's surfaces show it (the KPI Diff panel, the CodeLens, Accept Discrepancy; pure, no vscode). `results` is free-form JSON on disk: each part is
  * checked, and a part that is absent or malformed is shown as absent, never guessed.
  */
 import { z } from 'zod';
-import type { RunRecord } from '../../core/runs/record';
-import { covers, type Review } from '../../core/reviews/store';
-import type { AcceptedView, KpiRow, ReconcileView, RunView } from './protocol';
+import { covers, type Review } from '../reviews/store';
+import type { RunRecord } from './record';
+import type { AcceptedView, KpiRow, ReconcileView, RunView } from './viewModel';
 
 const Kpi = z.object({
   segment: z.string(),

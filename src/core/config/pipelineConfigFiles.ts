@@ -1,12 +1,12 @@
 /**
  * The V1 and V2 pipelines' configuration files of a run: those recorded with it (roles `config-v1`, `config-v2`),
- * else those cutover.json names now. Pure Node, no vscode: the panel, the CodeLens and Diff Configuration share it.
+ * else those cutover.json names now. Pure Node, no vscode: the KPI Diff panel, the CodeLens, Reveal KPI and Diff Configuration share it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { isAbsolute, join, resolve } from 'node:path';
-import { loadConfig } from '../../core/config/load';
-import type { RunRecord } from '../../core/runs/record';
+import type { RunRecord } from '../runs/record';
+import { loadConfig } from './load';
 
 export interface PipelineConfigFiles {
   readonly v1: readonly string[];

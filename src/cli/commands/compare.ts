@@ -1,99 +1,24 @@
 /**
  * `cutover compare <v1> <v2> --key COLS …`: any two tables, no config needed. Row-level comparison by default,
  * KPI comparison with `--kpis`. Records a run in `<cwd>/.cutover/runs` unless `--no-record`; exit code is the
- * verdict (0 pass, 1 fail, 2 inconclusive). Also exports the small CLI helpers reconcile and perturb share.
+ * verdict (0 pass, 1 fail, 2 inconclusive).
  */
 import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { compareTables } from '../../core/engine/compare';
 import type { CompareOutcome } from '../../core/engine/compare';
-import type { Engine } from '../../core/engine/duckdb';
-import { openEngine } from '../../core/engine/duckdb';
-import type { LoadedTable, Verdict } from '../../core/engine/types';
-import { ExitCode, UsageError } from '../../core/errors';
+import { UsageError } from '../../core/errors';
 import { sha256Files } from '../../core/runs/hash';
-import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
+import { typedArgv } from '../argv';
 import type { CliContext } from '../context';
+import { exitCodeOf } from '../exitCodes';
 import type { KpiFlags } from '../options';
 import { addKpiOptions, parseColumns, parseFormat, parseKpiFlags, parseNumber } from '../options';
-
-export function exitCodeOf(verdict: Verdict): ExitCode {
-  return verdict === 'pass' ? ExitCode.pass : verdict === 'fail' ? ExitCode.fail : ExitCode.inconclusive;
-}
-
-/** The command line as typed, for the run record. */
-export function typedArgv(cmd: Command): string[] {
-  // commander keeps the parsed words on the root command; its typings do not declare the field.
-  const root = cmd.parent as (Command & { rawArgs?: string[] }) | null;
-  return ['cutover', ...(root?.rawArgs ?? [])];
-}
-
-/** Phase progress on stderr: a bar on a TTY, one quiet line per phase otherwise. */
-export class Progress {
-  private readonly bar: SingleBar | undefined;
-  private done = 0;
-
-  constructor(private readonly ctx: CliContext, private readonly command: string, total: number) {
-    if (ctx.stderr.isTTY) {
-      this.bar = new SingleBar({ format: `${command} [{bar}] {value}/{total} {phase}`, stream: ctx.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true });
-      this.bar.start(total, 0, { phase: '' });
-    }
-  }
-
-  phase(name: string, ms: number): void {
-    this.done++;
-    if (this.bar) this.bar.update(this.done, { phase: name });
-    else this.ctx.stderr.write(`${this.command}: ${name} (${Math.round(ms)} ms)\n`);
-  }
-
-  stop(): void {
-    this.bar?.stop();
-  }
-}
-
-/**
- * Runs `work` with a fresh engine and closes it after. On failure it stops the progress display and marks a begun
- * run record failed (with the DuckDB version once known) before the error goes on to become the exit code.
- */
-export async function withEngine(progress: Progress, writer: RunWriter | undefined, work: (engine: Engine) => Promise<void>): Promise<void> {
-  let engine: Engine | undefined;
-  try {
-    engine = await openEngine();
-    await work(engine);
-  } catch (error) {
-    progress.stop();
-    if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
-    throw error;
-  } finally {
-    engine?.close();
-  }
-}
-
-/** A plain text table with left-aligned first column and right-aligned others. */
-export function textTable(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
-}
-
-export function fmtNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : String(Number(value.toPrecision(6)));
-}
-
-/** Records a loaded table as a run input (sha256 of its files, rows, columns). */
-export async function recordInput(writer: RunWriter, role: string, table: LoadedTable, sha256?: string): Promise<void> {
-  const files = table.files;
-  await writer.addFile('inputs', files.length === 1 ? (files[0] as string) : table.source.path, {
-    role,
-    ...(sha256 ? { sha256 } : {}),
-    paths: files,
-    rows: table.rows,
-    columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
-  });
-}
+import { Progress } from '../progress';
+import { recordInput } from '../runInputs';
+import { fmtNumber, textTable } from '../textTable';
+import { withEngine } from '../withEngine';
 
 interface CompareFlags extends KpiFlags {
   key?: string;

@@ -12,7 +12,7 @@ import { loadTable } from '../../core/engine/source';
 import { ExitCode, UsageError } from '../../core/errors';
 import type { CliContext } from '../context';
 import { parseColumns, parseFormat, parseNumber } from '../options';
-import { fmtNumber, textTable } from './compare';
+import { fmtNumber, textTable } from '../textTable';
 
 interface PerturbFlags {
   out: string;

@@ -27,7 +27,12 @@ import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
 import type { KpiFlags } from '../options';
 import { addKpiOptions, parseFormat, parseKpiFlags, parseNumber } from '../options';
-import { exitCodeOf, fmtNumber, Progress, recordInput, textTable, typedArgv, withEngine } from './compare';
+import { typedArgv } from '../argv';
+import { exitCodeOf } from '../exitCodes';
+import { Progress } from '../progress';
+import { recordInput } from '../runInputs';
+import { fmtNumber, textTable } from '../textTable';
+import { withEngine } from '../withEngine';
 
 interface ReconcileFlags extends KpiFlags {
   dateColumn?: string;

@@ -11,10 +11,11 @@ import { registerRunCommands } from './commands/runs';
 import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
-import { RUNBOOKS_VIEW_ID, RunbooksTreeProvider } from './views/runbooksTree';
+import { RunbooksTreeProvider } from './views/runbooksTree';
+import { VIEW_IDS } from './shared/contributions';
 import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
 import { workspaceStores } from './shared/runStores';
-import { RUNS_VIEW_ID, RunsTreeProvider } from './views/runsTree';
+import { RunsTreeProvider } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
 import { registerKpiDiffCommands } from './commands/kpiDiff';
 import { registerKpiCodeLens } from './views/kpiCodeLens';
@@ -38,8 +39,8 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const storeEvents = new RunStoreEvents(workspaceStores);
   const runs = new RunsTreeProvider(storeEvents);
   const runbooks = new RunbooksTreeProvider(storeEvents);
-  const runsView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: runs, showCollapseAll: true });
-  const runbooksView = vscode.window.createTreeView(RUNBOOKS_VIEW_ID, { treeDataProvider: runbooks, showCollapseAll: true });
+  const runsView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: runs, showCollapseAll: true });
+  const runbooksView = vscode.window.createTreeView(VIEW_IDS.runbooks, { treeDataProvider: runbooks, showCollapseAll: true });
   context.subscriptions.push(
     launcher, storeEvents, runs, runbooks, runsView, runbooksView,
     // While either view is on screen, runs made in any terminal show up even when no watcher event announces them.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CutoverError } from '../core/errors';
 import { taskAsMarkdown } from '../core/plan/toggle';
 import type { ChecklistNode, ChecklistTreeProvider } from '../views/checklistTree';
-import { CHECKLIST_VIEW_ID, nodeLine } from '../views/checklistTree';
+import { VIEW_IDS } from '../shared/contributions';
 import type { PlanSource } from '../views/planSource';
 import { toggleTask } from './toggleTask';
 
@@ -50,7 +50,7 @@ export function registerChecklistCommands(
     vscode.commands.registerCommand('cutover.checklist.hideCompleted', () => setHidden(true)),
     vscode.commands.registerCommand('cutover.checklist.showCompleted', () => setHidden(false)),
     vscode.commands.registerCommand('cutover.checklist.collapseAll', () =>
-      vscode.commands.executeCommand(`workbench.actions.treeView.${CHECKLIST_VIEW_ID}.collapseAll`)),
+      vscode.commands.executeCommand(`workbench.actions.treeView.${VIEW_IDS.checklist}.collapseAll`)),
     vscode.commands.registerCommand('cutover.checklist.openPlan', async (node?: ChecklistNode) => {
       await source.ready();
       let uri = node?.entry.uri;
@@ -87,4 +87,14 @@ export function registerChecklistCommands(
     vscode.commands.registerCommand('cutover.checklist.configurePlans', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', 'cutover.plans')),
   );
+}
+
+/** The line a node points at in its plan (0-based). */
+function nodeLine(node: ChecklistNode): number {
+  switch (node.kind) {
+    case 'plan': return 0;
+    case 'section': return node.section.line;
+    case 'task': return node.task.line;
+    case 'criterion': return node.criterion.line;
+  }
 }

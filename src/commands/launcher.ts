@@ -12,10 +12,6 @@ export class Launcher implements vscode.Disposable {
 
   constructor(private readonly cliPath: string) {}
 
-  get busy(): string | undefined {
-    return this.active?.label;
-  }
-
   /** Starts `cutover <args>` in a terminal named after `label` and resolves when it ends. */
   async launch(label: string, args: readonly string[], cwd: string): Promise<LaunchResult> {
     while (this.active) {

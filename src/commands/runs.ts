@@ -16,7 +16,6 @@ import type { Launcher } from './launcher';
 import type { CutoverStatus } from '../views/statusBar';
 import type { RunRef } from '../shared/runStores';
 import type { RunNode, RunsTreeProvider } from '../views/runsTree';
-import { RUNS_VIEW_ID } from '../views/runsTree';
 
 /** What a finished launch reports back (tests await it through the command's return value). */
 export interface LaunchOutcome {
@@ -263,6 +262,5 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       await node.store.delete(node.record.id);
       runs.refresh();
     }),
-    vscode.commands.registerCommand('cutover.focusRuns', () => vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`)),
   );
 }

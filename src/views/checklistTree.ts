@@ -14,7 +14,6 @@ export type ChecklistNode =
   | { readonly kind: 'task'; readonly entry: PlanEntry; readonly task: PlanTask }
   | { readonly kind: 'criterion'; readonly entry: PlanEntry; readonly criterion: PlanCriterion };
 
-export const CHECKLIST_VIEW_ID = 'cutover.checklist';
 
 function percent(t: PlanTotals): string {
   return t.tasks === 0 ? '' : `${Math.floor((100 * t.done) / t.tasks)}%`;
@@ -35,10 +34,6 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
   private hideCompletedTasks = false;
 
   constructor(private readonly source: PlanSource) {}
-
-  get hidingCompleted(): boolean {
-    return this.hideCompletedTasks;
-  }
 
   setHideCompleted(hide: boolean): void {
     this.hideCompletedTasks = hide;
@@ -179,14 +174,4 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
-}
-
-/** The line a node points at in its plan (0-based). */
-export function nodeLine(node: ChecklistNode): number {
-  switch (node.kind) {
-    case 'plan': return 0;
-    case 'section': return node.section.line;
-    case 'task': return node.task.line;
-    case 'criterion': return node.criterion.line;
-  }
 }

@@ -3,7 +3,8 @@
  * the message (files that cannot be shown), the welcome state, and the checklist progress in the status bar.
  */
 import * as vscode from 'vscode';
-import { CHECKLIST_VIEW_ID, ChecklistTreeProvider, type ChecklistNode } from './checklistTree';
+import { VIEW_IDS } from '../shared/contributions';
+import { ChecklistTreeProvider, type ChecklistNode } from './checklistTree';
 import type { PlanSource } from './planSource';
 import type { CutoverStatus } from './statusBar';
 
@@ -14,7 +15,7 @@ export interface ChecklistView extends vscode.Disposable {
 
 export function createChecklistView(source: PlanSource, status: CutoverStatus): ChecklistView {
   const provider = new ChecklistTreeProvider(source);
-  const view = vscode.window.createTreeView(CHECKLIST_VIEW_ID, {
+  const view = vscode.window.createTreeView(VIEW_IDS.checklist, {
     treeDataProvider: provider,
     manageCheckboxStateManually: true,
     showCollapseAll: true,

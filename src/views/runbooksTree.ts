@@ -26,8 +26,6 @@ export type RunbookNode =
   | { readonly kind: 'runbook'; readonly entry: RunbookEntry }
   | { readonly kind: 'step'; readonly entry: RunbookEntry; readonly step: RunbookStep };
 
-export const RUNBOOKS_VIEW_ID = 'cutover.runbooks';
-
 /** What the recorded runs (newest first) say about each step of a runbook: the latest result per step id. */
 export function latestStepResults(records: readonly RunRecord[], file: string): Map<string, StepResult> {
   const latest = new Map<string, StepResult>();

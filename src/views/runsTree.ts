@@ -16,8 +16,6 @@ export type RunNode =
   | (RunRef & { readonly kind: 'kpi'; readonly kpi: KpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
   | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
-export const RUNS_VIEW_ID = 'cutover.runs';
-
 const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {
   pass: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   inconclusive: new vscode.ThemeIcon('question', new vscode.ThemeColor('testing.iconQueued')),

@@ -8,8 +8,6 @@ import type { RunRecord } from '../core/runs/record';
 import { summarizeRun } from '../core/runs/summary';
 
 export interface TimerHandle {
-  /** Seconds elapsed so far. */
-  elapsed(): number;
   /** True once the budget was exceeded. */
   readonly overBudget: boolean;
   stop(): void;
@@ -45,7 +43,6 @@ export class CutoverStatus implements vscode.Disposable {
     const timer = this.timer;
     const elapsed = (): number => (Date.now() - started) / 1000;
     return {
-      elapsed,
       get overBudget() { return elapsed() > budgetSeconds; },
       stop: () => { if (this.timer === timer) this.stopTimer(); },
     };

@@ -20,6 +20,7 @@ const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const STAGES: readonly Stage[] = [
   { name: 'type-check', command: [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), '-p', '.', '--noEmit'], counts: false },
   { name: 'type-check (webview apps, with the DOM)', command: [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), '-p', 'src/webviews', '--noEmit'], counts: false },
+  { name: 'lint (ESLint: the layers and promise checks)', command: [path.join(REPO_ROOT, 'node_modules', '.bin', 'eslint'), '.'], counts: false },
   { name: 'unit tests', command: [tsx, 'test/host/unit.ts'], counts: true },
   { name: 'bundle', command: [process.execPath, 'scripts/build.mjs'], counts: false },
   { name: 'in-host integration tests (code-server)', command: [tsx, 'test/host/integration.ts'], counts: true },

@@ -1,7 +1,8 @@
 /**
  * `npm test`: type-check, unit tests, the bundle, the in-host integration suites in a real VS Code (code-server),
- * then the Playwright UI checks. Every stage runs even when an earlier one failed (so one run shows all problems),
- * the first-run provisioning is announced, and the run ends with one total line.
+ * then the Playwright UI checks. First the machine is provisioned (the Debian packages of system-packages.json, then
+ * the test VS Code), so a machine that cannot be set up stops with one message before any stage. Every stage runs
+ * even when an earlier one failed (so one run shows all problems), and the run ends with one total line.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -43,7 +44,8 @@ function runStage(stage: Stage): Promise<{ code: number; output: string }> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  process.stdout.write('▶ provisioning the test VS Code (code-server + Node 24; cached after the first run)\n');
+  process.stdout.write('▶ provisioning: the Debian packages (system-packages.json), then the test VS Code '
+    + '(code-server + Node 24; cached after the first run)\n');
   provision();
   const total: Counts = { passes: 0, failures: 0, pending: 0 };
   const failedStages: string[] = [];

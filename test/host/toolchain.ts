@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { requireSystemPackages } from './system';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
@@ -88,11 +89,17 @@ function ensureCodeServer(root: string, node: string): string {
   return entry;
 }
 
-/** Returns the cached toolchain, installing what is missing. Throws with the failing step on any error. */
+/**
+ * Returns the cached toolchain, installing what is missing. Throws with the failing step on any error.
+ * The one gate for the machine's Debian packages too: everything that needs them (`npm start`, `npm test`, the
+ * in-host suites, the UI checks, the benchmarks) provisions the test VS Code first, so the check runs before any
+ * native build, and a user who cannot install them stops here with the apt-get line.
+ */
 export function provision(): Toolchain {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the code-server test host is provisioned for linux-x64 only (this is ${process.platform}-${process.arch}); use npm run test:electron`);
   }
+  requireSystemPackages();
   const root = cacheRoot();
   fs.mkdirSync(root, { recursive: true });
   const node = ensureNode(root);
@@ -101,6 +108,11 @@ export function provision(): Toolchain {
 }
 
 if (require.main === module) {
-  const t = provision();
-  log(`ready: ${t.node} ${t.codeServerEntry}`);
+  try {
+    const t = provision();
+    log(`ready: ${t.node} ${t.codeServerEntry}`);
+  } catch (error) {
+    log(`failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }

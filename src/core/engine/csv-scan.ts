@@ -2,7 +2,7 @@
  * A small streaming CSV reader used only to explain a CSV that DuckDB refused: it finds the delimiter of the
  * header and the first record whose field count differs from the header's, with its 1-based line number. DuckDB
  * reports such lines itself once past its sniffing sample, but a ragged row inside the sample only yields "could
- * not detect the dialect", which names no line.
+ * not detect the dialect", which names no line. It also tells an empty file (no header) from a table with no rows.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -46,6 +46,12 @@ export async function detectDelimiter(file: string): Promise<string> {
     return best;
   }
   return ',';
+}
+
+/** True when the file has no header line (empty, or blank before any text). */
+export async function isEmptyCsv(file: string): Promise<boolean> {
+  for await (const line of lines(file)) return line.trim() === '';
+  return true;
 }
 
 export interface RaggedRow {

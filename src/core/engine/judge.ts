@@ -5,8 +5,8 @@
  *   pass          when |delta| ≤ abs + passLine·|v1|
  *   fail          when |delta| > abs + failLine·|v1|
  *   inconclusive  in between (a human decides)
- * A KPI missing, duplicated, null, NaN or infinite on one side is `fail`; the same non-value on both sides is
- * `inconclusive`. Never a pass. Comparisons allow 1e-9 of the tolerance for floating-point rounding, so a
+ * A KPI missing, duplicated, null, NaN or infinite on one side is `fail`; the same non-value (missing included) on
+ * both sides is `inconclusive`. Never a pass. Comparisons allow 1e-9 of the tolerance for floating-point rounding, so a
  * difference exactly at a line counts as at it. The reason states the value against the threshold in one line.
  *
  * API: `judgeKpi(input, thresholds)` → KpiResult; `resolveThresholds(kpi, options)`; `summarize(results)`.
@@ -78,7 +78,8 @@ export function judgeKpi(o: KpiObservation, t: ResolvedThresholds): KpiResult {
   const refuse = (verdict: Verdict, reason: string): KpiResult =>
     withFlags({ ...base, v1: safe(o.v1), v2: safe(o.v2), delta: null, relVariance: null, verdict, reason });
 
-  if (o.rowsV1 === 0 && o.rowsV2 === 0) return refuse('fail', 'missing in V1 and V2');
+  // No value on either side is no data: nothing to pass or fail on.
+  if (o.rowsV1 === 0 && o.rowsV2 === 0) return refuse('inconclusive', 'no data: missing in V1 and V2');
   if (o.rowsV1 === 0) return refuse('fail', 'missing in V1');
   if (o.rowsV2 === 0) return refuse('fail', 'missing in V2');
   if (o.rowsV1 > 1 || o.rowsV2 > 1) return refuse('fail', `duplicated: ${o.rowsV1} rows in V1, ${o.rowsV2} in V2`);

@@ -9,21 +9,15 @@
  * Segment labels: no segment column → "total"; one column → its value as text; several → "a=x, b=y". A null
  * segment value is labelled "(null)". A value that is not a number (after TRY_CAST to DOUBLE) counts as null.
  */
-import { ConfigError } from '../errors';
+import { columnNotFound } from './columns';
 import type { Engine } from './duckdb';
 import { judgeKpi, resolveThresholds, summarize } from './judge';
 import { ident, isNumericType, literal } from './sql';
 import type { KpiComparison, KpiJudgeOptions, KpiResult, KpiTableLayout, LoadedTable } from './types';
 
-function label(table: LoadedTable): string {
-  return table.source.label ?? table.source.path;
-}
-
 function requireColumns(table: LoadedTable, names: readonly string[], role: string): void {
   for (const name of names) {
-    if (!table.columns.some((c) => c.name === name)) {
-      throw new ConfigError(`${role} column "${name}" is not in ${label(table)}; its columns are: ${table.columns.map((c) => c.name).join(', ')}`);
-    }
+    if (!table.columns.some((c) => c.name === name)) throw columnNotFound(table, name, role);
   }
 }
 

@@ -6,19 +6,26 @@
  * one-sided keys must be distinct. Only when that fails are duplicate keys counted, excluded on both sides and the
  * join repeated, so the usual case reads each table twice at most (join, key-only count).
  *
- * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, sampleSize?,
- * mismatchesPath? })` → RowComparison.
+ * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, trimStrings?,
+ * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? })` → RowComparison. Names are V1's; the schema says
+ * which V2 column each is compared with (renamed or matched ignoring case).
  *
- * Semantics: numeric columns mismatch when |v1 − v2| > abs + rel·|v1| (NaN = NaN, NaN ≠ number, ±Infinity equal
- * only to itself); other columns when IS DISTINCT FROM (incompatible types compared as text). A value null on one
- * side only is a mismatch and also counted in `nullMismatches`. Keys that occur more than once on either side are
- * counted (`duplicateKeysV1/V2`) and their rows left out of the matching on both sides (`excludedV1/V2`), so a
- * duplicate never pairs with an arbitrary partner. A row with a null in any key column never matches: it counts as
- * only on its side, never as a duplicate.
+ * Semantics: with zero tolerance a value differs when IS DISTINCT FROM on the native types (NaN = NaN, ±Infinity
+ * equal only to itself; incompatible types compared as text). With a tolerance, numeric columns mismatch when
+ * |v1 − v2| > abs + rel·|v1|, V1 being the reference (datacompy scales by its second frame); exact types (integers,
+ * DECIMAL) are subtracted exactly, others as DOUBLE (a non-finite difference is never within tolerance), and
+ * max |Δ| of exact types is kept exactly (`maxAbsDiffExact`). A value null on one side only is a mismatch and also
+ * counted in `nullMismatches`. `trimStrings`/`ignoreCase` normalise string values and keys before comparing. Keys
+ * that occur more than once on either side are counted (`duplicateKeysV1/V2`) and their rows left out of the
+ * matching on both sides (`excludedV1/V2`), so a duplicate never pairs with an arbitrary partner. A row with a null
+ * in any key column never matches (it counts as only on its side, never as a duplicate) unless `nullKeysMatch`;
+ * either way such rows are counted (`nullKeysV1/V2`). Both sides empty is no data: inconclusive, never a pass.
  */
 import { rename, rm } from 'node:fs/promises';
 import { ConfigError } from '../errors';
+import { closeMatches, columnNotFound, tablePath } from './columns';
 import type { Engine, Row } from './duckdb';
+import { isExactNumericType, typeChangeNote } from './schema';
 import { ident, literal, numberLiteral } from './sql';
 import type { ColumnStats, LoadedTable, RowComparison, RowCompareOptions, SampleRow, SchemaColumn, SchemaComparison, Verdict } from './types';
 
@@ -32,6 +39,12 @@ interface Compared {
   readonly rel: number;
 }
 
+/** How values and keys are normalised before they are compared. */
+interface Normalise {
+  readonly trimStrings: boolean;
+  readonly ignoreCase: boolean;
+}
+
 function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0);
 }
@@ -40,32 +53,73 @@ function finiteOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function side(table: LoadedTable, label: string): string {
-  return `${label} (${table.source.label ?? table.source.path})`;
+/** The column's name on side `t` ('a' = V1, 'b' = V2). */
+function nameOn(t: 'a' | 'b', c: SchemaColumn): string {
+  return t === 'a' ? c.name : c.v2Name ?? c.name;
 }
 
-function checkColumns(names: readonly string[], what: string, v1: LoadedTable, v2: LoadedTable): void {
-  for (const name of names) {
-    for (const [table, label] of [[v1, 'V1'], [v2, 'V2']] as const) {
-      if (!table.columns.some((c) => c.name === name)) {
-        throw new ConfigError(`${what} column "${name}" is not in ${side(table, label)}; its columns are: ${table.columns.map((c) => c.name).join(', ')}`);
-      }
-    }
-  }
+function isString(c: SchemaColumn): boolean {
+  return c.compareAs === 'text' || /^VARCHAR/i.test(c.v1Type ?? '');
 }
 
-/** A value expression for side `t` ('a' or 'b') of compared column `c`, in the type it is compared in. */
-function valueExpr(t: 'a' | 'b', c: SchemaColumn): string {
-  const ref = `${t}.${ident(c.name)}`;
-  return c.compareAs === 'text' ? `CAST(${ref} AS VARCHAR)` : ref;
+/** Column `c` of side `t` read through `alias`, in the type it is compared in, normalised as asked. */
+function columnExpr(alias: string, t: 'a' | 'b', c: SchemaColumn, n: Normalise): string {
+  let expr = `${alias}.${ident(nameOn(t, c))}`;
+  if (c.compareAs === 'text') expr = `CAST(${expr} AS VARCHAR)`;
+  if (isString(c) && n.trimStrings) expr = `trim(${expr}, ' \t\r\n')`;
+  if (isString(c) && n.ignoreCase) expr = `lower(${expr})`;
+  return expr;
+}
+
+/** Both sides of exact types (integers, DECIMAL): subtracted without rounding. */
+function isExactPair(c: SchemaColumn): boolean {
+  return c.compareAs === 'numeric' && isExactNumericType(c.v1Type ?? '') && isExactNumericType(c.v2Type ?? '');
+}
+
+/** |a − b|: exact for exact pairs (integers through HUGEINT, so BIGINT cannot overflow), else as DOUBLE. */
+function absDiff(a: string, b: string, c: SchemaColumn): string {
+  if (!isExactPair(c)) return `abs(CAST(${a} AS DOUBLE) - CAST(${b} AS DOUBLE))`;
+  const integers = !/DECIMAL|UHUGEINT/i.test(`${c.v1Type} ${c.v2Type}`);
+  return integers ? `abs(CAST(${a} AS HUGEINT) - CAST(${b} AS HUGEINT))` : `abs(${a} - ${b})`;
 }
 
 function mismatchExpr(a: string, b: string, c: Compared): string {
-  if (c.column.compareAs !== 'numeric') return `(${a} IS DISTINCT FROM ${b})`;
-  const diff = `abs(CAST(${a} AS DOUBLE) - CAST(${b} AS DOUBLE))`;
+  const distinct = `(${a} IS DISTINCT FROM ${b})`;
+  // Zero tolerance: distinct on the native types is the whole rule (no DOUBLE test may overrule it).
+  if (c.column.compareAs !== 'numeric' || (c.abs === 0 && c.rel === 0)) return distinct;
+  const diff = absDiff(a, b, c.column);
+  const bound = `${numberLiteral(c.abs)} + ${numberLiteral(c.rel)} * abs(CAST(${a} AS DOUBLE))`;
   // DuckDB orders NaN as equal to NaN, so NaN <= NaN would hold: a non-finite difference is never within tolerance.
-  const within = `isfinite(${diff}) AND ${diff} <= ${numberLiteral(c.abs)} + ${numberLiteral(c.rel)} * abs(CAST(${a} AS DOUBLE))`;
-  return `(${a} IS DISTINCT FROM ${b} AND NOT coalesce(${within}, false))`;
+  const within = isExactPair(c.column) ? `${diff} <= ${bound}` : `isfinite(${diff}) AND ${diff} <= ${bound}`;
+  return `(${distinct} AND NOT coalesce(${within}, false))`;
+}
+
+/** Decimal text without trailing fractional zeros, to tell whether a JSON number holds it exactly. */
+function canonical(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/** Checks that every named column exists where it must, naming the file and close matches when not. */
+function checkNames(v1: LoadedTable, v2: LoadedTable, schema: SchemaComparison, options: RowCompareOptions): void {
+  const inV1 = (name: string, role: string): SchemaColumn => {
+    const column = schema.columns.find((c) => c.name === name && c.v1Type !== null);
+    if (!column) throw columnNotFound(v1, name, role, 'V1');
+    return column;
+  };
+  for (const key of options.keys) {
+    const column = inV1(key, 'key');
+    if (column.compareAs === null) throw columnNotFound(v2, nameOn('b', column), 'key', 'V2');
+  }
+  for (const name of options.ignore ?? []) {
+    if (!schema.columns.some((c) => c.name === name)) {
+      const close = closeMatches(name, schema.columns.map((c) => c.name));
+      throw new ConfigError(`ignored column "${name}" is in neither ${tablePath(v1)} nor ${tablePath(v2)}${close.length > 0 ? `; close matches: ${close.map((n) => `"${n}"`).join(', ')}` : ''}`);
+    }
+  }
+  for (const name of Object.keys(options.columnTolerances ?? {})) {
+    const column = inV1(name, 'tolerance');
+    if (column.compareAs !== 'numeric') throw new ConfigError(`tolerance for column "${name}": it is ${column.v1Type} in V1 and ${column.v2Type ?? 'missing'} in V2; tolerances apply to numeric columns`, { file: tablePath(v1) });
+  }
 }
 
 export async function compareRows(
@@ -77,11 +131,8 @@ export async function compareRows(
 ): Promise<RowComparison> {
   const keys = options.keys;
   if (keys.length === 0) throw new ConfigError('row comparison needs at least one key column');
-  checkColumns(keys, 'key', v1, v2);
+  checkNames(v1, v2, schema, options);
   const ignore = new Set(options.ignore ?? []);
-  for (const name of ignore) {
-    if (!schema.columns.some((c) => c.name === name)) throw new ConfigError(`ignored column "${name}" is in neither table`);
-  }
   const keySet = new Set(keys);
   const compared: Compared[] = schema.columns
     .filter((c) => c.compareAs !== null && !keySet.has(c.name) && !ignore.has(c.name))
@@ -89,7 +140,12 @@ export async function compareRows(
       const t = options.columnTolerances?.[column.name] ?? options.tolerance ?? {};
       return { column, abs: t.abs ?? options.tolerance?.abs ?? 0, rel: t.rel ?? options.tolerance?.rel ?? 0 };
     });
-  const shape: JoinShape = { keyColumns: keys.map((k) => schema.columns.find((c) => c.name === k) as SchemaColumn), compared };
+  const shape: JoinShape = {
+    keyColumns: keys.map((k) => schema.columns.find((c) => c.name === k && c.v1Type !== null) as SchemaColumn),
+    compared,
+    normalise: { trimStrings: options.trimStrings ?? false, ignoreCase: options.ignoreCase ?? false },
+    nullKeysMatch: options.nullKeysMatch ?? false,
+  };
 
   let sources: Sources = { v1: v1.relation, v2: v2.relation };
   await keepDifferingRows(engine, shape, sources);
@@ -107,17 +163,23 @@ export async function compareRows(
   }
 
   const row = stats.row;
-  const columns: ColumnStats[] = compared.map((c, j) => ({
-    name: c.column.name,
-    compareAs: c.column.compareAs as ColumnStats['compareAs'],
-    mismatches: num(row[`m${j}`]),
-    nullMismatches: num(row[`n${j}`]),
-    maxAbsDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`x${j}`]) ?? 0 : null,
-    maxRelDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`r${j}`]) ?? 0 : null,
-    tolerance: { abs: c.abs, rel: c.rel },
-  }));
-  const sample = await readSample(engine, keys, compared, options.sampleSize ?? 20);
-  const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, compared);
+  const columns: ColumnStats[] = compared.map((c, j) => {
+    const exact = isExactPair(c.column) && typeof row[`x${j}`] === 'string' ? (row[`x${j}`] as string) : undefined;
+    const maxAbsDiff = exact !== undefined ? Number(exact) : finiteOrNull(row[`x${j}`]);
+    return {
+      name: c.column.name,
+      compareAs: c.column.compareAs as ColumnStats['compareAs'],
+      mismatches: num(row[`m${j}`]),
+      nullMismatches: num(row[`n${j}`]),
+      maxAbsDiff: c.column.compareAs === 'numeric' ? maxAbsDiff ?? 0 : null,
+      ...(exact !== undefined && canonical(exact) !== String(Number(exact)) ? { maxAbsDiffExact: canonical(exact) } : {}),
+      maxRelDiff: c.column.compareAs === 'numeric' ? finiteOrNull(row[`r${j}`]) ?? 0 : null,
+      tolerance: { abs: c.abs, rel: c.rel },
+    };
+  });
+  const nullKeys = shape.nullKeysMatch ? await nullKeyRows(engine, shape, v1, v2) : { v1: num(row['nk1']), v2: num(row['nk2']) };
+  const sample = await readSample(engine, shape, options.sampleSize ?? 20);
+  const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, shape);
   const rows = {
     v1: v1.rows,
     v2: v2.rows,
@@ -129,8 +191,10 @@ export async function compareRows(
     duplicateKeysV2: duplicates.keysV2,
     excludedV1: duplicates.excludedV1,
     excludedV2: duplicates.excludedV2,
+    nullKeysV1: nullKeys.v1,
+    nullKeysV2: nullKeys.v2,
   };
-  const { verdict, reasons } = judgeRows(rows, columns, schema);
+  const { verdict, reasons } = judgeRows(rows, columns, schema, shape.nullKeysMatch);
   return { verdict, reasons, keys: [...keys], rows, columns, sample, mismatches };
 }
 
@@ -142,13 +206,16 @@ function anyMismatch(compared: readonly Compared[]): string {
 interface JoinShape {
   readonly keyColumns: readonly SchemaColumn[];
   readonly compared: readonly Compared[];
+  readonly normalise: Normalise;
+  readonly nullKeysMatch: boolean;
 }
 
 type Sources = { readonly v1: string; readonly v2: string };
 
-/** A key column of side `t`; keys of incompatible types are joined as text, otherwise DuckDB's implicit widening applies. */
-function keyRef(t: string, c: SchemaColumn): string {
-  return c.compareAs === 'text' ? `CAST(${t}.${ident(c.name)} AS VARCHAR)` : `${t}.${ident(c.name)}`;
+/** Key columns of V1 (alias `a`) and V2 (alias `b`) equal; null-safe when asked. */
+function keysEqual(shape: JoinShape, a = 'a', b = 'b'): string {
+  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
+  return shape.keyColumns.map((c) => `${columnExpr(a, 'a', c, shape.normalise)} ${op} ${columnExpr(b, 'b', c, shape.normalise)}`).join(' AND ');
 }
 
 /**
@@ -157,13 +224,14 @@ function keyRef(t: string, c: SchemaColumn): string {
  * tolerance included, so maxAbsDiff sees it).
  */
 function joinedRows(shape: JoinShape, sources: Sources): string {
+  const n = shape.normalise;
   const inner = [
-    ...shape.keyColumns.map((c, i) => `coalesce(${keyRef('a', c)}, ${keyRef('b', c)}) AS "__k${i}"`),
+    ...shape.keyColumns.map((c, i) => `coalesce(${columnExpr('a', 'a', c, n)}, ${columnExpr('b', 'b', c, n)}) AS "__k${i}"`),
     `a.${present} IS NOT NULL AS "__in1"`,
     `b.${present} IS NOT NULL AS "__in2"`,
-    ...shape.compared.flatMap((c, j) => [`${valueExpr('a', c.column)} AS "__a${j}"`, `${valueExpr('b', c.column)} AS "__b${j}"`]),
+    ...shape.compared.flatMap((c, j) => [`${columnExpr('a', 'a', c.column, n)} AS "__a${j}"`, `${columnExpr('b', 'b', c.column, n)} AS "__b${j}"`]),
   ];
-  const on = shape.keyColumns.map((c) => `${keyRef('a', c)} = ${keyRef('b', c)}`).join(' AND ');
+  const on = keysEqual(shape);
   const differs = ['NOT "__in1"', 'NOT "__in2"', ...shape.compared.map((_, j) => `"__a${j}" IS DISTINCT FROM "__b${j}"`)].join(' OR ');
   const outer = ['*', ...shape.compared.map((c, j) => `${mismatchExpr(`"__a${j}"`, `"__b${j}"`, c)} AS "__m${j}"`), `(${differs}) AS "__d"`];
   return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (SELECT true AS ${present}, * FROM ${sources.v1}) AS a FULL OUTER JOIN (SELECT true AS ${present}, * FROM ${sources.v2}) AS b ON ${on})`;
@@ -174,11 +242,17 @@ async function keepDifferingRows(engine: Engine, shape: JoinShape, sources: Sour
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${diffTable} AS SELECT * FROM (${joinedRows(shape, sources)}) WHERE "__d"`);
 }
 
-/** Rows of the inner join on the keys alone (no values carried, so cheap); null keys never join. */
+/** Rows of the inner join on the keys alone (no values carried, so cheap); null keys join only when asked. */
 async function innerJoinCount(engine: Engine, shape: JoinShape, sources: Sources): Promise<number> {
-  const on = shape.keyColumns.map((c) => `${keyRef('a', c)} = ${keyRef('b', c)}`).join(' AND ');
-  const r = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${on}`);
+  const r = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${keysEqual(shape)}`);
   return num(r[0]?.['n']);
+}
+
+/** Rows of each whole side with a null in any key column (null-safe matching: they may be matched, so not in the diff table). */
+async function nullKeyRows(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ v1: number; v2: number }> {
+  const anyNull = (t: 'a' | 'b'): string => shape.keyColumns.map((c) => `${ident(nameOn(t, c))} IS NULL`).join(' OR ');
+  const r = (await engine.rows(`SELECT (SELECT count(*) FROM ${v1.relation} WHERE ${anyNull('a')})::DOUBLE AS n1, (SELECT count(*) FROM ${v2.relation} WHERE ${anyNull('b')})::DOUBLE AS n2`))[0] ?? {};
+  return { v1: num(r['n1']), v2: num(r['n2']) };
 }
 
 interface DiffStats {
@@ -195,9 +269,14 @@ interface DiffStats {
 async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
   const both = '"__in1" AND "__in2"';
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
-  const nonNullKey = keyNames.map((k) => `${k} IS NOT NULL`).join(' AND ');
-  const keyTuple = keyNames.length === 1 ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
+  const anyNullKey = keyNames.map((k) => `${k} IS NULL`).join(' OR ');
+  // Null-safe: a null key is a key like any other (row() keeps nulls distinct-countable); else it never matches.
+  const nonNullKey = shape.nullKeysMatch ? 'true' : keyNames.map((k) => `${k} IS NOT NULL`).join(' AND ');
+  const keyTuple = keyNames.length === 1 && !shape.nullKeysMatch ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
   const aggregates = [
+    // Without null-safe matching every row with a null key part is one-sided, so the diff table holds them all.
+    `count(*) FILTER (WHERE "__in1" AND NOT "__in2" AND (${anyNullKey}))::DOUBLE AS nk1`,
+    `count(*) FILTER (WHERE "__in2" AND NOT "__in1" AND (${anyNullKey}))::DOUBLE AS nk2`,
     `count(*) FILTER (WHERE "__in1" AND NOT "__in2")::DOUBLE AS only1`,
     `count(*) FILTER (WHERE "__in2" AND NOT "__in1")::DOUBLE AS only2`,
     `count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))::DOUBLE AS changed`,
@@ -208,7 +287,12 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
         `count(*) FILTER (WHERE ${both} AND "__m${j}")::DOUBLE AS m${j}`,
         `count(*) FILTER (WHERE ${both} AND ("__a${j}" IS NULL) <> ("__b${j}" IS NULL))::DOUBLE AS n${j}`,
       ];
-      if (c.column.compareAs === 'numeric') {
+      if (isExactPair(c.column)) {
+        const diff = absDiff(`"__a${j}"`, `"__b${j}"`, c.column);
+        const valued = `${both} AND "__a${j}" IS NOT NULL AND "__b${j}" IS NOT NULL`;
+        // As text: a HUGEINT or DECIMAL(38,s) difference keeps every digit on its way to JSON.
+        out.push(`CAST(max(${diff}) FILTER (WHERE ${valued}) AS VARCHAR) AS x${j}`, `max(CAST(${diff} AS DOUBLE) / abs(CAST("__a${j}" AS DOUBLE))) FILTER (WHERE ${valued} AND "__a${j}" <> 0) AS r${j}`);
+      } else if (c.column.compareAs === 'numeric') {
         const a = `CAST("__a${j}" AS DOUBLE)`;
         const b = `CAST("__b${j}" AS DOUBLE)`;
         const finite = `${both} AND isfinite(${a}) AND isfinite(${b})`;
@@ -222,46 +306,58 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
 }
 
 /**
- * Counts the keys that occur more than once on each side (null keys never do) and the rows on each side whose key
- * is duplicated on either side, and returns sources with those rows left out.
+ * Counts the keys that occur more than once on each side (null keys only under null-safe matching) and the rows on
+ * each side whose key is duplicated on either side, and returns sources with those rows left out. Keys are taken
+ * as compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
  */
 async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ counts: { keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }; sources: Sources }> {
-  const keyList = shape.keyColumns.map((c) => ident(c.name)).join(', ');
-  const nonNull = shape.keyColumns.map((c) => `${ident(c.name)} IS NOT NULL`).join(' AND ');
-  const dupQuery = (t: LoadedTable): string => `SELECT ${keyList} FROM ${t.relation} WHERE ${nonNull} GROUP BY ALL HAVING count(*) > 1`;
-  const cast = (t: LoadedTable): string => `SELECT ${shape.keyColumns.map((c) => `${keyRef('s', c)} AS ${ident(c.name)}`).join(', ')} FROM (${dupQuery(t)}) AS s`;
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT DISTINCT * FROM (${cast(v1)} UNION ALL ${cast(v2)})`);
-  const on = shape.keyColumns.map((c) => `${keyRef('s', c)} = d.${ident(c.name)}`).join(' AND ');
+  const n = shape.normalise;
+  const dupQuery = (t: LoadedTable, side: 'a' | 'b'): string => {
+    const keys = shape.keyColumns.map((c, i) => `${columnExpr('s', side, c, n)} AS "__k${i}"`).join(', ');
+    const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${ident(nameOn(side, c))} IS NOT NULL`).join(' AND ');
+    return `SELECT ${keys} FROM ${t.relation} AS s WHERE ${nonNull} GROUP BY ALL HAVING count(*) > 1`;
+  };
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT DISTINCT * FROM (${dupQuery(v1, 'a')} UNION ALL ${dupQuery(v2, 'b')})`);
+  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
+  const on = (side: 'a' | 'b'): string => shape.keyColumns.map((c, i) => `${columnExpr('s', side, c, n)} ${op} d."__k${i}"`).join(' AND ');
   const counted = await engine.rows(
-    `SELECT (SELECT count(*) FROM (${dupQuery(v1)}))::DOUBLE AS d1, (SELECT count(*) FROM (${dupQuery(v2)}))::DOUBLE AS d2, ` +
-      `(SELECT count(*) FROM ${v1.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e1, (SELECT count(*) FROM ${v2.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on})::DOUBLE AS e2`,
+    `SELECT (SELECT count(*) FROM (${dupQuery(v1, 'a')}))::DOUBLE AS d1, (SELECT count(*) FROM (${dupQuery(v2, 'b')}))::DOUBLE AS d2, ` +
+      `(SELECT count(*) FROM ${v1.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on('a')})::DOUBLE AS e1, (SELECT count(*) FROM ${v2.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on('b')})::DOUBLE AS e2`,
   );
   const r = counted[0] ?? {};
   return {
     counts: { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) },
     sources: {
-      v1: `(SELECT s.* FROM ${v1.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`,
-      v2: `(SELECT s.* FROM ${v2.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on})`,
+      v1: `(SELECT s.* FROM ${v1.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on('a')})`,
+      v2: `(SELECT s.* FROM ${v2.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on('b')})`,
     },
   };
 }
 
+/** Key types a JS number cannot hold exactly travel as text. */
+const wideKeyType = /^(HUGEINT|UHUGEINT|UBIGINT|DECIMAL\((1[6-9]|[23]\d),\s*\d+\))$/i;
+
+function keyOut(c: SchemaColumn, i: number): string {
+  return wideKeyType.test(c.v1Type ?? '') ? `CAST("__k${i}" AS VARCHAR)` : `"__k${i}"`;
+}
+
 /** The first mismatching rows: changed rows first, then one-sided, each by key; a changed row lists only its mismatching columns. */
-async function readSample(engine: Engine, keys: readonly string[], compared: readonly Compared[], size: number): Promise<SampleRow[]> {
+async function readSample(engine: Engine, shape: JoinShape, size: number): Promise<SampleRow[]> {
   if (size <= 0) return [];
+  const compared = shape.compared;
   const select = [
-    ...keys.map((_, i) => `"__k${i}"`),
+    ...shape.keyColumns.map((c, i) => `${keyOut(c, i)} AS "__k${i}"`),
     `CASE WHEN NOT "__in2" THEN 'onlyV1' WHEN NOT "__in1" THEN 'onlyV2' ELSE 'changed' END AS "__kind"`,
     ...compared.flatMap((_, j) => [`CAST("__a${j}" AS VARCHAR) AS "__a${j}"`, `CAST("__b${j}" AS VARCHAR) AS "__b${j}"`, `"__m${j}"`]),
   ];
-  const order = ['"__kind" <> \'changed\'', '"__kind"', ...keys.map((_, i) => `"__k${i}"`)].join(', ');
+  const order = ['"__kind" <> \'changed\'', '"__kind"', ...shape.keyColumns.map((_, i) => `"__k${i}"`)].join(', ');
   const rows = await engine.rows(
     `SELECT ${select.join(', ')} FROM ${diffTable} WHERE NOT "__in1" OR NOT "__in2" OR (${anyMismatch(compared)}) ORDER BY ${order} LIMIT ${Math.floor(size)}`,
   );
   return rows.map((r) => {
     const kind = r['__kind'] as SampleRow['kind'];
     const keyValues: Record<string, unknown> = {};
-    keys.forEach((k, i) => { keyValues[k] = r[`__k${i}`]; });
+    shape.keyColumns.forEach((c, i) => { keyValues[c.name] = r[`__k${i}`]; });
     const columns = kind !== 'changed' ? [] : compared.flatMap((c, j) => (r[`__m${j}`] === true
       ? [{ name: c.column.name, v1: (r[`__a${j}`] as string | null) ?? null, v2: (r[`__b${j}`] as string | null) ?? null }]
       : []));
@@ -270,11 +366,11 @@ async function readSample(engine: Engine, keys: readonly string[], compared: rea
 }
 
 /** The full mismatch set, long form: keys…, kind, column, v1, v2 (text), abs_diff. Written to a temp name and renamed. */
-async function writeMismatches(engine: Engine, path: string, keys: readonly string[], compared: readonly Compared[]): Promise<{ path: string; rows: number }> {
+async function writeMismatches(engine: Engine, path: string, keys: readonly string[], shape: JoinShape): Promise<{ path: string; rows: number }> {
   const fixed = new Set(['kind', 'column', 'v1', 'v2', 'abs_diff']);
   const keyOut = keys.map((k, i) => `"__k${i}" AS ${ident(fixed.has(k) ? `key_${k}` : k)}`).join(', ');
-  const parts = compared.map((c, j) => {
-    const diff = c.column.compareAs === 'numeric' ? `abs(CAST("__a${j}" AS DOUBLE) - CAST("__b${j}" AS DOUBLE))` : 'CAST(NULL AS DOUBLE)';
+  const parts = shape.compared.map((c, j) => {
+    const diff = c.column.compareAs === 'numeric' ? `CAST(${absDiff(`"__a${j}"`, `"__b${j}"`, c.column)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
     return `SELECT ${keyOut}, 'changed' AS kind, ${literal(c.column.name)} AS "column", CAST("__a${j}" AS VARCHAR) AS v1, CAST("__b${j}" AS VARCHAR) AS v2, ${diff} AS abs_diff FROM ${diffTable} WHERE "__in1" AND "__in2" AND "__m${j}"`;
   });
   const only = (kind: string, where: string): string =>
@@ -291,7 +387,7 @@ async function writeMismatches(engine: Engine, path: string, keys: readonly stri
   }
 }
 
-function judgeRows(rows: RowComparison['rows'], columns: readonly ColumnStats[], schema: SchemaComparison): { verdict: Verdict; reasons: string[] } {
+function judgeRows(rows: RowComparison['rows'], columns: readonly ColumnStats[], schema: SchemaComparison, nullKeysMatch: boolean): { verdict: Verdict; reasons: string[] } {
   const fail: string[] = [];
   const inconclusive: string[] = [];
   if (rows.onlyV1 > 0) fail.push(`${rows.onlyV1} rows only in V1`);
@@ -302,13 +398,18 @@ function judgeRows(rows: RowComparison['rows'], columns: readonly ColumnStats[],
   }
   if (rows.duplicateKeysV1 > 0) fail.push(`${rows.duplicateKeysV1} duplicate keys in V1 (${rows.excludedV1} rows not compared)`);
   if (rows.duplicateKeysV2 > 0) fail.push(`${rows.duplicateKeysV2} duplicate keys in V2 (${rows.excludedV2} rows not compared)`);
+  const nullKeys = rows.nullKeysV1 + rows.nullKeysV2 > 0 ? `${rows.nullKeysV1} rows in V1 and ${rows.nullKeysV2} in V2 have a null key part` : undefined;
+  if (nullKeys !== undefined && !nullKeysMatch) fail.push(`${nullKeys} (never matched; null-safe key matching pairs them)`);
   for (const name of schema.missingInV2) fail.push(`column ${name} missing in V2`);
+  if (rows.v1 === 0 && rows.v2 === 0) inconclusive.push('no data: V1 and V2 have no rows');
   for (const name of schema.missingInV1) inconclusive.push(`column ${name} only in V2`);
   for (const t of schema.typeChanges) {
     if (t.incompatible) inconclusive.push(`column ${t.name}: ${t.v1Type} in V1, ${t.v2Type} in V2 (compared as text)`);
   }
   if (fail.length > 0) return { verdict: 'fail', reasons: [...fail, ...inconclusive] };
   if (inconclusive.length > 0) return { verdict: 'inconclusive', reasons: inconclusive };
-  const widened = schema.typeChanges.map((t) => `column ${t.name} widened ${t.v1Type} → ${t.v2Type} (compared numerically)`);
-  return { verdict: 'pass', reasons: [`${rows.matched} rows match on ${columns.length} compared columns`, ...widened] };
+  const changed = schema.typeChanges.map((t) => `column ${t.name} ${t.v1Type} → ${t.v2Type} (${typeChangeNote(t)})`);
+  const renamed = schema.columns.filter((c) => c.v2Name !== undefined).map((c) => `column ${c.name} is ${c.v2Name} in V2`);
+  const matchedNull = nullKeys !== undefined ? [`${nullKeys}, matched null-safe`] : [];
+  return { verdict: 'pass', reasons: [`${rows.matched} rows match on ${columns.length} compared columns`, ...changed, ...renamed, ...matchedNull] };
 }

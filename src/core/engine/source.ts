@@ -2,15 +2,21 @@
  * Registers a table source (a Parquet or CSV file, a glob, or a hive-partitioned folder) in an engine and
  * describes it.
  *
- * API: `await loadTable(engine, { path, format?, label? }, 'v1', { cwd })` → LoadedTable (relation `"v1"`,
+ * API: `await loadTable(engine, { path, format?, label?, types? }, 'v1', { cwd })` → LoadedTable (relation `"v1"`,
  * files, columns, rows). Parquet is read in place through a view; CSV is parsed once into a temp table with
  * strict options, so a ragged row is an error (InputError naming file and line), never silently padded.
- * A missing file, an empty glob or a corrupt file is an InputError naming the file.
+ * A missing file, an empty glob, an empty CSV (no header) or a corrupt file is an InputError naming the file.
+ *
+ * CSV integers are read exactly: DuckDB's sniffer types integer text too wide for BIGINT as DOUBLE (two ids that
+ * differ in the last digit become one float), or picks BIGINT from its sample and then fails on a wider value
+ * further down. Such columns are read again as HUGEINT, and as text when even HUGEINT is too narrow. `types`
+ * forces a column's type (e.g. `{ refer_nr: 'VARCHAR' }`) in either format.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors';
-import { findRaggedRow, detectDelimiter } from './csv-scan';
+import { ConfigError, InputError } from '../errors';
+import { columnNotFound } from './columns';
+import { detectDelimiter, findRaggedRow, isEmptyCsv } from './csv-scan';
 import type { Engine } from './duckdb';
 import { QueryError } from './duckdb';
 import { ident, listLiteral, literal } from './sql';
@@ -76,6 +82,88 @@ async function explainCsv(files: readonly string[], delimiter: string): Promise<
   return undefined;
 }
 
+/** A type name DuckDB can parse: letters, digits, _, spaces, and an optional (p) or (p, s). */
+const typeName = /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/;
+
+function checkTypes(types: Readonly<Record<string, string>>, names: readonly string[], path: string, label: string | undefined): void {
+  for (const [column, type] of Object.entries(types)) {
+    if (!names.includes(column)) throw columnNotFound({ path, names, ...(label ? { label } : {}) }, column, 'typed');
+    if (!typeName.test(type)) throw new ConfigError(`type "${type}" for column "${column}" is not a DuckDB type name (e.g. VARCHAR, HUGEINT, DECIMAL(38,0))`);
+  }
+}
+
+/** Drops a temp view or table of that name, so a source of either format can take the name over. */
+async function dropRelation(engine: Engine, name: string): Promise<void> {
+  const found = await engine.rows(
+    `SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE temporary AND table_name = ${literal(name)} UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ${literal(name)}`,
+  );
+  for (const r of found) await engine.exec(`DROP ${String(r['kind'])} ${ident(name)}`);
+}
+
+const integerType = /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+
+/** The type to read a column as after DuckDB failed to convert integer text to the sniffed type, if that was the failure. */
+function widerOnOverflow(error: unknown, forced: Readonly<Record<string, string>>): { column: string; type: string } | undefined {
+  if (!(error instanceof QueryError)) return undefined;
+  const m = /Error when converting column "(.+)"\. Could not convert string "[+-]?\d+" to '(\w+)'/.exec(error.detail);
+  if (!m || (m[1] as string) in forced) return undefined;
+  const to = m[2] as string;
+  if (integerType.test(to)) return { column: m[1] as string, type: 'HUGEINT' };
+  if (to === 'HUGEINT') return { column: m[1] as string, type: 'VARCHAR' };
+  return undefined;
+}
+
+/** DOUBLE columns whose values are all whole and some beyond BIGINT: integer text the sniffer could not hold exactly. */
+async function wideIntegerColumns(engine: Engine, relation: string, columns: readonly ColumnInfo[], typed: Readonly<Record<string, string>>): Promise<string[]> {
+  const doubles = columns.filter((c) => c.type === 'DOUBLE' && !(c.name in typed));
+  if (doubles.length === 0) return [];
+  const checks = doubles.map((c, i) => {
+    const v = ident(c.name);
+    return `coalesce(bool_and(isfinite(${v}) AND ${v} = trunc(${v})) AND max(abs(${v})) >= 9223372036854775808::DOUBLE, false) AS w${i}`;
+  });
+  const row = (await engine.rows(`SELECT ${checks.join(', ')} FROM ${relation}`))[0] ?? {};
+  return doubles.filter((_, i) => row[`w${i}`] === true).map((c) => c.name);
+}
+
+async function describe(engine: Engine, sql: string): Promise<ColumnInfo[]> {
+  const described = await engine.rows(`DESCRIBE ${sql}`);
+  return described.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+}
+
+/** Reads CSV files into the temp table `relation`, integer columns exactly (see the module comment). */
+async function readCsv(engine: Engine, relation: string, files: readonly string[], hive: boolean, forced: Readonly<Record<string, string>>, path: string, label: string | undefined): Promise<void> {
+  for (const file of files) if (await isEmptyCsv(file)) throw new InputError('file is empty (no header line)', { file });
+  const delimiter = await detectDelimiter(files[0] as string);
+  const union = files.length > 1 ? ', union_by_name = true' : '';
+  const scan = (types: Readonly<Record<string, string>>): string => {
+    const typed = Object.entries(types).map(([c, t]) => `${literal(c)}: ${literal(t)}`).join(', ');
+    return `read_csv(${listLiteral(files)}, delim = ${literal(delimiter)}, quote = '"', escape = '"', header = true, skip = 0, strict_mode = true, null_padding = false, hive_partitioning = ${hive}${union}${typed ? `, types = {${typed}}` : ''})`;
+  };
+  if (Object.keys(forced).length > 0) checkTypes(forced, (await describe(engine, `SELECT * FROM ${scan({})}`)).map((c) => c.name), path, label);
+  const types: Record<string, string> = { ...forced };
+  // Each retry widens one more column, so this ends: a column goes at most DOUBLE/BIGINT → HUGEINT → VARCHAR.
+  for (;;) {
+    try {
+      await engine.exec(`CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT * FROM ${scan(types)}`);
+    } catch (error) {
+      const wider = widerOnOverflow(error, forced);
+      if (wider && types[wider.column] !== wider.type) {
+        types[wider.column] = wider.type;
+        continue;
+      }
+      // DuckDB names no line when the bad row is inside its sniffing sample; find it ourselves.
+      if (error instanceof QueryError && !/CSV Error on Line/.test(error.detail)) {
+        const explained = await explainCsv(files, delimiter);
+        if (explained) throw explained;
+      }
+      throw error;
+    }
+    const wide = await wideIntegerColumns(engine, relation, await describe(engine, `SELECT * FROM ${relation}`), types);
+    if (wide.length === 0) return;
+    for (const column of wide) types[column] = 'HUGEINT';
+  }
+}
+
 export async function loadTable(engine: Engine, source: TableSource, name: string, options: LoadOptions = {}): Promise<LoadedTable> {
   const path = resolve(options.cwd ?? process.cwd(), source.path);
   const files = (await listFiles(engine, path)).sort();
@@ -89,28 +177,19 @@ export async function loadTable(engine: Engine, source: TableSource, name: strin
   const base = path.slice(0, /[*?[]/.exec(path)?.index ?? path.length);
   const hive = files.some((f) => hiveSegment.test(f.slice(base.length)));
   const relation = ident(name);
-  const list = listLiteral(files);
-  const union = files.length > 1 ? ', union_by_name = true' : '';
+  const forced = source.types ?? {};
   try {
+    await dropRelation(engine, name);
     if (format === 'parquet') {
-      await engine.exec(`CREATE OR REPLACE TEMP VIEW ${relation} AS SELECT * FROM read_parquet(${list}, hive_partitioning = ${hive}${union})`);
+      const scan = `read_parquet(${listLiteral(files)}, hive_partitioning = ${hive}${files.length > 1 ? ', union_by_name = true' : ''})`;
+      const entries = Object.entries(forced);
+      if (entries.length > 0) checkTypes(forced, (await describe(engine, `SELECT * FROM ${scan}`)).map((c) => c.name), files.length === 1 ? (files[0] as string) : path, source.label);
+      const replace = entries.length > 0 ? ` REPLACE (${entries.map(([c, t]) => `CAST(${ident(c)} AS ${t}) AS ${ident(c)}`).join(', ')})` : '';
+      await engine.exec(`CREATE OR REPLACE TEMP VIEW ${relation} AS SELECT *${replace} FROM ${scan}`);
     } else {
-      const first = files[0] as string;
-      const delimiter = await detectDelimiter(first);
-      const sql = `CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT * FROM read_csv(${list}, delim = ${literal(delimiter)}, quote = '"', escape = '"', header = true, skip = 0, strict_mode = true, null_padding = false, hive_partitioning = ${hive}${union})`;
-      try {
-        await engine.exec(sql);
-      } catch (error) {
-        // DuckDB names no line when the bad row is inside its sniffing sample; find it ourselves.
-        if (error instanceof QueryError && !/CSV Error on Line/.test(error.detail)) {
-          const explained = await explainCsv(files, delimiter);
-          if (explained) throw explained;
-        }
-        throw error;
-      }
+      await readCsv(engine, relation, files, hive, forced, files.length === 1 ? (files[0] as string) : path, source.label);
     }
-    const described = await engine.rows(`DESCRIBE SELECT * FROM ${relation}`);
-    const columns: ColumnInfo[] = described.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+    const columns = await describe(engine, `SELECT * FROM ${relation}`);
     const counted = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${relation}`);
     return { source, format, relation, files, columns, rows: Number(counted[0]?.['n'] ?? 0) };
   } catch (error) {

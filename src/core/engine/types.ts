@@ -17,6 +17,8 @@ export interface TableSource {
   readonly label?: string;
 }
 
+  /** Column types forced by the user, e.g. `{ refer_nr: 'VARCHAR' }` (DuckDB type names). */
+  readonly types?: Readonly<Record<string, string>>;
 export interface ColumnInfo {
   readonly name: string;
   /** DuckDB type name, e.g. BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR. */
@@ -46,7 +48,10 @@ export type ColumnKind = 'numeric' | 'text' | 'exact';
 export interface SchemaColumn {
   readonly name: string;
   readonly v1Type: string | null;
+  /** The column's name in V1 (in V2 when only V2 has it). */
   readonly v2Type: string | null;
+  /** Its name in V2 when that differs (a mapped or case-insensitively matched column). */
+  readonly v2Name?: string;
   /** How matched rows are compared: numeric (with tolerance), exact (same non-numeric type) or text (cast to VARCHAR). */
   readonly compareAs: ColumnKind | null;
   readonly change: 'none' | 'missingInV1' | 'missingInV2' | 'widening' | 'incompatible';
@@ -54,6 +59,14 @@ export interface SchemaColumn {
 
 export interface SchemaComparison {
   readonly columns: readonly SchemaColumn[];
+/** How V2's columns are paired with V1's: by exact name unless mapped or matched ignoring case. */
+export interface ColumnMatching {
+  /** Match column names case-insensitively (Oracle/Snowflake upper-case names). */
+  readonly ignoreColumnCase?: boolean;
+  /** Renamed columns: V1 name → V2 name. */
+  readonly columnMap?: Readonly<Record<string, string>>;
+}
+
   readonly missingInV1: readonly string[];
   readonly missingInV2: readonly string[];
   readonly typeChanges: readonly { name: string; v1Type: string; v2Type: string; incompatible: boolean }[];
@@ -69,6 +82,12 @@ export interface RowCompareOptions {
   readonly columnTolerances?: Readonly<Record<string, Tolerance>>;
   /** Mismatching rows returned in `sample` (default 20). */
   readonly sampleSize?: number;
+  /** Strings (compared values and keys): ignore surrounding whitespace, e.g. CHAR padding. */
+  readonly trimStrings?: boolean;
+  /** Strings (compared values and keys): ignore case. */
+  readonly ignoreCase?: boolean;
+  /** Rows whose keys are equal with nulls counting as equal values are paired (default: a null key part never matches). */
+  readonly nullKeysMatch?: boolean;
   /** When set, the full mismatch set is written there as Parquet (`COPY … TO`). */
   readonly mismatchesPath?: string;
 }
@@ -84,6 +103,8 @@ export interface ColumnStats {
   readonly maxAbsDiff: number | null;
   /** Largest |v1 − v2| / |v1| over those rows with v1 ≠ 0, else null. */
   readonly maxRelDiff: number | null;
+  /** The same, exactly, as decimal text, when both sides are exact types (integers, DECIMAL) and a JSON number cannot hold it. */
+  readonly maxAbsDiffExact?: string;
   readonly tolerance: { readonly abs: number; readonly rel: number };
 }
 
@@ -110,6 +131,9 @@ export interface RowCounts {
   readonly excludedV2: number;
 }
 
+  /** Rows with a null in any key column (never matched unless `nullKeysMatch`). */
+  readonly nullKeysV1: number;
+  readonly nullKeysV2: number;
 export interface RowComparison {
   readonly verdict: Verdict;
   readonly reasons: readonly string[];

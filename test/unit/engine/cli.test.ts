@@ -28,7 +28,7 @@ describe('cli: compare, reconcile, perturb', () => {
       assert.equal(r.code, 1, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.equal(doc.verdict, 'fail');
-      assert.deepEqual(doc.rows, { v1: 1000, v2: 1001, matched: 999, onlyV1: 1, onlyV2: 2, changed: 10, duplicateKeysV1: 0, duplicateKeysV2: 0, excludedV1: 0, excludedV2: 0 });
+      assert.deepEqual(doc.rows, { v1: 1000, v2: 1001, matched: 999, onlyV1: 1, onlyV2: 2, changed: 10, duplicateKeysV1: 0, duplicateKeysV2: 0, excludedV1: 0, excludedV2: 0, nullKeysV1: 0, nullKeysV2: 0 });
       assert.deepEqual(doc.columns.map((c: { name: string; mismatches: number; nullMismatches: number; maxAbsDiff: number }) => [c.name, c.mismatches, c.nullMismatches, c.maxAbsDiff]), [['balance', 10, 0, 1], ['dpd', 0, 0, 0]]);
       assert.equal(doc.schema.identical, true);
       assert.equal(runFolders(cwd.dir).length, 1);

@@ -32,7 +32,7 @@ describe('engine/rows', () => {
     const { result } = await compare(v1Sql, v2Sql, { keys: ['id'], sampleSize: 3, mismatchesPath: join(fx.dir, 'mismatches.parquet') });
     assert.deepEqual(result.rows, {
       v1: 101, v2: 102, matched: 96, onlyV1: 2, onlyV2: 2, changed: 8,
-      duplicateKeysV1: 1, duplicateKeysV2: 1, excludedV1: 3, excludedV2: 4,
+      duplicateKeysV1: 1, duplicateKeysV2: 1, excludedV1: 3, excludedV2: 4, nullKeysV1: 0, nullKeysV2: 0,
     });
     const cols = Object.fromEntries(result.columns.map((c) => [c.name, c]));
     assert.equal(cols['a']?.mismatches, 4);
@@ -120,7 +120,7 @@ describe('engine/rows', () => {
     const { result } = await compare(v1, v2, { keys: ['id'], mismatchesPath: join(fx.dir, 'dups.parquet') });
     assert.deepEqual(result.rows, {
       v1: 7, v2: 8, matched: 1, onlyV1: 2, onlyV2: 2, changed: 0,
-      duplicateKeysV1: 2, duplicateKeysV2: 2, excludedV1: 4, excludedV2: 5,
+      duplicateKeysV1: 2, duplicateKeysV2: 2, excludedV1: 4, excludedV2: 5, nullKeysV1: 2, nullKeysV2: 1,
     });
     assert.deepEqual(result.sample.map((r) => [r.keys['id'], r.kind]), [[null, 'onlyV1'], [null, 'onlyV1'], [5, 'onlyV2'], [null, 'onlyV2']]);
     assert.equal(result.mismatches?.rows, 4);
@@ -128,7 +128,7 @@ describe('engine/rows', () => {
     const oneSided = await compare('SELECT * FROM (VALUES (1), (2), (2)) t(id)', 'SELECT 1 AS id', { keys: ['id'] });
     assert.deepEqual(oneSided.result.rows, {
       v1: 3, v2: 1, matched: 1, onlyV1: 0, onlyV2: 0, changed: 0,
-      duplicateKeysV1: 1, duplicateKeysV2: 0, excludedV1: 2, excludedV2: 0,
+      duplicateKeysV1: 1, duplicateKeysV2: 0, excludedV1: 2, excludedV2: 0, nullKeysV1: 0, nullKeysV2: 0,
     });
   });
 
@@ -138,7 +138,7 @@ describe('engine/rows', () => {
     const { result } = await compare(v1, v2, { keys: ['p', 'n'] });
     assert.deepEqual(result.rows, {
       v1: 4, v2: 5, matched: 2, onlyV1: 1, onlyV2: 1, changed: 1,
-      duplicateKeysV1: 0, duplicateKeysV2: 1, excludedV1: 1, excludedV2: 2,
+      duplicateKeysV1: 0, duplicateKeysV2: 1, excludedV1: 1, excludedV2: 2, nullKeysV1: 1, nullKeysV2: 1,
     });
     assert.deepEqual(result.sample.map((r) => [r.keys, r.kind, r.columns]), [
       [{ p: 'a', n: 2 }, 'changed', [{ name: 'x', v1: '20.0', v2: '21.0' }]],

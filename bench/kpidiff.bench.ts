@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RunRecord } from '../src/core/runs/record';
 import { runView } from '../src/core/runs/view';
-import { mismatchesIpc } from '../src/webviews/kpiDiff/mismatches';
+import { mismatchesIpc } from '../src/core/engine/mismatchesIpc';
 import { provision } from '../test/host/toolchain';
 import { startServer } from '../test/host/server';
 import { launchBrowser, openWorkbench } from '../test/host/workbench';

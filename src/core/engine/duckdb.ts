@@ -6,12 +6,13 @@
  *   const engine = await openEngine({ threads?, memoryLimit?, tempDirectory?, signal? });
  *   await engine.exec(sql);            // statements for their effect
  *   const rows = await engine.rows(sql); // plain JS rows (BIGINT/DECIMAL → number, DATE/TIMESTAMP → ISO text)
+ *   const result = await engine.result(sql); // DuckDB's own columnar chunks, for readers that copy vector memory
  *   engine.duckdbVersion;              // e.g. "v1.5.6"
  *   engine.close();
  * A DuckDB failure becomes a `QueryError` (a RuntimeError carrying DuckDB's own message in `detail`); an aborted
  * signal interrupts the running query and the call rejects with a RuntimeError "interrupted".
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { RuntimeError } from '../errors';
 
 export interface EngineOptions {
@@ -30,6 +31,8 @@ export interface Engine {
   readonly duckdbVersion: string;
   exec(sql: string): Promise<void>;
   rows(sql: string): Promise<Row[]>;
+  /** The materialized result: its chunks' vectors stay DuckDB's memory, no JS value per cell (see mismatchesIpc). */
+  result(sql: string): Promise<DuckDBMaterializedResult>;
   close(): void;
 }
 
@@ -77,6 +80,10 @@ class DuckEngine implements Engine {
       for (const [key, value] of Object.entries(row)) out[key] = plain(value);
       return out;
     });
+  }
+
+  async result(sql: string): Promise<DuckDBMaterializedResult> {
+    return this.guard(sql, () => this.connection.run(sql));
   }
 
   close(): void {

@@ -194,7 +194,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private async sendRows(ref: RunRef): Promise<void> {
     try {
       // Loaded on demand: apache-arrow and DuckDB cost nothing until someone asks for the rows.
-      const { FIRST_PAGE, MAX_ROWS, mismatchesIpc } = await import('./mismatches');
+      const { FIRST_PAGE, MAX_ROWS, mismatchesIpc } = await import('../../core/engine/mismatchesIpc');
       const dir = ref.store.runDir(ref.record.id);
       const first = await mismatchesIpc(dir, ref.record, 0, FIRST_PAGE);
       const more = first.rows === FIRST_PAGE && first.total > FIRST_PAGE;

@@ -1,22 +1,26 @@
-import type { Engine } from '../core/engine/duckdb';
+import type { Engine, EngineOptions } from '../core/engine/duckdb';
 import { openEngine } from '../core/engine/duckdb';
 import type { RunWriter } from '../core/runs/store';
+import { cancelOnSignals } from './engine-options';
 import type { Progress } from './progress';
 
 /**
  * Runs `work` with a fresh engine and closes it after. On failure it stops the progress display and marks a begun
  * run record failed (with the DuckDB version once known) before the error goes on to become the exit code.
+ * SIGINT/SIGTERM interrupt the engine, so the same path (and the engine's spill-folder cleanup) runs on Ctrl-C.
  */
-export async function withEngine(progress: Progress, writer: RunWriter | undefined, work: (engine: Engine) => Promise<void>): Promise<void> {
+export async function withEngine(progress: Progress, writer: RunWriter | undefined, work: (engine: Engine) => Promise<void>, options: Omit<EngineOptions, 'signal'> = {}): Promise<void> {
   let engine: Engine | undefined;
+  const cancel = cancelOnSignals();
   try {
-    engine = await openEngine();
+    engine = await openEngine({ ...options, signal: cancel.signal });
     await work(engine);
   } catch (error) {
     progress.stop();
     if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
     throw error;
   } finally {
+    cancel.dispose();
     engine?.close();
   }
 }

@@ -3,24 +3,40 @@
  * importing this module costs nothing until a command really needs data.
  *
  * API (stable, used by `cutover shadow`):
- *   const engine = await openEngine({ threads?, memoryLimit?, tempDirectory?, signal? });
+ *   const engine = await openEngine({ threads?, memoryLimit?, spillParent?, preserveInsertionOrder?, signal? });
  *   await engine.exec(sql);            // statements for their effect
  *   const rows = await engine.rows(sql); // plain JS rows (BIGINT/DECIMAL → number, DATE/TIMESTAMP → ISO text)
+ *   await engine.appendText(table, rows); // rows of text/null into an existing all-VARCHAR table (fast path)
  *   const result = await engine.result(sql); // DuckDB's own columnar chunks, for readers that copy vector memory
  *   engine.duckdbVersion;              // e.g. "v1.5.6"
+ *   engine.spillDirectory;             // this engine's own spill folder, removed by close()
  *   engine.close();
  * A DuckDB failure becomes a `QueryError` (a RuntimeError carrying DuckDB's own message in `detail`); an aborted
  * signal interrupts the running query and the call rejects with a RuntimeError "interrupted".
+ *
+ * Spilling: each engine gets a fresh folder of its own (`cutover-spill-*` under `spillParent`, default the OS temp
+ * dir) as DuckDB's `temp_directory`, so it never leaves DuckDB's default `.tmp` in the working directory and two
+ * engines never share one. `close()` removes it, and so does process exit if close was never reached; a CLI that
+ * must survive SIGINT/SIGTERM aborts the signal and lets close run (see src/cli/engine-options.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { RuntimeError } from '../errors';
 
 export interface EngineOptions {
   /** Worker threads (default: DuckDB's choice, the number of cores). */
   readonly threads?: number;
-  /** e.g. "2GB"; past it DuckDB spills to `tempDirectory`. */
+  /** In DuckDB's syntax, e.g. "2GB" (see memory.ts for the parser); past it DuckDB spills to disk. */
   readonly memoryLimit?: string;
-  readonly tempDirectory?: string;
+  /** The folder in which this engine's own spill folder is made (default the OS temp dir). */
+  readonly spillParent?: string;
+  /**
+   * false lets DuckDB stream and spill unordered results (less memory for big joins and COPYs). Only for callers
+   * whose every query that needs an order says ORDER BY; DuckDB's default (true) otherwise.
+   */
+  readonly preserveInsertionOrder?: boolean;
   /** Aborting interrupts the running query. */
   readonly signal?: AbortSignal;
 }
@@ -29,10 +45,14 @@ export type Row = Record<string, unknown>;
 
 export interface Engine {
   readonly duckdbVersion: string;
+  /** This engine's spill folder (DuckDB's temp_directory); gone after close(). */
+  readonly spillDirectory: string;
   exec(sql: string): Promise<void>;
   rows(sql: string): Promise<Row[]>;
   /** The materialized result: its chunks' vectors stay DuckDB's memory, no JS value per cell (see mismatchesIpc). */
   result(sql: string): Promise<DuckDBMaterializedResult>;
+  /** Appends rows of text (or null) to `table` (a plain, unquoted table name whose columns are all VARCHAR). */
+  appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
   close(): void;
 }
 
@@ -66,8 +86,16 @@ class DuckEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly duckdbVersion: string,
+    readonly spillDirectory: string,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+  ) {
+    process.once('exit', this.removeSpill);
+  }
+
+  /** Synchronous, so that it can also run in a process 'exit' handler. */
+  private readonly removeSpill = (): void => {
+    rmSync(this.spillDirectory, { recursive: true, force: true });
+  };
 
   async exec(sql: string): Promise<void> {
     await this.guard(sql, () => this.connection.run(sql));
@@ -86,11 +114,32 @@ class DuckEngine implements Engine {
     return this.guard(sql, () => this.connection.run(sql));
   }
 
+  async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    const appender = await this.guard(`append to ${table}`, () => this.connection.createAppender(table));
+    try {
+      for (const row of rows) {
+        for (const value of row) {
+          if (value === null) appender.appendNull();
+          else appender.appendVarchar(value);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.connection.closeSync();
-    this.instance.closeSync();
+    try {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    } finally {
+      this.removeSpill();
+      process.removeListener('exit', this.removeSpill);
+    }
   }
 
   private async guard<T>(sql: string, run: () => Promise<T>): Promise<T> {
@@ -110,11 +159,27 @@ class DuckEngine implements Engine {
 
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const duckdb = loadDuckDB();
-  const config: Record<string, string> = {};
+  const spill = makeSpillDirectory(options.spillParent ?? tmpdir());
+  const config: Record<string, string> = { temp_directory: spill };
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
-  if (options.tempDirectory !== undefined) config['temp_directory'] = options.tempDirectory;
-  const instance = await duckdb.DuckDBInstance.create(':memory:', config);
-  const connection = await instance.connect();
-  return new DuckEngine(instance, connection, duckdb.version(), options.signal);
+  if (options.preserveInsertionOrder !== undefined) config['preserve_insertion_order'] = String(options.preserveInsertionOrder);
+  let instance: DuckDBInstance | undefined;
+  try {
+    instance = await duckdb.DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    return new DuckEngine(instance, connection, duckdb.version(), spill, options.signal);
+  } catch (error) {
+    instance?.closeSync();
+    rmSync(spill, { recursive: true, force: true });
+    throw new RuntimeError(`cannot start DuckDB: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+  }
+}
+
+function makeSpillDirectory(parent: string): string {
+  try {
+    return mkdtempSync(join(parent, 'cutover-spill-'));
+  } catch (error) {
+    throw new RuntimeError(`cannot create a spill folder in ${parent}: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+  }
 }

@@ -35,7 +35,7 @@ import type {
 
 export interface TableSummary {
   readonly path: string;
-  readonly format: 'parquet' | 'csv';
+  readonly format: LoadedTable['format'];
   readonly rows: number;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
 }

@@ -1,0 +1,48 @@
+/**
+ * Table references on the command line: `postgres://[user@]host[:port]/database#schema.table` (or `postgresql://`,
+ * or `#table` for the `public` schema). Host, port, database and user may also come from PostgreSQL's own
+ * environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER) with a bare `postgres://#schema.table`.
+ *
+ * Secrets come from the environment only: a password in the reference is refused (it would land in shell history,
+ * process listings and the run record's command line); `pg` reads PGPASSWORD (or ~/.pgpass) itself. The reference
+ * as shown in output and records (`display`) never carries a password.
+ */
+import { UsageError } from '../../errors';
+
+export interface TableReference {
+  /** The connection string without the fragment (and without any password). */
+  readonly url: string;
+  readonly schema: string;
+  readonly table: string;
+  /** For messages and records: `postgres://user@host:port/db#schema.table`. */
+  readonly display: string;
+}
+
+export function isTableReference(text: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(text);
+}
+
+/** Splits `schema.table` (each part optionally double-quoted) into its parts. */
+function tableName(fragment: string, text: string): { schema: string; table: string } {
+  const part = '(?:"((?:[^"]|"")+)"|([^."]+))';
+  const m = new RegExp(`^(?:${part}\\.)?${part}$`).exec(fragment);
+  if (!m) throw new UsageError(`table reference "${text}" must end in #schema.table or #table`);
+  const unquote = (quoted: string | undefined, plain: string | undefined): string | undefined => (quoted !== undefined ? quoted.replaceAll('""', '"') : plain);
+  return { schema: unquote(m[1], m[2]) ?? 'public', table: unquote(m[3], m[4]) as string };
+}
+
+export function parseTableReference(text: string): TableReference {
+  const hash = text.indexOf('#');
+  if (hash < 0) throw new UsageError(`table reference "${text}" must name a table after "#", e.g. postgres://host/db#public.loans`);
+  const base = text.slice(0, hash);
+  const { schema, table } = tableName(decodeURIComponent(text.slice(hash + 1)), text);
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new UsageError(`table reference "${text}" is not a valid postgres:// URL`);
+  }
+  if (url.password !== '') throw new UsageError('a table reference must not contain a password: set PGPASSWORD (or use ~/.pgpass) instead');
+  const shown = `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host}${url.pathname}${url.search}`;
+  return { url: base, schema, table, display: `${shown}#${schema}.${table}` };
+}

@@ -1,0 +1,93 @@
+/**
+ * A throwaway PostgreSQL for tests and benchmarks: a fresh cluster (`initdb -A trust`) in a temp folder, started on
+ * a free loopback port, stopped and deleted by `stop()`. Nothing else on the machine is touched. When the process
+ * runs as root, the cluster is made and run as the `postgres` system user (PostgreSQL refuses to run as root).
+ *
+ *   const pg = await startPostgres();   // { url, port, dir, stop() }
+ *   … new pg.Client({ connectionString: pg.url }) …
+ *   await pg.stop();
+ *
+ * The binaries are Debian's (`/usr/lib/postgresql/<major>/bin`) or whatever `pg_config --bindir` names. The package
+ * is listed in system-packages.json, so the set-up gate every entry point passes (test/host/system.ts) has installed
+ * it; a test run outside that gate without it fails with the one apt-get line that installs it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface Postgres {
+  /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication: no password). */
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+function binDir(): string {
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const majors = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    for (const major of majors) if (existsSync(join(debian, major, 'bin', 'initdb'))) return join(debian, major, 'bin');
+  }
+  const r = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const dir = r.status === 0 ? r.stdout.trim() : '';
+  if (dir !== '' && existsSync(join(dir, 'initdb'))) return dir;
+  throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found; install them with: sudo apt-get install -y postgresql (or run npm test, whose set-up gate installs system-packages.json)');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Runs a PostgreSQL tool, as `postgres` when we are root. */
+function tool(bin: string, name: string, args: readonly string[]): void {
+  const asRoot = userInfo().uid === 0;
+  const command = asRoot ? 'runuser' : join(bin, name);
+  const argv = asRoot ? ['-u', 'postgres', '--', join(bin, name), ...args] : [...args];
+  execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() });
+}
+
+export async function startPostgres(): Promise<Postgres> {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-pg-'));
+  if (userInfo().uid === 0) {
+    // The cluster belongs to `postgres`; the folder is ours and removed by us.
+    chmodSync(dir, 0o777);
+  }
+  const data = join(dir, 'data');
+  const port = await freePort();
+  try {
+    tool(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    // fsync off: a test cluster never has to survive a crash, and it makes bulk loads several times faster.
+    const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    tool(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`cannot start a test PostgreSQL in ${dir}: ${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
+  }
+  let stopped = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        tool(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEngineFlags } from '../../../src/cli/engine-options';
+import { openEngine } from '../../../src/core/engine/duckdb';
+import { defaultMemoryLimit, duckdbMemorySetting, parseMemoryLimit } from '../../../src/core/engine/memory';
+import { UsageError } from '../../../src/core/errors';
+
+const GiB = 2 ** 30;
+
+describe('engine/memory: --memory-limit', () => {
+  it('reads sizes in decimal and binary units, and shares of RAM', () => {
+    assert.equal(parseMemoryLimit('4GB'), 4e9);
+    assert.equal(parseMemoryLimit('512mib'), 512 * 2 ** 20);
+    assert.equal(parseMemoryLimit(' 1.5 GiB '), 1.5 * GiB);
+    assert.equal(parseMemoryLimit('25%', 16 * GiB), 4 * GiB);
+    assert.equal(defaultMemoryLimit(24 * GiB), 12 * GiB);
+  });
+
+  it('refuses what DuckDB would misread or cannot run with', () => {
+    for (const bad of ['4', 'four GB', '4 GBs', '-1GB', '0%', '150%', '10MB', '']) {
+      assert.throws(() => parseMemoryLimit(bad, 16 * GiB), /memory limit/, bad);
+    }
+  });
+
+  it('becomes a DuckDB setting, and the CLI flag error names the flag', () => {
+    assert.equal(duckdbMemorySetting(4 * GiB), '4096MiB');
+    assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '2048MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
+    assert.throws(() => parseEngineFlags({ memoryLimit: 'lots' }, '/work'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--memory-limit:'));
+  });
+
+  it('is applied by DuckDB', async () => {
+    const engine = await openEngine({ threads: 1, memoryLimit: duckdbMemorySetting(parseMemoryLimit('300MiB')) });
+    try {
+      const r = await engine.rows("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t");
+      assert.match(String(r[0]?.['m']), /^(300\.0 MiB|314\.5 MB)$/);
+      assert.equal(r[0]?.['t'], engine.spillDirectory);
+    } finally {
+      engine.close();
+    }
+  });
+});
+
+/**
+ * A real child process runs work through the CLI's withEngine (the path `cutover compare` takes) with its spill
+ * folder under `parent`, prints the folder, and then succeeds, fails, or runs until it is signalled.
+ */
+function child(parent: string, work: 'succeed' | 'fail' | 'hang'): ReturnType<typeof spawn> {
+  const root = join(__dirname, '..', '..', '..');
+  const script = `
+    const { withEngine } = require(${JSON.stringify(join(root, 'src', 'cli', 'withEngine'))});
+    const progress = { stop() {}, phase() {} };
+    const sql = { succeed: 'SELECT 42', fail: 'SELECT nope', hang: 'SELECT count(*) FROM range(100000000000) a WHERE hash(a.range) % 7 = 3' }[${JSON.stringify(work)}];
+    withEngine(progress, undefined, async (engine) => {
+      process.stdout.write(engine.spillDirectory + '\\n');
+      await engine.rows(sql);
+    }, { threads: 1, spillParent: ${JSON.stringify(parent)} }).then(() => { process.exitCode = 0; }, (e) => { process.stderr.write(String(e.message) + '\\n'); process.exitCode = 4; });
+  `;
+  return spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function run(parent: string, work: 'succeed' | 'fail' | 'hang', signal?: NodeJS.Signals): Promise<{ code: number | null; spill: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = child(parent, work);
+    let out = '';
+    let stderr = '';
+    p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (signal && out.includes('\n')) {
+        const spill = out.trim();
+        assert.ok(existsSync(spill), 'the spill folder exists while the engine is open');
+        // Give DuckDB a moment inside the query before the signal.
+        setTimeout(() => p.kill(signal), 300);
+      }
+    });
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, spill: out.trim(), stderr }));
+  });
+}
+
+describe('engine/memory: the spill folder is removed', function () {
+  this.timeout(30_000);
+  let parent: string;
+  beforeEach(() => { parent = mkdtempSync(join(tmpdir(), 'cutover-spill-test-')); });
+  afterEach(() => rmSync(parent, { recursive: true, force: true }));
+
+  for (const [work, signal, code] of [['succeed', undefined, 0], ['fail', undefined, 4], ['hang', 'SIGTERM', 4], ['hang', 'SIGINT', 4]] as const) {
+    it(`after ${signal ? `${signal} during a query` : work === 'succeed' ? 'success' : 'failure'}`, async () => {
+      const r = await run(parent, work, signal);
+      assert.equal(r.code, code, r.stderr);
+      assert.ok(r.spill.startsWith(join(parent, 'cutover-spill-')), r.spill);
+      assert.deepEqual(readdirSync(parent), [], 'nothing left in the spill parent');
+      if (signal) assert.match(r.stderr, /interrupted/);
+    });
+  }
+});

@@ -4,7 +4,7 @@
  * the same defaults and the same usage errors.
  */
 import type { Command } from 'commander';
-import type { KpiTableLayout, KpiThresholds } from '../core/engine/types';
+import type { KpiTableLayout, KpiThresholds, Tolerance } from '../core/engine/types';
 import { UsageError } from '../core/errors';
 
 export function parseColumns(value: string | undefined): string[] {
@@ -17,6 +17,40 @@ export function parseNumber(flag: string, value: string | undefined, min = 0): n
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got "${value}"`);
   return n;
+}
+
+/** Commander's accumulator for a repeatable option (`--map a=b --map c=d`). */
+export function collect(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `name=value` pairs of a repeatable option, split at the last '=' (so a name may hold one, a value not). */
+export function parsePairs(flag: string, values: readonly string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const at = item.lastIndexOf('=');
+    const name = item.slice(0, at).trim();
+    const value = item.slice(at + 1).trim();
+    if (at < 0 || name === '' || value === '') throw new UsageError(`${flag} takes COLUMN=${what}, got "${item}"`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Per-column tolerances: `--tol balance=abs:0.01 --tol rate=rel:1e-6` (or `abs:0.01,rel:1e-6` for both). */
+export function parseColumnTolerances(values: readonly string[] | undefined): Record<string, Tolerance> {
+  const out: Record<string, Tolerance> = {};
+  // One item at a time: the same column may be given twice (abs and rel).
+  for (const [column, spec] of (values ?? []).flatMap((v) => Object.entries(parsePairs('--tol', [v], 'abs:X or rel:Y')))) {
+    const tolerance: { abs?: number; rel?: number } = { ...out[column] };
+    for (const part of spec.split(',')) {
+      const m = /^\s*(abs|rel)\s*:\s*(.+)$/.exec(part);
+      if (!m) throw new UsageError(`--tol ${column}=${spec}: each part is abs:X or rel:Y`);
+      tolerance[m[1] as 'abs' | 'rel'] = parseNumber(`--tol ${column} ${m[1]}`, m[2]);
+    }
+    out[column] = tolerance;
+  }
+  return out;
 }
 
 export function parseFormat(value: string | undefined): 'parquet' | 'csv' | undefined {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareTables } from '../../core/engine/compare';
 import type { CompareOutcome } from '../../core/engine/compare';
+import { typeChangeNote } from '../../core/engine/schema';
 import { UsageError } from '../../core/errors';
 import { sha256Files } from '../../core/runs/hash';
 import { RunStore } from '../../core/runs/store';
@@ -14,7 +15,7 @@ import { typedArgv } from '../argv';
 import type { CliContext } from '../context';
 import { exitCodeOf } from '../exitCodes';
 import type { KpiFlags } from '../options';
-import { addKpiOptions, parseColumns, parseFormat, parseKpiFlags, parseNumber } from '../options';
+import { addKpiOptions, collect, parseColumns, parseColumnTolerances, parseFormat, parseKpiFlags, parseNumber, parsePairs } from '../options';
 import { Progress } from '../progress';
 import { recordInput } from '../runInputs';
 import { fmtNumber, textTable } from '../textTable';
@@ -27,6 +28,13 @@ interface CompareFlags extends KpiFlags {
   kpis?: boolean;
   format?: string;
   sample?: string;
+  tol?: string[];
+  type?: string[];
+  map?: string[];
+  ignoreColumnCase?: boolean;
+  ignoreSpaces?: boolean;
+  ignoreCase?: boolean;
+  nullKeysMatch?: boolean;
   record: boolean;
   json?: boolean;
 }
@@ -40,16 +48,17 @@ function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): 
   else {
     for (const n of s.missingInV2) out.push(`schema: column ${n} missing in V2`);
     for (const n of s.missingInV1) out.push(`schema: column ${n} only in V2`);
-    for (const t of s.typeChanges) out.push(`schema: ${t.name} ${t.v1Type} → ${t.v2Type}${t.incompatible ? ' (incompatible: compared as text)' : ' (widening: compared numerically)'}`);
+    for (const t of s.typeChanges) out.push(`schema: ${t.name} ${t.v1Type} → ${t.v2Type} (${typeChangeNote(t)})`);
+    for (const c of s.columns) if (c.v2Name !== undefined) out.push(`schema: ${c.name} is ${c.v2Name} in V2`);
   }
   if (o.rows) {
     const r = o.rows.rows;
-    out.push(`rows: matched ${fmtNumber(r.matched)} · only V1 ${fmtNumber(r.onlyV1)} · only V2 ${fmtNumber(r.onlyV2)} · changed ${fmtNumber(r.changed)} · duplicate keys ${fmtNumber(r.duplicateKeysV1)}/${fmtNumber(r.duplicateKeysV2)}`);
+    out.push(`rows: matched ${fmtNumber(r.matched)} · only V1 ${fmtNumber(r.onlyV1)} · only V2 ${fmtNumber(r.onlyV2)} · changed ${fmtNumber(r.changed)} · duplicate keys ${fmtNumber(r.duplicateKeysV1)}/${fmtNumber(r.duplicateKeysV2)} · null key rows ${fmtNumber(r.nullKeysV1)}/${fmtNumber(r.nullKeysV2)}`);
     if (o.rows.columns.length > 0) {
       out.push('');
       out.push(textTable([
         ['column', 'mismatches', 'null mismatches', 'max |Δ|', 'max rel'],
-        ...o.rows.columns.map((c) => [c.name, fmtNumber(c.mismatches), fmtNumber(c.nullMismatches), fmtNumber(c.maxAbsDiff), fmtNumber(c.maxRelDiff)]),
+        ...o.rows.columns.map((c) => [c.name, fmtNumber(c.mismatches), fmtNumber(c.nullMismatches), c.maxAbsDiffExact ?? fmtNumber(c.maxAbsDiff), fmtNumber(c.maxRelDiff)]),
       ]));
     }
   }
@@ -79,8 +88,15 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .argument('<v2>', 'V2 table: file, glob or folder')
     .option('--key <cols>', 'key columns, comma-separated (row-level comparison)')
     .option('--abs-tol <x>', 'absolute tolerance (numeric columns; KPIs)')
-    .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|')
+    .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|, relative to V1, the reference (datacompy scales by its second frame)')
+    .option('--tol <col=abs:x|rel:y>', 'a column\'s own tolerance, e.g. balance=abs:0.01 or rate=rel:1e-6 (repeatable)', collect)
     .option('--ignore <cols>', 'columns not to compare, comma-separated')
+    .option('--ignore-spaces', 'strings: ignore surrounding whitespace (values and keys), e.g. CHAR padding')
+    .option('--ignore-case', 'strings: ignore case (values and keys)')
+    .option('--ignore-column-case', 'match column names ignoring case (e.g. Oracle/Snowflake upper-case names)')
+    .option('--map <v1=v2>', 'a renamed column: its V1 name and its V2 name (repeatable)', collect)
+    .option('--type <col=TYPE>', 'read a column as this DuckDB type on both sides, e.g. refer_nr=VARCHAR (repeatable)', collect)
+    .option('--null-keys-match', 'pair rows whose keys are equal counting null as a value (default: a null key part never matches)')
     .option('--kpis', 'compare KPI tables instead of rows');
   addKpiOptions(command)
     .option('--format <format>', 'force the input format: parquet or csv')
@@ -94,24 +110,34 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const rel = parseNumber('--rel-tol', flags.relTol);
       const sampleSize = parseNumber('--sample', flags.sample) ?? 20;
       const keys = parseColumns(flags.key);
+      const types = parsePairs('--type', flags.type, 'TYPE');
+      const matching = { ignoreColumnCase: flags.ignoreColumnCase ?? false, columnMap: parsePairs('--map', flags.map, 'V2_NAME') };
+      const rowOptions = {
+        keys,
+        ignore: parseColumns(flags.ignore),
+        tolerance: { abs, rel: rel ?? 0 },
+        columnTolerances: parseColumnTolerances(flags.tol),
+        ignoreSpaces: flags.ignoreSpaces ?? false,
+        ignoreCase: flags.ignoreCase ?? false,
+        nullKeysMatch: flags.nullKeysMatch ?? false,
+      };
       if (!flags.kpis && keys.length === 0) throw new UsageError('compare needs --key COLS for a row-level comparison (or --kpis for KPI tables)');
       const thresholds = flags.kpis
         ? { mode: 'kpis', abs, passLine: kpi.passLine ?? 0.001, failLine: kpi.failLine ?? 0.01, segments: kpi.table.segmentColumns, layout: kpi.table.layout }
-        : { mode: 'rows', keys, abs, rel: rel ?? 0, ignore: parseColumns(flags.ignore) };
+        : { mode: 'rows', ...rowOptions, types, ...matching };
 
       const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds }) : undefined;
       const progress = new Progress(ctx, 'compare', 4);
       await withEngine(progress, writer, async (engine) => {
-        const source = (path: string): { path: string; format?: 'parquet' | 'csv' } => (format ? { path, format } : { path });
+        const source = (path: string): { path: string; format?: 'parquet' | 'csv'; types: Record<string, string> } => (format ? { path, format, types } : { path, types });
         // Inputs are hashed while DuckDB compares them.
         let hashes: Promise<[string, string]> | undefined;
         const outcome = await compareTables(engine, {
           v1: source(v1),
           v2: source(v2),
           cwd: ctx.cwd,
-          ...(flags.kpis
-            ? { kpis: { layout: kpi.table, judge: kpi.judge } }
-            : { rows: { keys, ignore: parseColumns(flags.ignore), tolerance: { abs, rel: rel ?? 0 }, sampleSize } }),
+          matching,
+          ...(flags.kpis ? { kpis: { layout: kpi.table, judge: kpi.judge } } : { rows: { ...rowOptions, sampleSize } }),
           ...(writer ? { outDir: writer.dir } : {}),
           onPhase: (name, ms) => {
             progress.phase(name, ms);

@@ -87,7 +87,7 @@ export const InputSchema = z
 
 const ToleranceSchema = z.strictObject({
   abs: z.number().nonnegative().optional().describe('Absolute tolerance: |v2 - v1| <= abs + rel * |v1| counts as equal.'),
-  rel: z.number().nonnegative().optional().describe('Relative tolerance, a fraction of |v1| (0.001 = 0.1%).'),
+  rel: z.number().nonnegative().optional().describe('Relative tolerance, a fraction of |v1|, V1 being the reference (0.001 = 0.1%).'),
 });
 
 const KpiToleranceSchema = z.strictObject({
@@ -146,6 +146,18 @@ export const CompareSchema = z
       .optional()
       .describe('Tolerances: a loan-level difference within abs + rel * |v1| counts as equal; a KPI passes within abs + passLine * |v1|.'),
     ignoreColumns: z.array(z.string()).default([]).describe('Loan-level columns left out of the comparison.'),
+    ignoreSpaces: z.boolean().default(false).describe('Loan-level strings (values and keys): ignore surrounding whitespace, e.g. CHAR padding.'),
+    ignoreCase: z.boolean().default(false).describe('Loan-level strings (values and keys): ignore case.'),
+    ignoreColumnCase: z.boolean().default(false).describe('Match loan-level column names ignoring case (e.g. Oracle/Snowflake upper-case names).'),
+    columnMap: z.record(z.string(), z.string()).default({}).describe('Renamed loan-level columns: V1 name → V2 name.'),
+    types: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Loan-level columns read as this DuckDB type on both sides, e.g. { "refer_nr": "VARCHAR" }.'),
+    nullKeysMatch: z
+      .boolean()
+      .default(false)
+      .describe('Pair loan-level rows whose keys are equal counting null as a value (default: a row with a null key part never matches).'),
     kpis: DeclarativeKpisSchema.optional(),
     bounds: z
       .record(

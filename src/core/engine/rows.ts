@@ -6,7 +6,7 @@
  * one-sided keys must be distinct. Only when that fails are duplicate keys counted, excluded on both sides and the
  * join repeated, so the usual case reads each table twice at most (join, key-only count).
  *
- * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, trimStrings?,
+ * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, ignoreSpaces?,
  * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? })` → RowComparison. Names are V1's; the schema says
  * which V2 column each is compared with (renamed or matched ignoring case).
  *
@@ -15,7 +15,7 @@
  * |v1 − v2| > abs + rel·|v1|, V1 being the reference (datacompy scales by its second frame); exact types (integers,
  * DECIMAL) are subtracted exactly, others as DOUBLE (a non-finite difference is never within tolerance), and
  * max |Δ| of exact types is kept exactly (`maxAbsDiffExact`). A value null on one side only is a mismatch and also
- * counted in `nullMismatches`. `trimStrings`/`ignoreCase` normalise string values and keys before comparing. Keys
+ * counted in `nullMismatches`. `ignoreSpaces`/`ignoreCase` normalise string values and keys before comparing. Keys
  * that occur more than once on either side are counted (`duplicateKeysV1/V2`) and their rows left out of the
  * matching on both sides (`excludedV1/V2`), so a duplicate never pairs with an arbitrary partner. A row with a null
  * in any key column never matches (it counts as only on its side, never as a duplicate) unless `nullKeysMatch`;
@@ -41,7 +41,7 @@ interface Compared {
 
 /** How values and keys are normalised before they are compared. */
 interface Normalise {
-  readonly trimStrings: boolean;
+  readonly ignoreSpaces: boolean;
   readonly ignoreCase: boolean;
 }
 
@@ -66,7 +66,7 @@ function isString(c: SchemaColumn): boolean {
 function columnExpr(alias: string, t: 'a' | 'b', c: SchemaColumn, n: Normalise): string {
   let expr = `${alias}.${ident(nameOn(t, c))}`;
   if (c.compareAs === 'text') expr = `CAST(${expr} AS VARCHAR)`;
-  if (isString(c) && n.trimStrings) expr = `trim(${expr}, ' \t\r\n')`;
+  if (isString(c) && n.ignoreSpaces) expr = `trim(${expr}, ' \t\r\n')`;
   if (isString(c) && n.ignoreCase) expr = `lower(${expr})`;
   return expr;
 }
@@ -143,7 +143,7 @@ export async function compareRows(
   const shape: JoinShape = {
     keyColumns: keys.map((k) => schema.columns.find((c) => c.name === k && c.v1Type !== null) as SchemaColumn),
     compared,
-    normalise: { trimStrings: options.trimStrings ?? false, ignoreCase: options.ignoreCase ?? false },
+    normalise: { ignoreSpaces: options.ignoreSpaces ?? false, ignoreCase: options.ignoreCase ?? false },
     nullKeysMatch: options.nullKeysMatch ?? false,
   };
 

@@ -15,10 +15,10 @@ export interface TableSource {
   readonly format?: 'parquet' | 'csv';
   /** Name used in messages, e.g. "V1 KPI table" (default: the path). */
   readonly label?: string;
-}
-
   /** Column types forced by the user, e.g. `{ refer_nr: 'VARCHAR' }` (DuckDB type names). */
   readonly types?: Readonly<Record<string, string>>;
+}
+
 export interface ColumnInfo {
   readonly name: string;
   /** DuckDB type name, e.g. BIGINT, DOUBLE, DECIMAL(18,2), VARCHAR. */
@@ -28,7 +28,7 @@ export interface ColumnInfo {
 /** A source registered in an engine as a view or temp table named `relation` (already quoted SQL). */
 export interface LoadedTable {
   readonly source: TableSource;
-  readonly format: 'parquet' | 'csv' | 'postgres';
+  readonly format: 'parquet' | 'csv';
   /** SQL to select from, e.g. `"v1"`. */
   readonly relation: string;
   /** Absolute paths of the files read, sorted. */
@@ -46,19 +46,17 @@ export interface Tolerance {
 export type ColumnKind = 'numeric' | 'text' | 'exact';
 
 export interface SchemaColumn {
-  readonly name: string;
-  readonly v1Type: string | null;
   /** The column's name in V1 (in V2 when only V2 has it). */
-  readonly v2Type: string | null;
+  readonly name: string;
   /** Its name in V2 when that differs (a mapped or case-insensitively matched column). */
   readonly v2Name?: string;
+  readonly v1Type: string | null;
+  readonly v2Type: string | null;
   /** How matched rows are compared: numeric (with tolerance), exact (same non-numeric type) or text (cast to VARCHAR). */
   readonly compareAs: ColumnKind | null;
   readonly change: 'none' | 'missingInV1' | 'missingInV2' | 'widening' | 'incompatible';
 }
 
-export interface SchemaComparison {
-  readonly columns: readonly SchemaColumn[];
 /** How V2's columns are paired with V1's: by exact name unless mapped or matched ignoring case. */
 export interface ColumnMatching {
   /** Match column names case-insensitively (Oracle/Snowflake upper-case names). */
@@ -67,6 +65,8 @@ export interface ColumnMatching {
   readonly columnMap?: Readonly<Record<string, string>>;
 }
 
+export interface SchemaComparison {
+  readonly columns: readonly SchemaColumn[];
   readonly missingInV1: readonly string[];
   readonly missingInV2: readonly string[];
   readonly typeChanges: readonly { name: string; v1Type: string; v2Type: string; incompatible: boolean }[];
@@ -80,14 +80,14 @@ export interface RowCompareOptions {
   /** Default tolerance for numeric columns (default exact: abs 0, rel 0). */
   readonly tolerance?: Tolerance;
   readonly columnTolerances?: Readonly<Record<string, Tolerance>>;
-  /** Mismatching rows returned in `sample` (default 20). */
-  readonly sampleSize?: number;
   /** Strings (compared values and keys): ignore surrounding whitespace, e.g. CHAR padding. */
-  readonly trimStrings?: boolean;
+  readonly ignoreSpaces?: boolean;
   /** Strings (compared values and keys): ignore case. */
   readonly ignoreCase?: boolean;
   /** Rows whose keys are equal with nulls counting as equal values are paired (default: a null key part never matches). */
   readonly nullKeysMatch?: boolean;
+  /** Mismatching rows returned in `sample` (default 20). */
+  readonly sampleSize?: number;
   /** When set, the full mismatch set is written there as Parquet (`COPY … TO`). */
   readonly mismatchesPath?: string;
 }
@@ -101,10 +101,10 @@ export interface ColumnStats {
   readonly nullMismatches: number;
   /** Largest |v1 − v2| over matched rows with finite values on both sides (numeric columns), else null. */
   readonly maxAbsDiff: number | null;
-  /** Largest |v1 − v2| / |v1| over those rows with v1 ≠ 0, else null. */
-  readonly maxRelDiff: number | null;
   /** The same, exactly, as decimal text, when both sides are exact types (integers, DECIMAL) and a JSON number cannot hold it. */
   readonly maxAbsDiffExact?: string;
+  /** Largest |v1 − v2| / |v1| over those rows with v1 ≠ 0, else null. */
+  readonly maxRelDiff: number | null;
   readonly tolerance: { readonly abs: number; readonly rel: number };
 }
 
@@ -129,11 +129,11 @@ export interface RowCounts {
   /** Rows left out of matching because their key is duplicated on either side. */
   readonly excludedV1: number;
   readonly excludedV2: number;
-}
-
   /** Rows with a null in any key column (never matched unless `nullKeysMatch`). */
   readonly nullKeysV1: number;
   readonly nullKeysV2: number;
+}
+
 export interface RowComparison {
   readonly verdict: Verdict;
   readonly reasons: readonly string[];

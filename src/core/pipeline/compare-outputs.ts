@@ -110,8 +110,8 @@ export async function compareOutputs(loaded: LoadedConfig, dirs: OutputDirs, run
   const { pipelines, compare } = loaded.config;
   const engine = await openEngine({ signal });
   try {
-    const table = (dir: string, out: { path: string; format?: 'parquet' | 'csv' }, name: string, label: string) =>
-      loadTable(engine, { path: join(dir, out.path), format: out.format, label }, name);
+    const table = (dir: string, out: { path: string; format?: 'parquet' | 'csv'; types?: Record<string, string> }, name: string, label: string) =>
+      loadTable(engine, { path: join(dir, out.path), format: out.format, label, types: out.types }, name);
     const kpi1 = await table(dirs.v1, pipelines.v1.outputs.kpis, 'v1_kpis', 'V1 KPI table');
     const kpi2 = await table(dirs.v2, pipelines.v2.outputs.kpis, 'v2_kpis', 'V2 KPI table');
     const options = judgeOptions(compare);
@@ -127,9 +127,10 @@ export async function compareOutputs(loaded: LoadedConfig, dirs: OutputDirs, run
     const loansOut2 = pipelines.v2.outputs.loans;
     let loans: { v1: LoadedTable; v2: LoadedTable; schema: SchemaComparison } | undefined;
     if (loansOut1 && loansOut2) {
-      const v1 = await table(dirs.v1, loansOut1, 'v1_loans', 'V1 loan-level table');
-      const v2 = await table(dirs.v2, loansOut2, 'v2_loans', 'V2 loan-level table');
-      loans = { v1, v2, schema: compareSchemas(v1.columns, v2.columns) };
+      const types = compare?.types ?? {};
+      const v1 = await table(dirs.v1, { ...loansOut1, types }, 'v1_loans', 'V1 loan-level table');
+      const v2 = await table(dirs.v2, { ...loansOut2, types }, 'v2_loans', 'V2 loan-level table');
+      loans = { v1, v2, schema: compareSchemas(v1.columns, v2.columns, { ignoreColumnCase: compare?.ignoreColumnCase, columnMap: compare?.columnMap }) };
     }
 
     let rows: RowComparison | undefined;
@@ -142,6 +143,9 @@ export async function compareOutputs(loaded: LoadedConfig, dirs: OutputDirs, run
           ignore: compare.ignoreColumns,
           tolerance: compare.tolerances?.default,
           columnTolerances: compare.tolerances?.columns,
+          ignoreSpaces: compare.ignoreSpaces,
+          ignoreCase: compare.ignoreCase,
+          nullKeysMatch: compare.nullKeysMatch,
           mismatchesPath: join(runDir, 'mismatches.parquet'),
         });
         const defs = declared(compare);

@@ -13,6 +13,7 @@ import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RunbooksTreeProvider } from './views/runbooksTree';
 import { VIEW_IDS } from './shared/contributions';
+import { createLog, loggedAs, showLog } from './shared/log';
 import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
 import { workspaceStores } from './shared/runStores';
 import { RunsTreeProvider } from './views/runsTree';
@@ -30,6 +31,7 @@ export interface CutoverApi {
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
+  context.subscriptions.push(createLog(), vscode.commands.registerCommand('cutover.showLog', showLog));
   const status = new CutoverStatus();
   const plans = new PlanSource();
   const checklist = createChecklistView(plans, status);
@@ -54,6 +56,9 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
   context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs));
   registerKpiDiffCommands(context, runs, kpiDiff);
+  // Runs whose process died while no window looked (a closed VS Code, a killed terminal) are marked interrupted.
+  void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
+    .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
   return { plans, checklist: checklist.provider, runs, runbooks };
 }

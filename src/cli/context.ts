@@ -10,6 +10,11 @@ export interface CliContext {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Records the verdict's exit code; the last call wins. */
   setExitCode(code: ExitCode): void;
+  /**
+   * The id the run this command records must have (`--run-id`, checked): whoever launched the CLI (the extension)
+   * then reads exactly that run, not the newest one of its kind. Undefined: the store picks a new id.
+   */
+  runId?: string | undefined;
 }
 
 export function processContext(): CliContext & { readonly exitCode: ExitCode } {

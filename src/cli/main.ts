@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CutoverError, ExitCode, exitCodeFor } from '../core/errors';
+import { checkRunId } from '../core/runs/id';
 import type { CliContext } from './context';
 import { processContext } from './context';
 
@@ -41,7 +42,12 @@ export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Com
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-    });
+    })
+    .option('--run-id <id>', 'record the run under this id (YYYYMMDD-HHMMSS-mmm-xxxxxx, unused in the store) so a caller can find it');
+  program.hook('preAction', () => {
+    const { runId } = program.opts<{ runId?: string }>();
+    if (runId !== undefined) ctx.runId = checkRunId(runId);
+  });
   const named = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
   const registers = named ? [named()] : [...new Set(Object.values(COMMANDS).map((load) => load()))];
   for (const register of registers) register(program, ctx);

@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { logError } from '../shared/log';
 
 export interface CliRun {
   readonly terminal: vscode.Terminal;
@@ -60,6 +61,7 @@ export function runCliInTerminal(launch: CliLaunch): CliRun {
       child.stdout?.on('data', (chunk: Buffer) => out(chunk.toString()));
       child.stderr?.on('data', (chunk: Buffer) => out(chunk.toString()));
       child.on('error', (error) => {
+        logError(`starting ${displayCommand(launch.args)} in ${launch.cwd}`, error);
         out(`\ncutover could not start: ${error.message}\n`);
         settle(undefined);
       });

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { reviewerName } from '../core/reviews/reviewer';
 import type { Review } from '../core/reviews/store';
 import type { RunRecord } from '../core/runs/record';
+import { loggedAs, reportError } from '../shared/log';
 import type { RunRef } from '../shared/runStores';
 import type { RunsTreeProvider } from '../views/runsTree';
 import type { KpiKey } from '../core/runs/viewModel';
@@ -36,10 +37,10 @@ async function resolveRun(runs: RunsTreeProvider, arg: RunArg): Promise<RunRef |
   if (typeof arg === 'object' && arg !== null && 'record' in arg) return { store: arg.store, record: arg.record };
   for (const store of runs.stores()) {
     if (typeof arg === 'string') {
-      const record = await store.read(arg).catch(() => undefined);
+      const record = await store.read(arg).catch(loggedAs(`reading run ${arg} in ${store.root}`, undefined));
       if (record) return { store, record };
     } else {
-      const record = (await store.list().catch((): RunRecord[] => [])).find((r) => r.kind === 'shadow');
+      const record = (await store.list().catch(loggedAs(`listing the runs in ${store.root}`, [] as RunRecord[]))).find((r) => r.kind === 'shadow');
       if (record) return { store, record };
     }
   }
@@ -104,7 +105,7 @@ export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: 
         runs.refresh();
         return review;
       } catch (error) {
-        void vscode.window.showErrorMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
+        reportError(`accepting ${line.kpi} [${line.segment}] of run ${ref.record.id}`, error);
         return undefined;
       }
     }),

@@ -3,16 +3,20 @@
  * cancel the first. Both the Runs and the Runbooks commands launch through here.
  */
 import * as vscode from 'vscode';
+import { newRunId } from '../core/runs/id';
 import { runCliInTerminal, type CliRun } from './cliTerminal';
 
-export type LaunchResult = { readonly started: true; readonly exitCode: number | undefined } | { readonly started: false };
+/** `runId`: the id the CLI was told to record its run under (`--run-id`), so the caller reads exactly that run. */
+export type LaunchResult =
+  | { readonly started: true; readonly exitCode: number | undefined; readonly runId: string }
+  | { readonly started: false };
 
 export class Launcher implements vscode.Disposable {
   private active: { run: CliRun; label: string; done: Promise<unknown> } | undefined;
 
   constructor(private readonly cliPath: string) {}
 
-  /** Starts `cutover <args>` in a terminal named after `label` and resolves when it ends. */
+  /** Starts `cutover <args> --run-id <new id>` in a terminal named after `label` and resolves when it ends. */
   async launch(label: string, args: readonly string[], cwd: string): Promise<LaunchResult> {
     while (this.active) {
       const current = this.active;
@@ -23,12 +27,13 @@ export class Launcher implements vscode.Disposable {
       if (choice === 'Cancel It and Start') current.run.cancel();
       await current.done;
     }
-    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args, cwd });
+    const runId = newRunId();
+    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args: [...args, '--run-id', runId], cwd });
     const done = run.exit.finally(() => {
       if (this.active?.run === run) this.active = undefined;
     });
     this.active = { run, label, done };
-    return { started: true, exitCode: await run.exit };
+    return { started: true, exitCode: await run.exit, runId };
   }
 
   /** Stops the running CLI's process tree; false when nothing runs. */

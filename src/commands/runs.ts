@@ -12,6 +12,7 @@ import { formatCriterion, formatPercent } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { summarizeRun } from '../core/runs/summary';
+import { logWarning, showErrorWithLog } from '../shared/log';
 import type { Launcher } from './launcher';
 import type { CutoverStatus } from '../views/statusBar';
 import type { RunRef } from '../shared/runStores';
@@ -32,10 +33,20 @@ export function requireTrust(action: string): boolean {
   return false;
 }
 
-/** The newest run of `kind` that started at or after `since` (the run the terminal just made). */
-async function runStartedSince(store: RunStore, kind: string, since: number): Promise<RunRef | undefined> {
-  const record = (await store.list()).find((r) => r.kind === kind && Date.parse(r.startedAt) >= since - 1000);
-  return record ? { store, record } : undefined;
+/**
+ * The run a launch recorded: the CLI was given its id (`--run-id`), so a run another terminal made at the same time
+ * is never taken for it. A CLI that was cancelled or killed left its run unfinished: it is marked interrupted first.
+ * Undefined when the CLI recorded no run (it stopped before, e.g. on an invalid cutover.json).
+ */
+async function launchedRun(store: RunStore, runId: string, kind: string): Promise<RunRef | undefined> {
+  try {
+    await store.recoverInterrupted();
+    const record = await store.read(runId);
+    return record.kind === kind ? { store, record } : undefined;
+  } catch (error) {
+    logWarning(`reading run ${runId} that cutover ${kind} was to record in ${store.root}`, error);
+    return undefined;
+  }
 }
 
 function logOf(record: RunRecord): string | undefined {
@@ -55,20 +66,19 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
   const workspaceConfig = (): Promise<LoadedConfig | undefined> => loadWorkspaceConfig(starter);
   /** Runs the CLI in a terminal and finds the run record it wrote. */
   const launch = async (label: string, args: string[], cwd: string, kind: string): Promise<LaunchOutcome | undefined> => {
-    const since = Date.now();
     const result = launcher.launch(label, args, cwd);
     runs.follow(result);
     const ended = await result;
     runs.refresh();
     if (!ended.started) return undefined;
-    const found = await runStartedSince(new RunStore(cwd), kind, since);
+    const found = await launchedRun(new RunStore(cwd), ended.runId, kind);
     return { exitCode: ended.exitCode, ...(found ? { run: found } : {}) };
   };
 
   const announce = async (outcome: LaunchOutcome, loaded: LoadedConfig | undefined): Promise<void> => {
     const { run, exitCode } = outcome;
     if (!run) {
-      void vscode.window.showErrorMessage(`Cutover: the run ended (exit ${exitCode ?? 'unknown'}) without a run record; see its terminal.`);
+      void showErrorWithLog(`Cutover: the run ended (exit ${exitCode ?? 'unknown'}) without a run record; see its terminal.`);
       return;
     }
     const { record, store } = run;

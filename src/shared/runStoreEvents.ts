@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunStore } from '../core/runs/store';
+import { loggedAs } from './log';
 
 const DEBOUNCE_MS = 200;
 const POLL_MS = 500;
@@ -76,7 +77,7 @@ export class RunStoreEvents implements vscode.Disposable {
   }
 
   private async check(): Promise<void> {
-    const prints = await Promise.all(this.stores().map((s) => s.fingerprint().catch(() => ({ names: '', busy: false }))));
+    const prints = await Promise.all(this.stores().map((s) => s.fingerprint().catch(loggedAs(`reading the run store ${s.root}`, { names: '', busy: false }))));
     if (this.disposed) return;
     const signature = prints.map((p) => p.names).join('\0');
     if (this.signature !== undefined && signature !== this.signature) {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { formatPercent } from '../core/gate/format';
 import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
+import { loggedAs } from '../shared/log';
 import type { KpiRow } from '../core/runs/viewModel';
 import type { RunsTreeProvider } from './runsTree';
 
@@ -41,7 +42,7 @@ export class KpiCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
 
   private latestRuns(): Promise<{ store: RunStore; record: RunRecord }[]> {
     this.cache ??= Promise.all(this.runs.stores().map(async (store) => {
-      const record = (await store.list().catch((): RunRecord[] => [])).find((r) => r.kind === 'shadow');
+      const record = (await store.list().catch(loggedAs(`CodeLens: listing the runs in ${store.root}`, [] as RunRecord[]))).find((r) => r.kind === 'shadow');
       return record ? [{ store, record }] : [];
     })).then((all) => all.flat());
     return this.cache;

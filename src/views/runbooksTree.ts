@@ -12,6 +12,7 @@ import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from '../core/config/workspaceKeys';
+import { loggedAs } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 
 export interface RunbookEntry {
@@ -124,10 +125,13 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
       const root = path.dirname(config.fsPath);
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
       const folder = path.resolve(root, readWorkspaceKeys(text, config.fsPath).runbooks ?? 'runbooks');
-      const files = await discoverRunbooks(folder).catch(() => [] as string[]);
+      const files = await discoverRunbooks(folder).catch(loggedAs(`Runbooks: finding the runbooks in ${folder}`, [] as string[]));
       // The store is read once per workspace, not once per runbook.
       const store = new RunStore(root);
-      const [done, running] = await Promise.all([store.list().catch(() => []), store.running().catch(() => [])]);
+      const [done, running] = await Promise.all([
+        store.list().catch(loggedAs(`Runbooks: listing the runs in ${store.root}`, [])),
+        store.running().catch(loggedAs(`Runbooks: listing the running runs in ${store.root}`, [])),
+      ]);
       for (const file of files) {
         try {
           entries.push({ file, root, runbook: parseRunbook(await readRunbookFile(file)) });

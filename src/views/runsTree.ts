@@ -8,6 +8,7 @@ import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
 import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/gate/format';
+import { loggedAs } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 import { workspaceStores, type RunRef } from '../shared/runStores';
 
@@ -55,14 +56,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
 
   /** The newest run of `kind` across the workspace's stores. */
   async latest(kind: string): Promise<RunRecord | undefined> {
-    const all = await Promise.all(this.stores().map((s) => s.list().catch(() => [] as RunRecord[])));
+    const all = await Promise.all(this.stores().map((s) => s.list().catch(loggedAs(`Runs: listing the runs in ${s.root}`, [] as RunRecord[]))));
     return all.flat().filter((r) => r.kind === kind).sort((a, b) => b.id.localeCompare(a.id))[0];
   }
 
   async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (!node) {
       const all = await Promise.all(this.stores().map(async (store) => {
-        const [running, done] = await Promise.all([store.running().catch(() => []), store.list().catch(() => [])]);
+        const [running, done] = await Promise.all([
+          store.running().catch(loggedAs(`Runs: listing the running runs in ${store.root}`, [])),
+          store.list().catch(loggedAs(`Runs: listing the runs in ${store.root}`, [])),
+        ]);
         return [...running, ...done].map((record): RunNode => ({ kind: 'run', store, record }));
       }));
       return all.flat().sort((a, b) => (a.kind === 'run' && b.kind === 'run' ? b.record.id.localeCompare(a.record.id) : 0));
@@ -72,7 +76,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const dir = store.runDir(record.id);
     // Reviews (accepted discrepancies) load on first use: their zod schema stays out of activation.
     const { ReviewStore, covers } = await import('../core/reviews/store');
-    const reviews = await new ReviewStore(store.workspaceRoot).list().catch(() => []);
+    const reviews = await new ReviewStore(store.workspaceRoot).list().catch(loggedAs(`Runs: reading the reviews of ${store.workspaceRoot}`, []));
     const kpis = summarizeRun(record).notPassing.map((kpi): RunNode => {
       const review = reviews.find((r) => covers(r, kpi));
       return { kind: 'kpi', store, record, kpi, ...(review ? { accepted: { by: review.who, reason: review.reason } } : {}) };

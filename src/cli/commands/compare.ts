@@ -126,7 +126,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         ? { mode: 'kpis', abs, passLine: kpi.passLine ?? 0.001, failLine: kpi.failLine ?? 0.01, segments: kpi.table.segmentColumns, layout: kpi.table.layout }
         : { mode: 'rows', ...rowOptions, types, ...matching };
 
-      const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds }) : undefined;
+      const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds, id: ctx.runId }) : undefined;
       const progress = new Progress(ctx, 'compare', 4);
       await withEngine(progress, writer, async (engine) => {
         const source = (path: string): { path: string; format?: 'parquet' | 'csv'; types: Record<string, string> } => (format ? { path, format, types } : { path, types });

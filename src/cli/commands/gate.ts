@@ -4,7 +4,6 @@
  * Thresholds come from the current cutover.json (the policy now), else from those recorded with the run.
  */
 import type { Command } from 'commander';
-import { dirname } from 'node:path';
 import { findConfig, loadConfig, locateConfig } from '../../core/config/load';
 import type { GateConfig } from '../../core/config/schema';
 import { GateSchema } from '../../core/config/schema';
@@ -76,10 +75,4 @@ async function pickRun(store: RunStore, wanted: string | undefined): Promise<Run
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length === 0) throw new UsageError(`no run ${wanted} in ${store.root} (see \`cutover runs\`)`);
   throw new UsageError(`run id prefix ${wanted} is ambiguous: ${matches.map((r) => r.id).join(', ')}`);
-}
-
-/** Where the store of a command lives: the folder of cutover.json, or `cwd` without one. */
-export function storeRoot(cwd: string): string {
-  const file = findConfig(cwd);
-  return file !== undefined ? dirname(file) : cwd;
 }

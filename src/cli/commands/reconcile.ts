@@ -103,7 +103,7 @@ async function reconcileTables(ctx: CliContext, v1: string, v2: string, days: nu
   const kpi = parseKpiFlags(flags);
   const format = parseFormat(flags.format);
   const daily: DailyKpis = { dateColumn: flags.dateColumn, days, layout: kpi.table, judge: kpi.judge };
-  const writer = flags.record ? await new RunStore(ctx.cwd).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds: thresholdsOf(daily) }) : undefined;
+  const writer = flags.record ? await new RunStore(ctx.cwd).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds: thresholdsOf(daily), id: ctx.runId }) : undefined;
   const progress = new Progress(ctx, 'reconcile', 3);
   await withEngine(progress, writer, async (e) => {
     const source = (path: string, label: string): { path: string; label: string; format?: 'parquet' | 'csv' } => (format ? { path, label, format } : { path, label });
@@ -145,7 +145,7 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
 
   const out = flags.json ? ctx.stderr : ctx.stdout;
   const say = (text: string): void => void out.write(`${text}\n`);
-  const writer = await new RunStore(loaded.dir).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds: thresholdsOf(daily) });
+  const writer = await new RunStore(loaded.dir).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds: thresholdsOf(daily), id: ctx.runId });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);

@@ -84,7 +84,7 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
             onStep: (event: StepEvent) => out.write(formatEvent(event)),
           };
           if (!options.record) return { results: await runSteps(runbook, runOptions), runId: undefined };
-          const recorded = await runAndRecord(runbook, { ...runOptions, workspace: cwd, file: abs, argv: commandLine(file, options) });
+          const recorded = await runAndRecord(runbook, { ...runOptions, workspace: cwd, file: abs, argv: commandLine(file, options), runId: ctx.runId });
           return { results: recorded.results, runId: recorded.record.id };
         }));
       } finally {

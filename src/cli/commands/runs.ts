@@ -4,12 +4,11 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig, locateConfig } from '../../core/config/load';
+import { loadConfig, locateConfig, storeRoot } from '../../core/config/load';
 import { formatPercent } from '../../core/gate/format';
 import type { RunRecord } from '../../core/runs/record';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
-import { storeRoot } from './gate';
 
 interface Options {
   readonly json?: boolean;
@@ -45,6 +44,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .action(async (options: Options) => {
       const root = options.config !== undefined ? loadConfig(locateConfig(ctx.cwd, options.config)).dir : storeRoot(ctx.cwd);
       const store = new RunStore(root);
+      // A run whose process died shows as interrupted: the CLI marks such runs before it lists.
+      await store.recoverInterrupted();
       const { runs, problems } = await store.scan();
       const shown = runs.slice(0, options.limit ?? runs.length).map(summarize);
       if (options.json) {

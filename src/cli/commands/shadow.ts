@@ -91,6 +91,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
   const run = await store.begin('shadow', {
     argv: ['cutover', ...argv],
     cwd: ctx.cwd,
+    id: ctx.runId,
     thresholds: { gate: loaded.config.gate, ...(loaded.config.compare ? { compare: thresholdsOf(loaded) } : {}) },
   });
   const controller = new AbortController();

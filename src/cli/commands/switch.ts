@@ -74,6 +74,7 @@ async function switchCommand(ctx: CliContext, direction: SwitchDirection, option
       signal: controller.signal,
       argv,
       cwd: ctx.cwd,
+      runId: ctx.runId,
       onEvent: (e) => (e.type === 'output' ? write(e.text) : say(formatEvent(direction, e))),
     });
     const summary = switchSummary(record, runDir);

@@ -152,6 +152,12 @@ export function findConfig(startDir: string): string | undefined {
   }
 }
 
+/** Where a command's run store lives: the folder of the nearest cutover.json, or `cwd` without one. */
+export function storeRoot(cwd: string): string {
+  const file = findConfig(cwd);
+  return file !== undefined ? dirname(file) : cwd;
+}
+
 /** The `cutover.json` a command should use: `--config FILE` (relative to `cwd`) or the nearest one. UsageError if none. */
 export function locateConfig(cwd: string, explicit: string | undefined): string {
   if (explicit !== undefined) return resolve(cwd, explicit);

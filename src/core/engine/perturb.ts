@@ -13,6 +13,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
+import { columnNotFound } from './columns';
 import type { Engine } from './duckdb';
 import { ident, isFloatingType, isNumericType, literal, numberLiteral } from './sql';
 import type { LoadedTable } from './types';
@@ -63,7 +64,7 @@ export async function perturb(engine: Engine, input: LoadedTable, outDir: string
   const keys = options.keys ?? [];
   const names = new Set(input.columns.map((c) => c.name));
   for (const k of [...keys, ...(options.columns ?? [])]) {
-    if (!names.has(k)) throw new ConfigError(`column "${k}" is not in ${input.source.label ?? input.source.path}; its columns are: ${[...names].join(', ')}`);
+    if (!names.has(k)) throw columnNotFound(input, k, keys.includes(k) ? 'key' : 'perturbed');
   }
   const keySet = new Set(keys);
   const targets = input.columns.filter((c) => !keySet.has(c.name) && (options.columns ? options.columns.includes(c.name) : true));

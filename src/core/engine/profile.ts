@@ -6,6 +6,7 @@
  * a bound on a missing or non-numeric column is a ConfigError.
  */
 import { ConfigError } from '../errors';
+import { columnNotFound } from './columns';
 import type { Engine } from './duckdb';
 import { ident, isFloatingType, isNumericType, numberLiteral } from './sql';
 import type { Bounds, ColumnProfile, LoadedTable, TableProfile } from './types';
@@ -13,7 +14,7 @@ import type { Bounds, ColumnProfile, LoadedTable, TableProfile } from './types';
 export async function profileTable(engine: Engine, table: LoadedTable, bounds: Readonly<Record<string, Bounds>> = {}): Promise<TableProfile> {
   for (const name of Object.keys(bounds)) {
     const column = table.columns.find((c) => c.name === name);
-    if (!column) throw new ConfigError(`bounds given for column "${name}", which is not in ${table.source.label ?? table.source.path}`);
+    if (!column) throw columnNotFound(table, name, 'bounded');
     if (!isNumericType(column.type)) throw new ConfigError(`bounds given for column "${name}" of type ${column.type}; bounds apply to numeric columns`);
   }
   const parts = ['count(*)::DOUBLE AS "rows"'];

@@ -32,6 +32,8 @@ export interface RecordOptions extends RunStepsOptions {
   readonly file: string;
   /** The command line that started the run, for the record. */
   readonly argv?: readonly string[];
+  /** The run's id when the caller chose it (`cutover --run-id`). */
+  readonly runId?: string | undefined;
 }
 
 export interface RecordedRun {
@@ -43,7 +45,7 @@ export interface RecordedRun {
 /** runSteps, with the run recorded: verdict pass when no step failed, fail at a failed step, error when cancelled. */
 export async function runAndRecord(runbook: Runbook, options: RecordOptions): Promise<RecordedRun> {
   const store = new RunStore(options.workspace);
-  const run = await store.begin(RUNBOOK_RUN_KIND, { ...(options.argv && { argv: options.argv }), cwd: options.cwd });
+  const run = await store.begin(RUNBOOK_RUN_KIND, { ...(options.argv && { argv: options.argv }), cwd: options.cwd, id: options.runId });
   const logFile = run.logPath('runbook');
   const log = createWriteStream(logFile);
   const stdout = tee(options.stdout, log);
@@ -52,15 +54,21 @@ export async function runAndRecord(runbook: Runbook, options: RecordOptions): Pr
   // Steps as they end, so a viewer of the store sees each one land while the run goes on, and which are to come.
   const done: StepResult[] = [];
   const planned = selectSteps(runbook, options).filter((s) => s.runnable).map((s) => s.id);
+  // A snapshot that cannot be written only delays what a viewer sees; the run goes on, and its log says why.
+  const progress = (current: string | null): void => {
+    run.progress({ runbook: options.file, title: runbook.title, planned, steps: [...done], current }).catch((error: unknown) => {
+      stderr.write(`cutover: could not record the runbook's progress in ${run.dir}: ${(error as Error).message}\n`);
+    });
+  };
   const onStep = (event: StepEvent): void => {
     // Step markers keep the log readable on its own.
     if (event.phase === 'start') {
       log.write(`== step ${event.step.id}: ${event.step.title}\n`);
-      void run.progress({ runbook: options.file, title: runbook.title, planned, steps: [...done], current: event.step.id });
+      progress(event.step.id);
     }
     if (event.phase === 'end') {
       done.push(event.result);
-      void run.progress({ runbook: options.file, title: runbook.title, planned, steps: [...done], current: null });
+      progress(null);
     }
     if (event.phase === 'block-end') {
       log.write(`== exit ${event.run.exitCode}${event.run.signal ? ` (${event.run.signal})` : ''} in ${Math.round(event.run.ms)} ms\n`);

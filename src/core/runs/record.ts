@@ -7,6 +7,7 @@
  * reconcile…): engine result objects, already JSON-safe.
  */
 import { z } from 'zod';
+import { RUN_ID_PATTERN } from './id';
 
 export const RunStatus = z.enum(['running', 'complete', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -47,7 +48,7 @@ export type VerdictRecord = z.infer<typeof VerdictRecord>;
 
 export const RunRecord = z.object({
   schemaVersion: z.literal(1),
-  id: z.string().regex(/^\d{8}-\d{6}-\d{3}-[0-9a-f]{6}$/).describe('Sortable by time: YYYYMMDD-HHMMSS-mmm-<random hex>'),
+  id: z.string().regex(RUN_ID_PATTERN).describe('Sortable by time: YYYYMMDD-HHMMSS-mmm-<random hex>'),
   kind: z.string().min(1).describe("What ran: 'shadow' | 'compare' | 'reconcile' | 'rollback' | 'perturb' | …"),
   status: RunStatus,
   startedAt: z.string().describe('ISO 8601'),

@@ -7,7 +7,8 @@
  *   run.dir / run.id / run.logPath('v1')                                 // write files into run.dir
  *   await run.phase('compare', async () => …);  run.addCommand({...});  await run.addFile('inputs', path, {...});
  *   await run.finish({ verdict, results });   or   await run.fail(error);  → the final RunRecord
- *   await store.list()  (newest first; recovers interrupted runs first) / store.read(id) / store.delete(id)
+ *   await store.list()  (newest first; only reads) / store.read(id) / store.delete(id)
+ *   await store.recoverInterrupted()  (an explicit step: a new run's begin, `cutover runs`, the extension's activation)
  *
  * Atomicity: a run is written in `.cutover/runs/.tmp-<id>/` (created exclusively, with a `pid` file), `run.json`
  * last, then the folder is renamed to `<id>`: a reader never sees half a run. A temp folder whose process is dead
@@ -19,6 +20,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { isAbsolute, join, relative } from 'node:path';
 import { InputError, UsageError } from '../errors';
 import { sha256Files } from './hash';
+import { checkRunId, isRunId, newRunId } from './id';
 import { isAlive, withLock } from './lock';
 import type { CommandRecord, FileRecord, RunRecord, VerdictRecord } from './record';
 
@@ -33,12 +35,13 @@ function runRecordSchema(): typeof import('./record').RunRecord {
 declare const CUTOVER_VERSION: string | undefined;
 
 const tmpPrefix = '.tmp-';
-const idPattern = /^\d{8}-\d{6}-\d{3}-[0-9a-f]{6}$/;
 
 export interface BeginMeta {
   readonly argv?: readonly string[];
   readonly cwd?: string;
   readonly thresholds?: Record<string, unknown>;
+  /** The run's id, chosen by the caller (`cutover --run-id`, so the extension knows which run it launched). */
+  readonly id?: string | undefined;
 }
 
 /** What a caller adds when closing a run; lists are appended to what the writer collected. */
@@ -50,12 +53,6 @@ export interface RunParts {
   readonly outputs?: readonly FileRecord[];
   readonly commands?: readonly CommandRecord[];
   readonly duckdbVersion?: string;
-}
-
-export function newRunId(now = new Date()): string {
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${p(now.getUTCMilliseconds(), 3)}`;
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -121,14 +118,16 @@ export class RunWriter {
   /**
    * Shows how far a run in progress has got: merges `results` into the record and rewrites the temp folder's
    * run.json (still `running`), so a viewer of the store (`running()`) sees it before the run lands. Writes are
-   * serialized; the last one wins.
+   * serialized; the last one wins. A failed write rejects the promise returned for it; later writes still run.
    */
   progress(results: Record<string, unknown>): Promise<void> {
     if (this.done) return Promise.resolve();
     this.record = { ...this.record, results: { ...this.record.results, ...results } };
     const snapshot = this.record;
-    this.writing = this.writing.then(() => (this.done ? undefined : writeJsonAtomic(join(this.dir, 'run.json'), snapshot))).catch(() => undefined);
-    return this.writing;
+    const write = this.writing.then(() => (this.done ? undefined : writeJsonAtomic(join(this.dir, 'run.json'), snapshot)));
+    // The next write (and close) waits for this one, failed or not: its error belongs to this call's caller.
+    this.writing = write.then(() => undefined, () => undefined);
+    return write;
   }
 
   async finish(parts: RunParts = {}): Promise<RunRecord> {
@@ -185,17 +184,25 @@ export class RunStore {
     return join(this.root, id);
   }
 
+  /**
+   * Starts a run (under `meta.id` when given, else a new id). Runs that died unfinished are marked interrupted
+   * first: starting a run is when the CLI looks after the store.
+   */
   async begin(kind: string, meta: BeginMeta = {}): Promise<RunWriter> {
+    const chosen = meta.id === undefined ? undefined : checkRunId(meta.id);
     await mkdir(this.root, { recursive: true });
+    await this.recoverInterrupted();
     for (;;) {
-      const id = newRunId();
+      const id = chosen ?? newRunId();
       const dir = join(this.root, `${tmpPrefix}${id}`);
+      if (chosen && existsSync(this.runDir(id))) throw new UsageError(`run ${id} already exists in ${this.root}`);
       try {
         // Non-recursive mkdir fails on an existing folder: each run owns its folder exclusively.
         await mkdir(dir);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (chosen) throw new UsageError(`run ${id} already exists in ${this.root}`);
+        continue;
       }
       await writeFile(join(dir, 'pid'), `${process.pid}\n`);
       const record: RunRecord = {
@@ -220,14 +227,17 @@ export class RunStore {
     }
   }
 
-  /** Moves temp folders of dead processes into place as `interrupted`; returns their ids. */
+  /**
+   * Moves temp folders of dead processes (a run killed or crashed before it landed) into place as `interrupted`;
+   * returns their ids. The one place the store rewrites runs it did not begin.
+   */
   async recoverInterrupted(): Promise<string[]> {
     if (!existsSync(this.root)) return [];
     const orphans: string[] = [];
     for (const name of await readdir(this.root)) {
       if (!name.startsWith(tmpPrefix)) continue;
       const dir = join(this.root, name);
-      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      const pid = await readPid(dir);
       if (Number.isNaN(pid)) {
         // No pid yet: only a folder older than a minute is considered abandoned (begin writes the pid at once).
         const age = await stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
@@ -279,7 +289,7 @@ export class RunStore {
       // A run in progress rewrites its run.json as it goes (e.g. after each runbook step): that is a change too.
       const written = await stat(join(dir, 'run.json')).then((s) => s.mtimeMs, () => 0);
       parts.push(`${name}@${written}`);
-      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      const pid = await readPid(dir);
       busy ||= Number.isNaN(pid) ? await stat(dir).then((s) => Date.now() - s.mtimeMs < 60_000, () => false) : isAlive(pid);
     }
     return { names: parts.join('\n'), busy };
@@ -291,7 +301,7 @@ export class RunStore {
     const runs: RunRecord[] = [];
     for (const name of (await readdir(this.root)).filter((n) => n.startsWith(tmpPrefix)).sort().reverse()) {
       const dir = join(this.root, name);
-      const pid = Number.parseInt(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''), 10);
+      const pid = await readPid(dir);
       if (Number.isNaN(pid) || !isAlive(pid)) continue;
       const found = runRecordSchema().safeParse(await readFile(join(dir, 'run.json'), 'utf8').then(JSON.parse, () => undefined));
       if (found.success && found.data.status === 'running') runs.push(found.data);
@@ -299,16 +309,18 @@ export class RunStore {
     return runs;
   }
 
-  /** All runs, newest first. Folders without a valid run.json are skipped (see `problems`). */
+  /**
+   * All runs, newest first. Only reads: a run whose process died stays a temp folder until `recoverInterrupted()`.
+   * Folders without a valid run.json are skipped (see `scan`).
+   */
   async list(): Promise<RunRecord[]> {
     return (await this.scan()).runs;
   }
 
   /** Like list(), also naming run folders whose run.json is unreadable or invalid. */
   async scan(): Promise<{ runs: RunRecord[]; problems: { id: string; message: string }[] }> {
-    await this.recoverInterrupted();
     if (!existsSync(this.root)) return { runs: [], problems: [] };
-    const ids = (await readdir(this.root)).filter((n) => idPattern.test(n)).sort().reverse();
+    const ids = (await readdir(this.root)).filter(isRunId).sort().reverse();
     const runs: RunRecord[] = [];
     const problems: { id: string; message: string }[] = [];
     for (const id of ids) {
@@ -322,13 +334,14 @@ export class RunStore {
   }
 
   async read(id: string): Promise<RunRecord> {
-    if (!idPattern.test(id)) throw new UsageError(`not a run id: ${id}`);
+    checkRunId(id);
     const file = join(this.runDir(id), 'run.json');
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
-      throw new UsageError(`no run ${id} in ${this.root}`);
+    } catch (error) {
+      if (isNotFound(error)) throw new UsageError(`no run ${id} in ${this.root}`);
+      throw new InputError(`cannot read: ${(error as Error).message}`, { file });
     }
     let json: unknown;
     try {
@@ -345,7 +358,7 @@ export class RunStore {
   }
 
   async delete(id: string): Promise<void> {
-    if (!idPattern.test(id)) throw new UsageError(`not a run id: ${id}`);
+    checkRunId(id);
     const dir = this.runDir(id);
     if (!existsSync(dir)) throw new UsageError(`no run ${id} in ${this.root}`);
     await withLock(join(this.root, '.lock'), async () => {
@@ -354,5 +367,19 @@ export class RunStore {
       await rename(dir, trash);
       await rm(trash, { recursive: true, force: true });
     });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/** The pid a temp folder's run wrote; NaN while it has none yet (begin writes it right after creating the folder). */
+async function readPid(dir: string): Promise<number> {
+  try {
+    return Number.parseInt(await readFile(join(dir, 'pid'), 'utf8'), 10);
+  } catch (error) {
+    if (isNotFound(error)) return Number.NaN;
+    throw error;
   }
 }

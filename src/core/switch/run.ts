@@ -42,6 +42,8 @@ export interface SwitchOptions {
   /** The cutover command line and its working directory, for the record. */
   readonly argv?: readonly string[];
   readonly cwd?: string;
+  /** The run's id when the caller chose it (`cutover --run-id`). */
+  readonly runId?: string | undefined;
 }
 
 export interface SwitchOutcome {
@@ -95,6 +97,7 @@ export async function runSwitch(loaded: LoadedConfig, direction: SwitchDirection
     ...(options.argv ? { argv: options.argv } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     thresholds: { budgetSeconds, gate: loaded.config.gate },
+    id: options.runId,
   });
   emit({ type: 'begin', runId: run.id, budgetSeconds });
   let gate: GateAtStart | null = null;

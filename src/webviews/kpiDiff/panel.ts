@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
 import type { RunStoreEvents } from '../../shared/runStoreEvents';
+import { logError, loggedAs, logWarning } from '../../shared/log';
 import type { RunRef } from '../../shared/runStores';
 import type { KpiKey, ReconcileView } from '../../core/runs/viewModel';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from './protocol';
@@ -104,7 +105,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   async postAccepted(): Promise<void> {
     if (!this.ref || !this.ready) return;
     const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('../../core/runs/view')]);
-    const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(() => []);
+    const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(loggedAs('KPI Diff: reading .cutover/reviews.json', []));
     this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
   }
 
@@ -176,6 +177,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     const run = runView(ref.record);
     this.reconcile = await latestReconcile(ref);
     const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
+      logError('KPI Diff: reading .cutover/reviews.json', error);
       void vscode.window.showWarningMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     });
@@ -204,6 +206,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       const rest = await mismatchesIpc(dir, ref.record, FIRST_PAGE, MAX_ROWS - FIRST_PAGE);
       if (this.ref?.record.id === ref.record.id) this.post({ type: 'rows', ipc: rest.ipc, offset: FIRST_PAGE, total: rest.total, done: true });
     } catch (error) {
+      logError(`KPI Diff: reading the mismatching rows of run ${ref.record.id}`, error);
       this.post({ type: 'rowsError', message: error instanceof Error ? error.message : String(error) });
     }
   }
@@ -255,7 +258,7 @@ function title(ref: RunRef): string {
 async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   const { reconcileView } = await import('../../core/runs/view');
   if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
-  const record = (await ref.store.list().catch(() => [])).find((r) => r.kind === 'reconcile' && r.status === 'complete');
+  const record = (await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []))).find((r) => r.kind === 'reconcile' && r.status === 'complete');
   return record ? reconcileView(record) : null;
 }
 
@@ -263,7 +266,9 @@ async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | u
   const store = new RunStore(workspaceRoot);
   try {
     return { store, record: await store.read(runId) };
-  } catch {
+  } catch (error) {
+    // The run was deleted since the window closed: the restored panel closes.
+    logWarning(`KPI Diff: restoring the panel of run ${runId}`, error);
     return undefined;
   }
 }
@@ -277,7 +282,8 @@ async function besideV2Config(ref: RunRef): Promise<vscode.ViewColumn> {
   if (!editor) {
     try {
       editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One, preview: false });
-    } catch {
+    } catch (error) {
+      logWarning(`KPI Diff: opening the V2 configuration ${file}`, error);
       return vscode.ViewColumn.Beside;
     }
   }

@@ -8,7 +8,8 @@ import { sha256Files } from '../../../src/core/runs/hash';
 import { withLock } from '../../../src/core/runs/lock';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { runJsonSchemaText } from '../../../src/core/runs/record';
-import { newRunId, RunStore } from '../../../src/core/runs/store';
+import { newRunId } from '../../../src/core/runs/id';
+import { RunStore } from '../../../src/core/runs/store';
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
@@ -105,7 +106,7 @@ describe('runs/store', () => {
     assert.deepEqual(readdirSync(store.root).filter((n) => n.startsWith('.')), []);
   });
 
-  it('recovers the temp folder of a dead process as interrupted, and leaves a live one alone', async () => {
+  it('recovers the temp folder of a dead process as interrupted when asked, and leaves a live one alone', async () => {
     const store = new RunStore(ws);
     const live = await store.begin('shadow');
     const deadId = newRunId();
@@ -117,6 +118,9 @@ describe('runs/store', () => {
       phases: [{ name: 'v1', ms: 3 }], commands: [], inputs: [], outputs: [], thresholds: {}, versions: { cutover: 'dev', node: process.version }, results: {},
     };
     writeFileSync(join(dead, 'run.json'), JSON.stringify(partial));
+    assert.deepEqual(await store.list(), [], 'list() only reads');
+    assert.ok(existsSync(dead));
+    assert.deepEqual(await store.recoverInterrupted(), [deadId]);
     const runs = await store.list();
     assert.deepEqual(runs.map((r) => [r.id, r.status]), [[deadId, 'interrupted']]);
     assert.deepEqual(runs[0]?.phases, [{ name: 'v1', ms: 3 }]);
@@ -124,6 +128,50 @@ describe('runs/store', () => {
     assert.equal(existsSync(join(store.runDir(deadId), 'pid')), false);
     await live.finish();
     assert.equal((await store.list()).length, 2);
+  });
+
+  it('marks a run whose process was killed (SIGKILL) as interrupted, at the next run\'s start, not when listed', async () => {
+    // A real process begins a run, says so, and waits; kill -9 leaves its temp folder as it was.
+    const script = `const { RunStore } = require(${JSON.stringify(join(__dirname, '../../../src/core/runs/store'))});
+      (async () => { const r = await new RunStore(process.argv[1]).begin('shadow'); process.stdout.write(r.id + '\\n');
+        setInterval(() => undefined, 1000); })();`;
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script, ws], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const id = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      child.on('exit', (code) => reject(new Error(`the child exited (${code}) before beginning its run`)));
+    });
+    const store = new RunStore(ws);
+    assert.deepEqual((await store.running()).map((r) => r.id), [id]);
+    await new Promise<void>((resolve) => {
+      child.on('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    assert.deepEqual(await store.running(), [], 'a dead process runs nothing');
+    assert.deepEqual(await store.list(), [], 'list() does not rewrite the store');
+    assert.ok(existsSync(join(store.root, `.tmp-${id}`)), 'the killed run stays as it was until recovered');
+    const next = await store.begin('compare');
+    const interrupted = await store.read(id);
+    assert.equal(interrupted.status, 'interrupted');
+    assert.equal(interrupted.kind, 'shadow');
+    assert.ok(interrupted.endedAt);
+    await next.finish();
+    assert.deepEqual((await store.list()).map((r) => r.status).sort(), ['complete', 'interrupted']);
+  });
+
+  it('begins a run under an id the caller chose, refusing a malformed or taken one', async () => {
+    const store = new RunStore(ws);
+    const id = newRunId();
+    const run = await store.begin('shadow', { id });
+    assert.equal(run.id, id);
+    await run.finish();
+    assert.equal((await store.read(id)).id, id);
+    await assert.rejects(store.begin('shadow', { id }), /run .* already exists/);
+    await assert.rejects(store.begin('shadow', { id: 'latest' }), /not a run id: latest \(expected YYYYMMDD-HHMMSS-mmm-xxxxxx/);
+    assert.deepEqual((await store.list()).map((r) => r.id), [id]);
   });
 
   it('fingerprints the store: busy while a run is in progress, names changing when it lands, idle after a crash', async () => {

@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EngineOptions } from '../core/engine/duckdb';
-import { defaultMemoryLimit, duckdbMemorySetting, formatBytes, parseMemoryLimit } from '../core/engine/memory';
+import { defaultMemoryLimit, formatBytes, memorySetting } from '../core/engine/memory';
 import { UsageError } from '../core/errors';
 
 export interface EngineFlags {
@@ -26,14 +26,14 @@ export function addEngineOptions(command: Command): Command {
 
 /** Engine options from the flags; a bad size is a UsageError naming the flag. */
 export function parseEngineFlags(flags: EngineFlags, cwd: string): EngineOptions {
-  let bytes: number;
+  let memoryLimit: string;
   try {
-    bytes = flags.memoryLimit === undefined ? defaultMemoryLimit() : parseMemoryLimit(flags.memoryLimit);
+    memoryLimit = memorySetting(flags.memoryLimit);
   } catch (error) {
     throw new UsageError(`--memory-limit: ${(error as Error).message}`, undefined, { cause: error });
   }
   return {
-    memoryLimit: duckdbMemorySetting(bytes),
+    memoryLimit,
     ...(flags.tempDir !== undefined ? { spillParent: resolve(cwd, flags.tempDir) } : {}),
     // Every ordered output of compare and reconcile says ORDER BY (the sample, KPI lists), so DuckDB may stream.
     preserveInsertionOrder: false,

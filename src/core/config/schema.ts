@@ -4,6 +4,7 @@
  * Every object is strict, so a misspelt key is an error rather than a silently ignored setting.
  */
 import { z } from 'zod';
+import { memoryLimitProblem } from '../engine/memory';
 
 /** Placeholders a pipeline, rollback or forward command may use; anything else in `${…}` is a typo. */
 export const PLACEHOLDERS = ['input', 'output', 'runDir', 'workspaceFolder'] as const;
@@ -146,6 +147,18 @@ export const CompareSchema = z
       .optional()
       .describe('Tolerances: a loan-level difference within abs + rel * |v1| counts as equal; a KPI passes within abs + passLine * |v1|.'),
     ignoreColumns: z.array(z.string()).default([]).describe('Loan-level columns left out of the comparison.'),
+    memoryLimit: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        const problem = text === undefined ? undefined : memoryLimitProblem(text);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('Memory the engine may use while comparing outputs before it spills to disk: a size (4GB, 512MiB) or a share of RAM (50%). Default 50% of RAM; the same as `cutover compare --memory-limit`.'),
+    tempDirectory: z
+      .string()
+      .optional()
+      .describe('Folder, relative to this file, in which the engine makes its spill folder (default the OS temp dir); the spill folder is removed afterwards.'),
     ignoreSpaces: z.boolean().default(false).describe('Loan-level strings (values and keys): ignore surrounding whitespace, e.g. CHAR padding.'),
     ignoreCase: z.boolean().default(false).describe('Loan-level strings (values and keys): ignore case.'),
     ignoreColumnCase: z.boolean().default(false).describe('Match loan-level column names ignoring case (e.g. Oracle/Snowflake upper-case names).'),

@@ -52,6 +52,11 @@ export function defaultMemoryLimit(ram = totalmem()): number {
   return Math.floor(ram * DEFAULT_MEMORY_SHARE);
 }
 
+/** DuckDB's `memory_limit` for a limit text as the user gave it, or for the default when none was given. */
+export function memorySetting(text: string | undefined, ram = totalmem()): string {
+  return duckdbMemorySetting(text === undefined ? defaultMemoryLimit(ram) : parseMemoryLimit(text, ram));
+}
+
 /** A byte count as DuckDB's `memory_limit` setting reads it (whole MiB, at least the minimum). */
 export function duckdbMemorySetting(bytes: number): string {
   return `${Math.max(Math.floor(bytes / 2 ** 20), MIN_MEMORY_BYTES / 2 ** 20)}MiB`;

@@ -8,12 +8,13 @@
  * declarative self-checks (each pipeline's KPI table against the declared definitions on its own loan-level output)
  * are reported beside it but do not change it: V1 may well disagree with a definition V2 was written to fix.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CompareConfig, PipelineConfig } from '../config/schema';
 import type { LoadedConfig } from '../config/load';
 import { declarativeRelation } from '../engine/declarative';
 import type { Engine } from '../engine/duckdb';
 import { openEngine } from '../engine/duckdb';
+import { memorySetting } from '../engine/memory';
 import { summarize, worstVerdict } from '../engine/judge';
 import { compareKpiRelations, compareKpiTables, kpiRelation } from '../engine/kpis';
 import { applyNoiseFloor } from '../engine/noise';
@@ -108,7 +109,11 @@ function line(part: string, c: { verdict: Verdict; counts: { fail: number; incon
 /** Compares the outputs the pipelines wrote into `dirs`. Throws InputError when an expected output is missing or unreadable. */
 export async function compareOutputs(loaded: LoadedConfig, dirs: OutputDirs, runDir: string, signal?: AbortSignal): Promise<OutputComparison> {
   const { pipelines, compare } = loaded.config;
-  const engine = await openEngine({ signal });
+  const engine = await openEngine({
+    signal,
+    memoryLimit: memorySetting(compare?.memoryLimit),
+    ...(compare?.tempDirectory !== undefined ? { spillParent: resolve(loaded.dir, compare.tempDirectory) } : {}),
+  });
   try {
     const table = (dir: string, out: { path: string; format?: 'parquet' | 'csv'; types?: Record<string, string> }, name: string, label: string) =>
       loadTable(engine, { path: join(dir, out.path), format: out.format, label, types: out.types }, name);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEngineFlags } from '../../../src/cli/engine-options';
+import { CompareSchema } from '../../../src/core/config/schema';
 import { openEngine } from '../../../src/core/engine/duckdb';
 import { defaultMemoryLimit, duckdbMemorySetting, parseMemoryLimit } from '../../../src/core/engine/memory';
 import { UsageError } from '../../../src/core/errors';
@@ -29,6 +30,14 @@ describe('engine/memory: --memory-limit', () => {
     assert.equal(duckdbMemorySetting(4 * GiB), '4096MiB');
     assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '2048MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
     assert.throws(() => parseEngineFlags({ memoryLimit: 'lots' }, '/work'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--memory-limit:'));
+  });
+
+  it('is checked by the same parser in cutover.json (compare.memoryLimit)', () => {
+    assert.equal(CompareSchema.safeParse({ keys: ['id'], memoryLimit: '4GB', tempDirectory: 'spill' }).success, true);
+    const bad = CompareSchema.safeParse({ keys: ['id'], memoryLimit: 'lots' });
+    assert.equal(bad.success, false);
+    assert.match(bad.error?.issues[0]?.message ?? '', /memory limit must be a size such as 4GB/);
+    assert.deepEqual(bad.error?.issues[0]?.path, ['memoryLimit']);
   });
 
   it('is applied by DuckDB', async () => {

@@ -79,10 +79,12 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
     const local: ChecksumQuery = {
       checksums: async (digits, within) => checksumMap(await engine.rows(checksumSql(d, plan, file.relation, digits, within))),
     };
-    const found = await phase('checksum segments', () => findDifferences(local, remote, request.bisect));
+    // maxDigits 0: no checksums, every row moves (the baseline the bench measures against).
+    const found = request.bisect?.maxDigits === 0 ? null : await phase('checksum segments', () => findDifferences(local, remote, request.bisect));
     const pulledTable = `__cutover_pulled_${dbSide}`;
-    const rowsPulled = await phase(`pull ${dbSide}`, () => remote.pull(engine, pulledTable, found.digits, found.segments));
-    const dbTable = await standIn(engine, dbSide, remote, file, plan, found.digits, found.segments, pulledTable, found.rowsB);
+    const rowsPulled = await phase(`pull ${dbSide}`, () => remote.pull(engine, pulledTable, found?.digits ?? 0, found ? found.segments : null));
+    const equalRows = found ? segmentFilter(d, plan, found.digits, found.segments, true) : 'false';
+    const dbTable = await standIn(engine, dbSide, remote, file, equalRows, pulledTable, found ? found.rowsB : rowsPulled);
     const [v1, v2] = dbSide === 'v1' ? [dbTable, file] : [file, dbTable];
     const schema = compareSchemas(v1.columns, v2.columns);
     const rows = await phase('compare rows', () =>
@@ -97,7 +99,7 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
       schema,
       rows,
       tables: { v1, v2 },
-      remote: { database: db.database.display, rounds: found.rounds, rowsPulled, rowsInDatabase: found.rowsB, bytesReceived: bytes.received, bytesSent: bytes.sent },
+      remote: { database: db.database.display, rounds: found?.rounds ?? [], rowsPulled, rowsInDatabase: dbTable.rows, bytesReceived: bytes.received, bytesSent: bytes.sent },
     };
   } finally {
     await remote.close();
@@ -113,9 +115,8 @@ async function standIn(
   name: string,
   remote: PostgresTable,
   file: LoadedTable,
-  plan: SegmentPlan,
-  digits: number,
-  differing: readonly string[],
+  /** Which file rows stand in for database rows: those of the equal segments. */
+  equalRows: string,
   pulled: string,
   rowsInDatabase: number,
 ): Promise<LoadedTable> {
@@ -125,7 +126,7 @@ async function standIn(
   const relation = d.ident(name);
   await engine.exec(
     `CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT ${typed.join(', ')} FROM ${d.ident(pulled)} ` +
-      `UNION ALL SELECT ${fromFile.join(', ')} FROM ${file.relation} WHERE ${segmentFilter(d, plan, digits, differing, true)}`,
+      `UNION ALL SELECT ${fromFile.join(', ')} FROM ${file.relation} WHERE ${equalRows}`,
   );
   const counted = Number((await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${relation}`))[0]?.['n'] ?? -1);
   if (counted !== rowsInDatabase) {

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Register> = {
   checklist: () => (require('./commands/checklist') as typeof import('./commands/checklist')).registerChecklist,
   shadow: () => (require('./commands/shadow') as typeof import('./commands/shadow')).registerShadow,
   gate: () => (require('./commands/gate') as typeof import('./commands/gate')).registerGate,
+  review: () => (require('./commands/review') as typeof import('./commands/review')).registerReview,
   runs: () => (require('./commands/runs') as typeof import('./commands/runs')).registerRuns,
   compare: () => (require('./commands/compare') as typeof import('./commands/compare')).registerCompare,
   reconcile: () => (require('./commands/reconcile') as typeof import('./commands/reconcile')).registerReconcile,

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatPercent } from '../core/gate/format';
+import { formatPercent } from '../core/percent';
 import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
 import { loggedAs } from '../shared/log';

@@ -6,15 +6,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
-import { summarizeRun, type KpiLine, type RunOutcome } from '../core/runs/summary';
-import { formatPercent } from '../core/gate/format';
+import type { RunKpiLine } from '../core/runs/results';
+import { summarizeRun, type RunOutcome } from '../core/runs/summary';
+import { formatPercent } from '../core/percent';
 import { loggedAs } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 import { workspaceStores, type RunRef } from '../shared/runStores';
 
 export type RunNode =
   | (RunRef & { readonly kind: 'run' })
-  | (RunRef & { readonly kind: 'kpi'; readonly kpi: KpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
+  | (RunRef & { readonly kind: 'kpi'; readonly kpi: RunKpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
   | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
 const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {

@@ -3,7 +3,7 @@
  * during a rollback or roll-forward, a timer against its budget that turns to a warning past it. Click: the views.
  */
 import * as vscode from 'vscode';
-import { formatPercent } from '../core/gate/format';
+import { formatPercent } from '../core/percent';
 import type { RunRecord } from '../core/runs/record';
 import { summarizeRun } from '../core/runs/summary';
 

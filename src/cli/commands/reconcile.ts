@@ -14,6 +14,7 @@ import { loadConfig, locateConfig } from '../../core/config/load';
 import { resolveInput } from '../../core/config/resolve';
 import type { Engine } from '../../core/engine/duckdb';
 import { reconcile } from '../../core/engine/reconcile';
+import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
 import { loadTable } from '../../core/engine/source';
 import type { KpiJudgeOptions, KpiTableLayout, LoadedTable, Reconciliation } from '../../core/engine/types';
 import { ConfigError, RuntimeError, UsageError } from '../../core/errors';
@@ -192,7 +193,7 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
 }
 
 function thresholdsOf(d: DailyKpis): Record<string, unknown> {
-  return { dateColumn: d.dateColumn, days: d.days, segments: d.layout.segmentColumns ?? ['segment'], layout: d.layout.layout ?? 'long', abs: d.judge.abs ?? 0, passLine: d.judge.passLine ?? 0.001, failLine: d.judge.failLine ?? 0.01, ...(d.judge.perKpi ? { perKpi: d.judge.perKpi } : {}) };
+  return { dateColumn: d.dateColumn, days: d.days, segments: d.layout.segmentColumns ?? ['segment'], layout: d.layout.layout ?? 'long', abs: d.judge.abs ?? 0, passLine: d.judge.passLine ?? defaultPassLine, failLine: d.judge.failLine ?? defaultFailLine, ...(d.judge.perKpi ? { perKpi: d.judge.perKpi } : {}) };
 }
 
 function seconds(ms: number | undefined): string {

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig, locateConfig, storeRoot } from '../../core/config/load';
-import { formatPercent } from '../../core/gate/format';
+import { formatPercent } from '../../core/percent';
+import { kpiLinesOf } from '../../core/runs/summary';
 import type { RunRecord } from '../../core/runs/record';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
@@ -67,12 +68,9 @@ export function summarize(record: RunRecord): RunSummary {
   let worst: number | null = null;
   let infinite = false;
   // A reconciliation keeps its not-passing lines (every day) under `reconcile`.
-  const kpis = ((record.results['kpis'] ?? record.results['reconcile']) as { kpis?: unknown } | undefined)?.kpis;
-  if (Array.isArray(kpis)) {
-    for (const k of kpis as { relVariance?: unknown; v1?: unknown; v2?: unknown }[]) {
-      if (typeof k.relVariance === 'number') worst = Math.max(worst ?? 0, Math.abs(k.relVariance));
-      else infinite = true;
-    }
+  for (const k of kpiLinesOf(record.results)) {
+    if (k.relVariance !== null) worst = Math.max(worst ?? 0, Math.abs(k.relVariance));
+    else infinite = true;
   }
   const ended = record.endedAt ? Date.parse(record.endedAt) : NaN;
   return {

@@ -14,10 +14,10 @@ import { resolveInput } from '../../core/config/resolve';
 import { badness } from '../../core/engine/judge';
 import type { KpiResult } from '../../core/engine/types';
 import { ConfigError, ExitCode, RuntimeError } from '../../core/errors';
-import type { GateResult } from '../../core/gate/evaluate';
-import { evaluateGate } from '../../core/gate/evaluate';
-import { evidenceFromRun } from '../../core/gate/evidence';
-import { formatCriterion, formatPercent, formatValue } from '../../core/gate/format';
+import type { GoNoGo } from '../../core/gate/goNoGo';
+import { goNoGoInWorkspace } from '../../core/gate/goNoGo';
+import { formatAccepted, formatCriterion, formatValue } from '../../core/gate/format';
+import { formatPercent } from '../../core/percent';
 import type { OutputComparison } from '../../core/pipeline/compare-outputs';
 import { compareOutputs } from '../../core/pipeline/compare-outputs';
 import { quoteForDisplay, succeeded } from '../../core/pipeline/run';
@@ -152,7 +152,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
       results: resultsOf(run, input, comparison),
       duckdbVersion: comparison.duckdbVersion,
     });
-    const gate = evaluateGate(evidenceFromRun(record), loaded.config.gate);
+    const gate = await goNoGoInWorkspace(store.workspaceRoot, record, loaded.config.gate);
     if (options.json) {
       ctx.stdout.write(`${JSON.stringify(jsonOf(record, run.finalDir, run.dir, comparison, gate), null, 2)}\n`);
     } else {
@@ -236,7 +236,7 @@ function jsonBase(record: RunRecord, runDir: string) {
   return { runId: record.id, runDir, status: record.status, verdict: record.verdict?.verdict ?? 'error', reasons: record.verdict?.reasons ?? [], input: record.results['input'], pipelines };
 }
 
-function jsonOf(record: RunRecord, runDir: string, tmpDir: string, c: OutputComparison, gate: GateResult) {
+function jsonOf(record: RunRecord, runDir: string, tmpDir: string, c: OutputComparison, gate: GoNoGo) {
   return {
     ...jsonBase(record, runDir),
     kpis: c.kpis,
@@ -253,11 +253,11 @@ function jsonOf(record: RunRecord, runDir: string, tmpDir: string, c: OutputComp
 const WORST_SHOWN = 10;
 
 function kpiLine(k: KpiResult): string {
-  const variance = k.relVariance === null ? (k.nonFinite?.relVariance ?? 'n/a') : formatPercent(k.relVariance);
+  const variance = formatPercent(k.relVariance, k.nonFinite?.relVariance);
   return `  ${k.verdict.padEnd(12)} ${`${k.kpi} [${k.segment}]`.padEnd(34)} ${formatValue(k.v1).padStart(16)} → ${formatValue(k.v2).padEnd(16)} ${variance.padStart(9)}  ${k.reason}`;
 }
 
-function formatSummary(c: OutputComparison, gate: GateResult, record: RunRecord, runDir: string): string {
+function formatSummary(c: OutputComparison, gate: GoNoGo, record: RunRecord, runDir: string): string {
   const lines: string[] = [''];
   const k = c.kpis.counts;
   lines.push(`KPIs: ${k.total} compared · ${k.pass} pass · ${k.inconclusive} inconclusive · ${k.fail} fail${k.noise > 0 ? ` · ${k.noise} within noise` : ''}`);
@@ -294,6 +294,7 @@ function formatSummary(c: OutputComparison, gate: GateResult, record: RunRecord,
   if (c.noise) lines.push(`Noise floor (V1 vs V1′): ${c.noise.counts.total - c.noise.counts.pass} of ${c.noise.counts.total} KPIs moved`);
   lines.push('', `Gate: ${gate.verdict}`);
   for (const criterion of gate.criteria) lines.push(formatCriterion(criterion));
+  for (const review of gate.accepted) lines.push(formatAccepted(review));
   lines.push('', `Verdict: ${c.verdict.toUpperCase()}`);
   for (const reason of c.reasons) lines.push(`  - ${reason}`);
   lines.push(`Run ${record.id}: ${runDir}`, '');

@@ -4,6 +4,7 @@
  * Every object is strict, so a misspelt key is an error rather than a silently ignored setting.
  */
 import { z } from 'zod';
+import { defaultFailLine, defaultPassLine } from '../engine/judge';
 import { memoryLimitProblem } from '../engine/memory';
 
 /** Placeholders a pipeline, rollback or forward command may use; anything else in `${…}` is a typo. */
@@ -136,8 +137,8 @@ export const CompareSchema = z
       .min(1)
       .default(['segment'])
       .describe('Columns that identify a segment in the KPI tables.'),
-    passLine: z.number().nonnegative().default(0.001).describe('Relative variance at or below which a KPI passes (0.001 = 0.1%).'),
-    failLine: z.number().nonnegative().default(0.01).describe('Relative variance above which a KPI fails (0.01 = 1%); in between is inconclusive.'),
+    passLine: z.number().nonnegative().default(defaultPassLine).describe('Relative variance at or below which a KPI passes (0.001 = 0.1%).'),
+    failLine: z.number().nonnegative().default(defaultFailLine).describe('Relative variance above which a KPI fails (0.01 = 1%); in between is inconclusive.'),
     tolerances: z
       .strictObject({
         default: ToleranceSchema.optional().describe('Tolerance for every loan-level numeric column without its own (default exact).'),

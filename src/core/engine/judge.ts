@@ -11,6 +11,7 @@
  *
  * API: `judgeKpi(input, thresholds)` → KpiResult; `resolveThresholds(kpi, options)`; `summarize(results)`.
  */
+import { formatPercent } from '../percent';
 import type { KpiComparison, KpiJudgeOptions, KpiResult, NonFinite, Verdict } from './types';
 
 export interface ResolvedThresholds {
@@ -29,6 +30,7 @@ export interface KpiObservation {
   readonly v2: number | null;
 }
 
+/** The KPI pass and fail lines when cutover.json or the command line set none: 0.1% and 1% (the plan's). */
 export const defaultPassLine = 0.001;
 export const defaultFailLine = 0.01;
 
@@ -39,12 +41,6 @@ export function resolveThresholds(kpi: string, options: KpiJudgeOptions = {}): R
     passLine: own.passLine ?? options.passLine ?? defaultPassLine,
     failLine: own.failLine ?? options.failLine ?? defaultFailLine,
   };
-}
-
-export function percent(ratio: number): string {
-  const p = ratio * 100;
-  if (p !== 0 && Math.abs(p) < 0.01) return `${p.toPrecision(2)}%`;
-  return `${p.toFixed(2)}%`;
 }
 
 function short(value: number): string {
@@ -106,14 +102,14 @@ export function judgeKpi(o: KpiObservation, t: ResolvedThresholds): KpiResult {
     // The absolute part matters: state |Δ| against the tolerance in the data's units.
     const line = verdict === 'pass' ? `pass tolerance ${short(passTol)}` : verdict === 'fail' ? `fail tolerance ${short(failTol)}` : `pass tolerance ${short(passTol)}, within fail tolerance ${short(failTol)}`;
     const op = verdict === 'pass' ? '≤' : '>';
-    const why = scale === 0 ? (diff === 0 ? 'V1 and V2 are 0' : 'V1 is 0') : `variance ${percent(relVariance)}`;
+    const why = scale === 0 ? (diff === 0 ? 'V1 and V2 are 0' : 'V1 is 0') : `variance ${formatPercent(relVariance)}`;
     reason = `|Δ| ${short(diff)} ${op} ${line} (${why}; abs ${short(t.abs)})`;
   } else if (verdict === 'pass') {
-    reason = `variance ${percent(relVariance)} ≤ pass line ${percent(t.passLine)}`;
+    reason = `variance ${formatPercent(relVariance)} ≤ pass line ${formatPercent(t.passLine)}`;
   } else if (verdict === 'fail') {
-    reason = `variance ${percent(relVariance)} > fail line ${percent(t.failLine)}`;
+    reason = `variance ${formatPercent(relVariance)} > fail line ${formatPercent(t.failLine)}`;
   } else {
-    reason = `variance ${percent(relVariance)} > pass line ${percent(t.passLine)}, ≤ fail line ${percent(t.failLine)}`;
+    reason = `variance ${formatPercent(relVariance)} > pass line ${formatPercent(t.passLine)}, ≤ fail line ${formatPercent(t.failLine)}`;
   }
   if (relVariance === Infinity) flags.relVariance = 'Infinity';
   return withFlags({ ...base, v1, v2, delta, relVariance: safe(relVariance), verdict, reason });

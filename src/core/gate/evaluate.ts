@@ -1,5 +1,5 @@
 /**
- * Go/no-go: the plan's rollback criteria evaluated on the evidence of one shadow run. Each criterion states its
+ * The go/no-go criteria: the plan's rollback criteria evaluated on the evidence of one shadow run. Each criterion states its
  * value, its threshold, a verdict and why. Missing evidence or a failed run is a `fail` ("no data"), never a pass.
  *
  * Definitions (thresholds from `cutover.json` → `gate`):
@@ -12,7 +12,8 @@
  *   column the nulls come from the input, not from V2: the criterion is inconclusive and needs a human.
  */
 import type { GateConfig } from '../config/schema';
-import { formatPercent } from './format';
+import { formatPercent } from '../percent';
+import type { KpiLine } from '../runs/results';
 
 export type CriterionVerdict = 'pass' | 'fail' | 'inconclusive';
 export type GateVerdict = 'go' | 'no-go' | 'inconclusive';
@@ -41,15 +42,8 @@ export interface GateEvidence {
     readonly v1?: { readonly exitCode: number | null; readonly durationMs: number };
     readonly v2?: { readonly exitCode: number | null; readonly durationMs: number };
   };
-  readonly kpis?: readonly {
-    readonly segment: string;
-    readonly kpi: string;
-    readonly v1: number | null;
-    readonly v2: number | null;
-    readonly relVariance: number | null;
-    /** Set by the engine when relVariance is not finite. */
-    readonly nonFinite?: { readonly relVariance?: string };
-  }[];
+  /** The run's KPI lines; `nonFinite.relVariance` is set by the engine when the variance is not finite. */
+  readonly kpis?: readonly Pick<KpiLine, 'segment' | 'kpi' | 'v1' | 'v2' | 'relVariance' | 'nonFinite'>[];
   readonly rows?: { readonly v1: number; readonly onlyV1: number; readonly excludedV1: number };
   readonly nullRates?: {
     readonly v2: readonly { readonly name: string; readonly nullRate: number }[];
@@ -58,7 +52,7 @@ export interface GateEvidence {
 }
 
 /**
- * Extension point for discrepancies a person has reviewed and accepted (a later `.cutover/reviews.json`): returns
+ * Discrepancies a person has reviewed and accepted (`.cutover/reviews.json`, see reviews/store.ts `acceptedFor`):
  * why a KPI difference is accepted, or undefined. Accepted KPIs are left out of the KPI variance criterion.
  */
 export interface AcceptedDiscrepancies {
@@ -159,7 +153,10 @@ function nullRate(e: GateEvidence, threshold: number): Criterion {
   return { name: 'nullRate', value: worst.nullRate, threshold, unit: 'ratio', verdict: 'fail', reason: `worst null rate ${pct(worst.nullRate)} (${worst.name}) > ${pct(threshold)}` };
 }
 
-/** Evaluates the four criteria; no-go if any fails, inconclusive if any is inconclusive, else go. */
+/**
+ * Evaluates the four criteria on evidence; no-go if any fails, inconclusive if any is inconclusive, else go.
+ * Surfaces do not call this: they call `goNoGo` (goNoGo.ts), which gathers a run's evidence, thresholds and reviews.
+ */
 export function evaluateGate(evidence: GateEvidence, thresholds: GateConfig, accepted?: AcceptedDiscrepancies): GateResult {
   const criteria = [
     kpiVariance(evidence, thresholds.kpiVariance, accepted),

@@ -1,11 +1,7 @@
 /** Plain-text rendering of gate criteria and KPI numbers, shared by `cutover gate` and `cutover shadow`. */
+import { formatPercent } from '../percent';
+import type { Review } from '../reviews/store';
 import type { Criterion } from './evaluate';
-
-export function formatPercent(ratio: number): string {
-  const p = ratio * 100;
-  if (p === 0) return '0%';
-  return Math.abs(p) < 0.01 ? `${p.toPrecision(2)}%` : `${p.toFixed(2)}%`;
-}
 
 /** A KPI or measured value: integers as is, others with 6 significant digits; null as n/a. */
 export function formatValue(value: number | null): string {
@@ -29,4 +25,9 @@ const MARK = { pass: '✓', fail: '✗', inconclusive: '?' } as const;
 /** One line: mark, name, value against threshold, verdict and reason. */
 export function formatCriterion(c: Criterion): string {
   return `  ${MARK[c.verdict]} ${c.name.padEnd(12)} ${criterionValue(c).padStart(9)}  (threshold ${criterionThreshold(c)})  ${c.verdict.padEnd(12)} ${c.reason}`;
+}
+
+/** One accepted discrepancy that the go/no-go left out of the KPI variance: what, who, when, on which run, why. */
+export function formatAccepted(r: Review): string {
+  return `  ~ ${r.kpi} [${r.segment}] accepted by ${r.who} on ${r.when.slice(0, 10)} (run ${r.runId}): ${r.reason}`;
 }

@@ -3,11 +3,12 @@
  * `schemas/run.schema.json` (`runJsonSchemaText()`; a unit test fails when the file is stale).
  *
  * Paths inside a record are relative to the run folder when they point into it (logs, mismatches.parquet), else
- * absolute. `results` holds whatever the comparisons returned (schema, rows, kpis, declarative, profiles, noise,
- * reconcile…): engine result objects, already JSON-safe.
+ * absolute. `results` holds what the comparisons returned (schema, rows, kpis, declarative, profiles, noise,
+ * reconcile…), JSON-safe, declared by `RunResults` (results.ts): a record whose parts do not fit is not a record.
  */
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from './id';
+import { RunResults } from './results';
 
 export const RunStatus = z.enum(['running', 'complete', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -62,7 +63,7 @@ export const RunRecord = z.object({
   thresholds: z.record(z.string(), z.unknown()).describe('The thresholds and tolerances the verdict was judged by'),
   versions: z.object({ cutover: z.string(), duckdb: z.string().optional(), node: z.string() }),
   verdict: VerdictRecord.optional().describe('Absent while running or when interrupted'),
-  results: z.record(z.string(), z.unknown()).describe('Comparison results by name: schema, rows, kpis, declarative, profiles, noise, reconcile…'),
+  results: RunResults,
   error: z.object({ message: z.string(), kind: z.string().optional() }).optional().describe('Why a failed run failed'),
 });
 export type RunRecord = z.infer<typeof RunRecord>;

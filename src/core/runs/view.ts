@@ -1,59 +1,19 @@
 /**
- * A run record as Cutover's surfaces show it (the KPI Diff panel, the CodeLens, Accept Discrepancy; pure, no vscode). `results` is free-form JSON on disk: each part is
- * checked, and a part that is absent or malformed is shown as absent, never guessed.
+ * A run record as Cutover's surfaces show it (the KPI Diff panel, the CodeLens, Accept Discrepancy; pure, no vscode).
+ * The record's `results` were checked against `RunResults` when it was read: a part is there in its declared shape
+ * or absent, and an absent part is shown as absent, never guessed.
  */
-import { z } from 'zod';
+import { defaultFailLine, defaultPassLine } from '../engine/judge';
 import { covers, type Review } from '../reviews/store';
 import type { RunRecord } from './record';
+import type { RunKpiLine } from './results';
+import { kpiLinesOf } from './summary';
 import type { AcceptedView, KpiRow, ReconcileView, RunView } from './viewModel';
 
-const Kpi = z.object({
-  segment: z.string(),
-  kpi: z.string(),
-  v1: z.number().nullable(),
-  v2: z.number().nullable(),
-  delta: z.number().nullable(),
-  relVariance: z.number().nullable(),
-  tolerance: z.object({ abs: z.number(), passLine: z.number(), failLine: z.number() }),
-  verdict: z.enum(['pass', 'inconclusive', 'fail']),
-  reason: z.string(),
-  noise: z.boolean().optional(),
-  nonFinite: z.record(z.string(), z.string()).optional(),
-});
-const Comparison = z.object({
-  verdict: z.string(),
-  counts: z.object({ total: z.number(), pass: z.number(), inconclusive: z.number(), fail: z.number(), noise: z.number() }),
-  kpis: z.array(Kpi),
-});
-/** A reconcile run keeps the lines that did not pass, each with its day, and each day's KPI count. */
-const DailyKpis = z.object({
-  days: z.array(z.object({ kpis: z.number() })),
-  kpis: z.array(Kpi.extend({ day: z.string() })),
-});
-const Rows = z.object({
-  keys: z.array(z.string()),
-  rows: z.record(z.string(), z.number()),
-  columns: z.array(z.object({
-    name: z.string(), compareAs: z.string(), mismatches: z.number(), nullMismatches: z.number(),
-    maxAbsDiff: z.number().nullable(), maxRelDiff: z.number().nullable(),
-  })),
-  mismatches: z.object({ path: z.string(), rows: z.number() }).nullable(),
-});
-const Declarative = z.object({ comparison: z.object({ verdict: z.string(), counts: z.record(z.string(), z.number()), kpis: z.array(Kpi).optional() }) });
-const Profile = z.object({
-  rows: z.number(),
-  columns: z.array(z.object({
-    name: z.string(), type: z.string(), nulls: z.number(), nullRate: z.number(),
-    nan: z.number(), posInf: z.number(), negInf: z.number(), outOfBounds: z.number(),
-  })),
-});
-const Profiles = z.object({ v1: Profile.optional(), v2: Profile.optional() });
-
 /** The record's KPI lines as the table shows them, worst first. */
-function kpiRows(kpis: readonly z.infer<typeof Kpi>[]): KpiRow[] {
-  return kpis.map((k) => ({ ...k, noise: k.noise ?? false, ...(k.nonFinite ? { nonFinite: k.nonFinite } : {}) })).sort(severityOrder);
+function kpiRows(kpis: readonly RunKpiLine[]): KpiRow[] {
+  return kpis.map((k) => ({ ...k, noise: k.noise ?? false })).sort(severityOrder);
 }
-const Input = z.object({ name: z.string().optional(), path: z.string() });
 
 const SEVERITY = { fail: 0, inconclusive: 1, pass: 2 } as const;
 
@@ -64,15 +24,9 @@ export function severityOrder(a: KpiRow, b: KpiRow): number {
 }
 
 export function runView(record: RunRecord): RunView {
-  const r = record.results;
-  const kpis = Comparison.safeParse(r['kpis']);
-  const rows = Rows.safeParse(r['rows']);
-  const declarative = Declarative.safeParse(r['declarative']);
-  const noise = Comparison.safeParse(r['noise']);
-  const input = Input.safeParse(r['input']);
-  const profiles = Profiles.safeParse(r['profiles']);
-  const daily = kpis.success ? undefined : DailyKpis.safeParse(r['reconcile']);
-  const lines: KpiRow[] = kpis.success ? kpiRows(kpis.data.kpis) : daily?.success ? kpiRows(daily.data.kpis) : [];
+  const { kpis, rows, declarative, noise, input, profiles, reconcile } = record.results;
+  const daily = kpis ? undefined : reconcile;
+  const lines: KpiRow[] = kpiRows(kpiLinesOf(record.results));
   const worstLine = lines.reduce<KpiRow | undefined>((w, k) => {
     const v = k.relVariance === null ? Infinity : Math.abs(k.relVariance);
     const wv = w === undefined ? -1 : w.relVariance === null ? Infinity : Math.abs(w.relVariance);
@@ -95,27 +49,32 @@ export function runView(record: RunRecord): RunView {
     verdict: record.verdict?.verdict ?? record.status,
     reasons: record.verdict?.reasons ?? (record.error ? [record.error.message] : []),
     startedAt: record.startedAt,
-    input: input.success ? input.data : null,
+    input: input ?? null,
     durations,
-    counts: kpis.success ? kpis.data.counts : daily?.success ? dailyCounts(daily.data.days, lines) : { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 },
+    counts: kpis ? kpis.counts : daily ? dailyCounts(daily.days, lines) : { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 },
     worst: worstLine
       ? { relVariance: worstLine.relVariance, infinite: worstLine.relVariance === null, label: `${worstLine.kpi} [${worstLine.segment}]` }
       : null,
-    noiseFloor: noise.success
+    noiseFloor: noise
       ? {
-        total: noise.data.counts.total,
-        moved: noise.data.kpis.filter((k) => k.delta !== 0).length,
-        maxRelVariance: noise.data.kpis.reduce((m, k) => (k.relVariance !== null && Math.abs(k.relVariance) > m ? Math.abs(k.relVariance) : m), 0),
+        total: noise.counts.total,
+        moved: noise.kpis.filter((k) => k.delta !== 0).length,
+        maxRelVariance: noise.kpis.reduce((m, k) => (k.relVariance !== null && Math.abs(k.relVariance) > m ? Math.abs(k.relVariance) : m), 0),
       }
       : null,
     kpis: lines,
-    rows: rows.success
-      ? { keys: rows.data.keys, counts: rows.data.rows, columns: rows.data.columns, mismatchRows: rows.data.mismatches?.rows ?? null }
+    rows: rows
+      ? { keys: rows.keys, counts: rowCounts(rows.rows), columns: rows.columns, mismatchRows: rows.mismatches?.rows ?? null }
       : null,
-    declarative: declarative.success ? { verdict: declarative.data.comparison.verdict, counts: declarative.data.comparison.counts } : null,
-    declarativeKpis: declarative.success ? kpiRows(declarative.data.comparison.kpis ?? []).filter((k) => k.verdict !== 'pass') : [],
-    quality: profiles.success ? { v1: profiles.data.v1 ?? null, v2: profiles.data.v2 ?? null } : null,
+    declarative: declarative ? { verdict: declarative.comparison.verdict, counts: declarative.comparison.counts } : null,
+    declarativeKpis: declarative ? kpiRows(declarative.comparison.kpis).filter((k) => k.verdict !== 'pass') : [],
+    quality: profiles ? { v1: profiles.v1 ?? null, v2: profiles.v2 ?? null } : null,
   };
+}
+
+/** The loan-level row counts, those the engine added since this was written included. */
+function rowCounts(counts: Readonly<Record<string, unknown>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
 /** Counts over every day of a reconcile run: all KPI lines compared, of which the recorded ones did not pass. */
@@ -134,36 +93,27 @@ export function acceptedLines(reviews: readonly Review[], kpis: readonly KpiRow[
   });
 }
 
-const Verdict = z.enum(['pass', 'inconclusive', 'fail']);
-const Reconcile = z.object({
-  dateColumn: z.string(),
-  days: z.array(z.object({
-    day: z.string(),
-    kpis: z.number(),
-    failing: z.number(),
-    worstKpi: z.string().nullable(),
-    worstSegment: z.string().nullable(),
-    worstRelVariance: z.number().nullable(),
-    worstNonFinite: z.enum(['NaN', 'Infinity', '-Infinity']).optional(),
-    verdict: Verdict,
-  })),
-  summary: z.object({ days: z.number(), daysPassing: z.number(), worstDay: z.string().nullable(), worstKpi: z.string().nullable(), verdict: Verdict }),
-});
-const Lines = z.object({ passLine: z.number().optional(), failLine: z.number().optional() });
-
 /** A `reconcile` run's per-day results, or null when it has none (failed, or an older or malformed record). */
 export function reconcileView(record: RunRecord): ReconcileView | null {
-  const r = Reconcile.safeParse(record.results['reconcile']);
-  if (!r.success) return null;
-  const lines = Lines.safeParse(record.thresholds);
+  const r = record.results.reconcile;
+  if (!r) return null;
+  const lines = recordedLines(record.thresholds);
   return {
     runId: record.id,
     startedAt: record.startedAt,
-    dateColumn: r.data.dateColumn,
-    // The CLI's defaults when the record predates recording them.
-    passLine: (lines.success ? lines.data.passLine : undefined) ?? 0.001,
-    failLine: (lines.success ? lines.data.failLine : undefined) ?? 0.01,
-    days: r.data.days.map((d) => ({ ...d, ...(d.worstNonFinite ? { worstNonFinite: d.worstNonFinite } : {}) })),
-    summary: r.data.summary,
+    dateColumn: r.dateColumn,
+    // The engine's defaults when the record predates recording them.
+    passLine: lines.passLine ?? defaultPassLine,
+    failLine: lines.failLine ?? defaultFailLine,
+    days: r.days.map((d) => ({ ...d, ...(d.worstNonFinite ? { worstNonFinite: d.worstNonFinite } : {}) })),
+    summary: r.summary,
   };
+}
+
+/** The pass and fail lines a reconcile run recorded, where they are numbers. */
+function recordedLines(thresholds: Readonly<Record<string, unknown>>): { passLine?: number; failLine?: number } {
+  const number = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const passLine = number(thresholds['passLine']);
+  const failLine = number(thresholds['failLine']);
+  return { ...(passLine !== undefined ? { passLine } : {}), ...(failLine !== undefined ? { failLine } : {}) };
 }

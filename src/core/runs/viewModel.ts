@@ -3,28 +3,17 @@
  * from a run record by `view.ts`. Types only, so the browser app can import them without Node.
  */
 import type { ColumnProfile, ReconcileDay, TableProfile } from '../engine/types';
+import type { RunKpiLine, Verdict } from './results';
 
-export type KpiVerdict = 'pass' | 'inconclusive' | 'fail';
+export type KpiVerdict = Verdict;
 
 export interface KpiKey {
   readonly segment: string;
   readonly kpi: string;
 }
 
-export interface KpiRow extends KpiKey {
-  readonly v1: number | null;
-  readonly v2: number | null;
-  readonly delta: number | null;
-  /** null with `nonFinite.relVariance` set when infinite (V1 is 0), or when a side is missing. */
-  readonly relVariance: number | null;
-  readonly tolerance: { readonly abs: number; readonly passLine: number; readonly failLine: number };
-  readonly verdict: KpiVerdict;
-  readonly reason: string;
-  readonly noise: boolean;
-  readonly nonFinite?: Readonly<Record<string, string>>;
-  /** The day of a day-by-day reconciliation's line. */
-  readonly day?: string;
-}
+/** A KPI line of the run (runs/results.ts), `noise` made explicit; a reconciliation's line carries its day. */
+export type KpiRow = RunKpiLine & { readonly noise: boolean };
 
 export interface ColumnSummary {
   readonly name: string;

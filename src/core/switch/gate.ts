@@ -1,11 +1,12 @@
 /**
  * The go/no-go of the latest shadow run at the moment a switch starts, kept in the switch's record as the evidence
- * of why it happened. No shadow run is a valid answer (an incident is reason enough to roll back) and is said so.
+ * of why it happened: the same decision every surface shows (`goNoGo`, reviews applied). No shadow run is a valid
+ * answer (an incident is reason enough to roll back) and is said so.
  */
 import type { GateConfig } from '../config/schema';
 import type { Criterion, GateVerdict } from '../gate/evaluate';
-import { evaluateGate } from '../gate/evaluate';
-import { evidenceFromRun } from '../gate/evidence';
+import { goNoGoInWorkspace } from '../gate/goNoGo';
+import type { Review } from '../reviews/store';
 import type { RunStatus } from '../runs/record';
 import type { RunStore } from '../runs/store';
 
@@ -16,12 +17,14 @@ export type GateAtStart =
       readonly startedAt: string;
       readonly verdict: GateVerdict;
       readonly criteria: readonly Criterion[];
+      /** The reviewed discrepancies that were left out of the KPI variance. */
+      readonly accepted: readonly Review[];
     }
   | { readonly runId: null; readonly verdict: null; readonly reason: string };
 
 export async function gateAtStart(store: RunStore, thresholds: GateConfig): Promise<GateAtStart> {
   const latest = (await store.list()).find((r) => r.kind === 'shadow');
   if (!latest) return { runId: null, verdict: null, reason: `no shadow run recorded in ${store.root}` };
-  const { verdict, criteria } = evaluateGate(evidenceFromRun(latest), thresholds);
-  return { runId: latest.id, runStatus: latest.status, startedAt: latest.startedAt, verdict, criteria };
+  const { verdict, criteria, accepted } = await goNoGoInWorkspace(store.workspaceRoot, latest, thresholds);
+  return { runId: latest.id, runStatus: latest.status, startedAt: latest.startedAt, verdict, criteria, accepted };
 }

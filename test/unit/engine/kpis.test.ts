@@ -38,7 +38,7 @@ describe('engine/kpis', () => {
     const result = await compareKpiTables(engine, v1, v2, {}, { perKpi: { dq30_rate: { passLine: 0.3, failLine: 0.5 } } });
     const auto = result.kpis.find((k) => k.segment === 'product=auto' && k.kpi === 'dq30_rate');
     assert.equal(auto?.verdict, 'pass');
-    assert.equal(auto?.reason, 'variance 25.00% ≤ pass line 30.00%');
+    assert.equal(auto?.reason, 'variance 25% ≤ pass line 30%');
   });
 
   it('unpivots wide KPI tables and fails a NaN on one side', async () => {

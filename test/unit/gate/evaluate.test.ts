@@ -54,7 +54,7 @@ describe('go/no-go gate', () => {
     const e = healthy();
     for (const kpi of [
       { segment: 'total', kpi: 'dq30', v1: 0.2, v2: null, relVariance: null },
-      { segment: 'total', kpi: 'dq30', v1: 0, v2: 0.1, relVariance: null, nonFinite: { relVariance: 'Infinity' } },
+      { segment: 'total', kpi: 'dq30', v1: 0, v2: 0.1, relVariance: null, nonFinite: { relVariance: 'Infinity' as const } },
     ]) {
       const c = byName(evaluateGate({ ...e, kpis: [...(e.kpis ?? []), kpi] }, thresholds)).kpiVariance;
       assert.equal(c?.verdict, 'fail');

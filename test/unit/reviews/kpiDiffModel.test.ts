@@ -1,12 +1,14 @@
 /** The KPI Diff panel's pure parts: the run as the panel shows it, the accepted lines, number formatting. */
 import * as assert from 'node:assert/strict';
 import type { RunRecord } from '../../../src/core/runs/record';
+import type { KpiLine } from '../../../src/core/runs/results';
 import type { Review } from '../../../src/core/reviews/store';
-import { formatNumber, formatPercent, formatSigned } from '../../../src/webviews/kpiDiff/app/format';
+import { formatNumber, formatSigned } from '../../../src/webviews/kpiDiff/app/format';
+import { formatPercent } from '../../../src/core/percent';
 import { acceptedLines, runView } from '../../../src/core/runs/view';
 
 const tol = { abs: 0, passLine: 0.001, failLine: 0.01 };
-function line(segment: string, kpi: string, v1: number, v2: number | null, verdict: string): Record<string, unknown> {
+function line(segment: string, kpi: string, v1: number, v2: number | null, verdict: KpiLine['verdict']): KpiLine {
   return { segment, kpi, v1, v2, delta: v2 === null ? null : v2 - v1, relVariance: v2 === null ? null : Math.abs(v2 - v1) / v1, tolerance: tol, verdict, reason: `${verdict} because` };
 }
 
@@ -28,11 +30,14 @@ const record: RunRecord = {
         line('product=x', 'c', 100, null, 'fail'),
       ],
     },
-    rows: 'not an object the panel understands',
     declarative: {
       comparison: {
         verdict: 'fail', counts: { total: 2, pass: 1, inconclusive: 0, fail: 1, noise: 0 },
         kpis: [line('total', 'dq30', 0.1, 0.1, 'pass'), line('total', 'dq60', 0.1, 0.2, 'fail')],
+      },
+      selfCheck: {
+        v1: { verdict: 'pass', counts: { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 }, kpis: [] },
+        v2: { verdict: 'pass', counts: { total: 0, pass: 0, inconclusive: 0, fail: 0, noise: 0 }, kpis: [] },
       },
     },
     profiles: {
@@ -48,7 +53,7 @@ describe('KPI Diff panel model', () => {
     assert.deepEqual(view.worst, { relVariance: null, infinite: true, label: 'c [product=x]' });
   });
 
-  it('carries the header facts and shows malformed parts as absent', () => {
+  it('carries the header facts and shows absent parts as absent', () => {
     const view = runView(record);
     assert.deepEqual(view.counts, { total: 4, pass: 1, inconclusive: 1, fail: 2, noise: 0 });
     assert.deepEqual(view.durations, [{ name: 'total', ms: 2500 }, { name: 'v1', ms: 900 }, { name: 'v2', ms: 950 }, { name: 'compare', ms: 400 }]);

@@ -87,6 +87,40 @@ describe('reviews store (.cutover/reviews.json)', () => {
     assert.match(kpiVariance?.reason ?? '', /1 accepted discrepancy left out/);
   });
 
+  it('revokes the reviews in force of a KPI line: they stay listed with who, when and why, and cover nothing', async () => {
+    const store = new ReviewStore(root);
+    await store.accept('r1', dq30, 'spec change', 'Ada');
+    await store.accept('r1', dq60, 'other', 'Ada');
+    const revoked = await store.revoke({ segment: dq30.segment, kpi: dq30.kpi }, ' no longer true ', 'Bob', new Date('2026-02-01T00:00:00.000Z'));
+    assert.deepEqual(revoked.map((r) => [r.kpi, r.revoked]), [['dq30', { who: 'Bob', when: '2026-02-01T00:00:00.000Z', reason: 'no longer true' }]]);
+    const reviews = await store.list();
+    assert.deepEqual(reviews.map((r) => [r.kpi, r.revoked !== undefined]), [['dq30', true], ['dq60', false]]);
+    assert.equal(covers(reviews[0]!, dq30), false, 'a revoked review covers nothing');
+    assert.deepEqual(acceptedFor(reviews, [dq30, dq60]).accepted.map((r) => r.kpi), ['dq60']);
+  });
+
+  it('refuses to revoke without a reason or when no review is in force, and writes nothing', async () => {
+    const store = new ReviewStore(root);
+    await store.accept('r1', dq30, 'spec change', 'Ada');
+    const before = readFileSync(join(root, '.cutover', 'reviews.json'), 'utf8');
+    await assert.rejects(store.revoke({ segment: dq30.segment, kpi: dq30.kpi }, '  ', 'Bob'), UsageError);
+    await assert.rejects(store.revoke({ segment: 'total', kpi: dq30.kpi }, 'why', 'Bob'), /no review in force accepts dq30 \[total\]/);
+    await assert.rejects(store.revoke({ segment: dq30.segment, kpi: dq30.kpi, runId: 'r2' }, 'why', 'Bob'), /on run r2/);
+    assert.equal(readFileSync(join(root, '.cutover', 'reviews.json'), 'utf8'), before);
+    await store.revoke({ segment: dq30.segment, kpi: dq30.kpi, runId: 'r1' }, 'why', 'Bob');
+    await assert.rejects(store.revoke({ segment: dq30.segment, kpi: dq30.kpi }, 'again', 'Bob'), UsageError, 'already revoked');
+  });
+
+  it('a new acceptance after a revocation counts again, and the revoked one stays on record', async () => {
+    const store = new ReviewStore(root);
+    await store.accept('r1', dq30, 'first', 'Ada');
+    await store.revoke({ segment: dq30.segment, kpi: dq30.kpi }, 'wrong', 'Bob');
+    await store.accept('r2', dq30, 'second look', 'Cy');
+    const reviews = await store.list();
+    assert.deepEqual(reviews.map((r) => [r.reason, r.revoked?.who]), [['first', 'Bob'], ['second look', undefined]]);
+    assert.equal(acceptedFor(reviews, [dq30]).acceptedReason(dq30), 'second look');
+  });
+
   it('names the reviewer from git or the OS user', async () => {
     const name = await reviewerName(root);
     assert.ok(name.length > 0);

@@ -50,7 +50,7 @@ describe('runs/store', () => {
     await run.addFile('outputs', join(run.dir, 'out.txt'), { role: 'x', rows: 1 });
     run.addCommand({ name: 'v1', argv: ['echo'], cwd: ws, exitCode: 0, ms: 5, log: run.logPath('v1') });
     await run.phase('work', async () => undefined);
-    const record = await run.finish({ verdict: { verdict: 'pass', reasons: ['ok'] }, results: { rows: { matched: 1 } } });
+    const record = await run.finish({ verdict: { verdict: 'pass', reasons: ['ok'] }, results: { input: { path: 'in.parquet' } } });
     assert.equal(record.status, 'complete');
     assert.deepEqual(record.outputs, [{ path: 'out.txt', role: 'x', rows: 1, sha256: createHash('sha256').update('abc').digest('hex'), bytes: 3 }]);
     assert.equal(record.commands[0]?.log, join('logs', 'v1.log'));

@@ -10,10 +10,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../../src/core/config/load';
 import type { RunRecord } from '../../../src/core/runs/record';
+import { ReviewStore } from '../../../src/core/reviews/store';
 import { RunStore } from '../../../src/core/runs/store';
 import type { SwitchEvent } from '../../../src/core/switch/run';
 import { runSwitch } from '../../../src/core/switch/run';
 import type { SwitchSummary } from '../../../src/core/switch/summary';
+import { kpiLine } from '../gate/records';
 import { cutover, step, workspace } from './helpers';
 
 const repo = resolve(__dirname, '..', '..', '..');
@@ -21,6 +23,8 @@ const repo = resolve(__dirname, '..', '..', '..');
 const trace = (ws: string): string[] => (existsSync(join(ws, 'trace.txt')) ? readFileSync(join(ws, 'trace.txt'), 'utf8').trim().split('\n') : []);
 const runIds = (ws: string): string[] => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).sort() : []);
 const readRecord = (ws: string, id: string): RunRecord => JSON.parse(readFileSync(join(ws, '.cutover', 'runs', id, 'run.json'), 'utf8')) as RunRecord;
+
+const dq30 = { ...kpiLine('total', 'dq30', 0.2, 0.21), relVariance: 0.05 };
 
 describe('cutover rollback / forward', function () {
   this.timeout(20_000);
@@ -195,9 +199,12 @@ describe('cutover rollback / forward', function () {
     await shadow.finish({
       verdict: { verdict: 'fail', reasons: ['x'] },
       results: {
-        kpis: { kpis: [{ segment: 'total', kpi: 'dq30', v1: 0.2, v2: 0.21, relVariance: 0.05 }] },
-        rows: { rows: { v1: 1000, onlyV1: 2, excludedV1: 0 } },
-        profiles: { v2: { columns: [{ name: 'rate', nullRate: 0 }] } },
+        kpis: { verdict: 'fail', counts: { total: 1, pass: 0, inconclusive: 0, fail: 1, noise: 0 }, kpis: [dq30] },
+        rows: {
+          verdict: 'fail', reasons: [], keys: ['loan_id'], columns: [], sample: [], mismatches: null,
+          rows: { v1: 1000, v2: 998, matched: 998, onlyV1: 2, onlyV2: 0, changed: 0, duplicateKeysV1: 0, duplicateKeysV2: 0, excludedV1: 0, excludedV2: 0 },
+        },
+        profiles: { v2: { rows: 998, columns: [{ name: 'rate', type: 'DOUBLE', nulls: 0, nullRate: 0, nan: 0, posInf: 0, negInf: 0, outOfBounds: 0 }] } },
       },
     });
     const r = await cutover(dir, 'rollback', '--json');
@@ -217,6 +224,13 @@ describe('cutover rollback / forward', function () {
     const text = await cutover(dir, 'rollback');
     assert.match(text.stdout, new RegExp(`^gate at start: NO-GO on shadow run ${shadow.id} \\(complete\\)$`, 'm'));
     assert.match(text.stdout, /^ {2}✗ kpiVariance +5\.00% +\(threshold 1\.00%\)/m);
+
+    // The same go/no-go as everywhere: an accepted discrepancy is left out of the evidence's KPI variance.
+    await new ReviewStore(dir).accept(shadow.id, dq30, 'V2 fixes the dpd boundary', 'Ada');
+    const accepted = (JSON.parse((await cutover(dir, 'rollback', '--json')).stdout) as SwitchSummary).gateAtStart;
+    assert.ok(accepted && accepted.runId !== null);
+    assert.deepEqual(accepted.criteria.map((c) => [c.name, c.verdict]), [['kpiVariance', 'pass'], ['errorRate', 'fail'], ['latency', 'pass'], ['nullRate', 'pass']]);
+    assert.deepEqual(accepted.accepted.map((r) => [r.kpi, r.who]), [['dq30', 'Ada']]);
   });
 
   it('kills the command and records the run as failed when cancelled', async () => {

@@ -4,7 +4,7 @@
  * on the floor, infinite ones (a KPI missing on one side, V1 = 0) on the ceiling.
  */
 import type { KpiVerdict, ReconcileView } from '../../../core/runs/viewModel';
-import { formatPercent } from './format';
+import { formatPercent } from '../../../core/percent';
 
 export interface ChartPoint {
   readonly x: number;

@@ -1,4 +1,4 @@
-/** Numbers for reading: thousands separators, percentages with sensible precision; the full value goes on hover. */
+/** Numbers for reading: thousands separators, sensible precision; the full value goes on hover. Percentages: core/percent.ts. */
 
 const large = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
@@ -12,17 +12,6 @@ export function formatNumber(value: number | null, nonFinite?: string): string {
 export function formatSigned(value: number | null, nonFinite?: string): string {
   const text = formatNumber(value, nonFinite);
   return value !== null && value > 0 && !nonFinite ? `+${text}` : text.replace(/^-/, '−');
-}
-
-export function formatPercent(ratio: number | null, nonFinite?: string): string {
-  if (nonFinite) return nonFinite === 'NaN' ? 'NaN' : '∞';
-  if (ratio === null) return '—';
-  const p = ratio * 100;
-  if (p === 0) return '0%';
-  const abs = Math.abs(p);
-  if (abs < 0.01) return `${p.toPrecision(2)}%`;
-  if (abs < 10) return `${p.toFixed(2)}%`;
-  return `${large.format(Number(p.toFixed(1)))}%`;
 }
 
 /** The exact value, for a tooltip. */

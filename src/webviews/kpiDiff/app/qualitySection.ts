@@ -5,7 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ColumnQuality, KpiRow, RunView, TableQuality } from '../../../core/runs/viewModel';
-import { formatNumber, formatPercent, fullValue } from './format';
+import { formatPercent } from '../../../core/percent';
+import { formatNumber, fullValue } from './format';
 
 function issues(c: ColumnQuality | undefined): number {
   return c ? c.nulls + c.nan + c.posInf + c.negInf + c.outOfBounds : 0;

@@ -5,7 +5,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { ReconcileView } from '../../../core/runs/viewModel';
 import { chartModel, chartSummary } from './chartModel';
-import { formatPercent } from './format';
+import { formatPercent } from '../../../core/percent';
 
 const HOW_TO = 'cutover reconcile <v1 KPI tables> <v2 KPI tables> --date-column as_of_date --days 30';
 

@@ -1,0 +1,18 @@
+/** Which recorded run a command means: an id or a unique prefix of one, else the latest shadow run. */
+import { UsageError } from '../core/errors';
+import type { RunRecord } from '../core/runs/record';
+import type { RunStore } from '../core/runs/store';
+
+export async function pickRun(store: RunStore, wanted: string | undefined): Promise<RunRecord> {
+  const runs = await store.list();
+  if (wanted === undefined) {
+    const latest = runs.find((r) => r.kind === 'shadow');
+    if (!latest) throw new UsageError(`no shadow run in ${store.root}: run \`cutover shadow\` first`);
+    return latest;
+  }
+  const matches = runs.filter((r) => r.id.startsWith(wanted));
+  if (matches.length === 1 && matches[0]) return matches[0];
+  if (matches.length === 0) throw new UsageError(`no run ${wanted} in ${store.root} (see \`cutover runs\`)`);
+  throw new UsageError(`run id prefix ${wanted} is ambiguous: ${matches.map((r) => r.id).join(', ')}`);
+}
+

@@ -5,8 +5,10 @@
  * never loses it silently.
  */
 
-export type Verdict = 'pass' | 'inconclusive' | 'fail';
-export type NonFinite = 'NaN' | 'Infinity' | '-Infinity';
+import type { KpiLine, NonFinite as NonFiniteName, Verdict as VerdictName } from '../runs/results';
+
+export type Verdict = VerdictName;
+export type NonFinite = NonFiniteName;
 
 /** Where a table comes from: a file, a glob, or a (hive-partitioned) folder. */
 export interface TableSource {
@@ -172,21 +174,8 @@ export interface KpiTableLayout {
   readonly kpis?: readonly string[];
 }
 
-export interface KpiResult {
-  readonly segment: string;
-  readonly kpi: string;
-  readonly v1: number | null;
-  readonly v2: number | null;
-  readonly delta: number | null;
-  /** |v2 − v1| / |v1|; 0 when both are 0; Infinity (null + nonFinite) when only v1 is 0. */
-  readonly relVariance: number | null;
-  readonly tolerance: { readonly abs: number; readonly passLine: number; readonly failLine: number };
-  readonly verdict: Verdict;
-  readonly reason: string;
-  /** True when the difference is within the V1/V1′ noise floor (verdict then pass). */
-  readonly noise?: boolean;
-  readonly nonFinite?: Readonly<Partial<Record<'v1' | 'v2' | 'delta' | 'relVariance', NonFinite>>>;
-}
+/** One KPI line, as the run record declares it (runs/results.ts). */
+export type KpiResult = KpiLine;
 
 export interface KpiComparison {
   readonly verdict: Verdict;

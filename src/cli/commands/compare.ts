@@ -6,6 +6,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareTables } from '../../core/engine/compare';
+import { compareWithDatabase } from '../../core/engine/remote/compare';
+import type { Side } from '../../core/engine/remote/compare';
+import { isTableReference, parseTableReference } from '../../core/engine/remote/reference';
+import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
 import type { CompareOutcome } from '../../core/engine/compare';
 import { typeChangeNote } from '../../core/engine/schema';
 import { UsageError } from '../../core/errors';
@@ -13,6 +17,8 @@ import { sha256Files } from '../../core/runs/hash';
 import { RunStore } from '../../core/runs/store';
 import { typedArgv } from '../argv';
 import type { CliContext } from '../context';
+import type { EngineFlags } from '../engine-options';
+import { addEngineOptions, parseEngineFlags } from '../engine-options';
 import { exitCodeOf } from '../exitCodes';
 import type { KpiFlags } from '../options';
 import { addKpiOptions, collect, parseColumns, parseColumnTolerances, parseFormat, parseKpiFlags, parseNumber, parsePairs } from '../options';
@@ -21,7 +27,7 @@ import { recordInput } from '../runInputs';
 import { fmtNumber, textTable } from '../textTable';
 import { withEngine } from '../withEngine';
 
-interface CompareFlags extends KpiFlags {
+interface CompareFlags extends KpiFlags, EngineFlags {
   key?: string;
   relTol?: string;
   ignore?: string;
@@ -98,7 +104,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--type <col=TYPE>', 'read a column as this DuckDB type on both sides, e.g. refer_nr=VARCHAR (repeatable)', collect)
     .option('--null-keys-match', 'pair rows whose keys are equal counting null as a value (default: a null key part never matches)')
     .option('--kpis', 'compare KPI tables instead of rows');
-  addKpiOptions(command)
+  addEngineOptions(addKpiOptions(command))
     .option('--format <format>', 'force the input format: parquet or csv')
     .option('--sample <n>', 'mismatching rows to show', '20')
     .option('--no-record', 'do not record a run in .cutover/runs')
@@ -123,16 +129,33 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       };
       if (!flags.kpis && keys.length === 0) throw new UsageError('compare needs --key COLS for a row-level comparison (or --kpis for KPI tables)');
       const thresholds = flags.kpis
-        ? { mode: 'kpis', abs, passLine: kpi.passLine ?? 0.001, failLine: kpi.failLine ?? 0.01, segments: kpi.table.segmentColumns, layout: kpi.table.layout }
+        ? { mode: 'kpis', abs, passLine: kpi.passLine ?? defaultPassLine, failLine: kpi.failLine ?? defaultFailLine, segments: kpi.table.segmentColumns, layout: kpi.table.layout }
         : { mode: 'rows', ...rowOptions, types, ...matching };
 
+      const engineOptions = parseEngineFlags(flags, ctx.cwd);
+      const remote = isTableReference(v1) || isTableReference(v2);
+      if (remote && flags.kpis) throw new UsageError('--kpis compares files only; a postgres:// table is compared row by row (--key)');
+      if (remote && (matching.ignoreColumnCase || Object.keys(matching.columnMap).length > 0)) throw new UsageError('--map and --ignore-column-case are not supported with a postgres:// table yet');
       const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds, id: ctx.runId }) : undefined;
-      const progress = new Progress(ctx, 'compare', 4);
+      const progress = new Progress(ctx, 'compare', remote ? 5 : 4);
       await withEngine(progress, writer, async (engine) => {
         const source = (path: string): { path: string; format?: 'parquet' | 'csv'; types: Record<string, string> } => (format ? { path, format, types } : { path, types });
         // Inputs are hashed while DuckDB compares them.
         let hashes: Promise<[string, string]> | undefined;
-        const outcome = await compareTables(engine, {
+        const side = (path: string): Side => (isTableReference(path) ? { database: parseTableReference(path) } : { file: source(path) });
+        const outcome = remote
+          ? await compareWithDatabase(engine, {
+            v1: side(v1),
+            v2: side(v2),
+            cwd: ctx.cwd,
+            rows: { ...rowOptions, sampleSize },
+            ...(writer ? { outDir: writer.dir } : {}),
+            onPhase: (name, ms) => {
+              progress.phase(name, ms);
+              writer?.addPhase(name, ms);
+            },
+          })
+          : await compareTables(engine, {
           v1: source(v1),
           v2: source(v2),
           cwd: ctx.cwd,
@@ -144,6 +167,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
             writer?.addPhase(name, ms);
           },
           onLoaded: (t1, t2) => {
+            progress.rows(`V1 ${fmtNumber(t1.rows)} rows, V2 ${fmtNumber(t2.rows)} rows`);
             if (writer) hashes = Promise.all([sha256Files(t1.files), sha256Files(t2.files)]);
           },
         });
@@ -179,12 +203,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
             schema: outcome.schema,
             ...(rows ? { keys: rows.keys, rows: rows.rows, columns: rows.columns, sample: rows.sample, mismatches: rows.mismatches } : {}),
             ...(outcome.kpis ? { kpiCounts: outcome.kpis.counts, kpis: outcome.kpis.kpis } : {}),
+            ...('remote' in outcome ? { remote: outcome.remote } : {}),
           };
           ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         } else {
           printHuman(ctx, rows ? { ...outcome, rows } : outcome, runDir);
         }
         ctx.setExitCode(exitCodeOf(outcome.verdict));
-      });
+      }, engineOptions);
     });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseEngineFlags } from '../../../src/cli/engine-options';
 import { CompareSchema } from '../../../src/core/config/schema';
 import { openEngine } from '../../../src/core/engine/duckdb';
-import { defaultMemoryLimit, duckdbMemorySetting, parseMemoryLimit } from '../../../src/core/engine/memory';
+import { defaultMemoryLimit, duckdbMemorySetting, memorySetting, parseMemoryLimit } from '../../../src/core/engine/memory';
 import { UsageError } from '../../../src/core/errors';
 
 const GiB = 2 ** 30;
@@ -28,7 +28,9 @@ describe('engine/memory: --memory-limit', () => {
 
   it('becomes a DuckDB setting, and the CLI flag error names the flag', () => {
     assert.equal(duckdbMemorySetting(4 * GiB), '4096MiB');
-    assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '2048MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
+    // The process limit less the reserve for Node and allocations outside DuckDB's pool (10%, at least 256 MiB).
+    assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '1792MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
+    assert.equal(memorySetting('10GiB'), '9216MiB');
     assert.throws(() => parseEngineFlags({ memoryLimit: 'lots' }, '/work'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--memory-limit:'));
   });
 

@@ -8,6 +8,7 @@ import { duckdbTypeOf } from '../../../src/core/engine/remote/postgres';
 import { parseTableReference } from '../../../src/core/engine/remote/reference';
 import { UsageError } from '../../../src/core/errors';
 import type { Postgres } from '../../host/postgres';
+import { runCli } from '../cli';
 import { startPostgres } from '../../host/postgres';
 import { useEngine, writeTable } from './helpers';
 
@@ -110,5 +111,21 @@ describe('engine/remote: one side in PostgreSQL (real server)', function () {
     assert.equal(out.rows?.rows.onlyV1, 20);
     assert.equal(out.rows?.rows.duplicateKeysV2, 1);
     assert.ok(out.remote.rowsPulled > 0 && out.remote.rowsPulled < N / 4, `pulled ${out.remote.rowsPulled} of ${N}`);
+  });
+
+  it('cutover compare takes a postgres:// table on either side, records the run, and prints no password', async () => {
+    const file = await v2File('cli.parquet', true);
+    const ref = `${pg.url}#public.loans`;
+    const r = await runCli(['compare', file, ref, '--key', 'id', '--json', '--memory-limit', '1GB'], fx.dir);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as { rows: { onlyV2: number; onlyV1: number }; v2: { path: string; format: string }; remote: { rowsPulled: number }; runDir: string };
+    // Sides swapped: the dropped rows are now only in V2 (the database).
+    assert.equal(doc.rows.onlyV2, 20);
+    assert.equal(doc.v2.format, 'postgres');
+    assert.ok(doc.remote.rowsPulled < N / 4);
+    assert.ok(doc.runDir.startsWith(join(fx.dir, '.cutover', 'runs')));
+    const refused = await runCli(['compare', 'postgres://postgres:hunter2@127.0.0.1/postgres#loans', file, '--key', 'id', '--no-record'], fx.dir);
+    assert.equal(refused.code, 3);
+    assert.ok(!refused.stderr.includes('hunter2'), refused.stderr);
   });
 });

@@ -4,22 +4,24 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { registerChecklistCommands } from './commands/checklist';
+import { checklistCommands, connectChecklistView } from './commands/checklist';
+import { kpiDiffCommands } from './commands/kpiDiff';
 import { Launcher } from './commands/launcher';
-import { registerRunbookCommands } from './commands/runbooks';
-import { registerRunCommands } from './commands/runs';
+import { runbookCommands } from './commands/runbooks';
+import { runCommands } from './commands/runs';
 import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RunbooksTreeProvider } from './views/runbooksTree';
-import { VIEW_IDS } from './shared/contributions';
+import { registerCommands } from './shared/commands';
+import { VIEW_IDS, type CommandTable } from './shared/contributions';
 import { createLog, loggedAs, showLog } from './shared/log';
 import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
 import { workspaceStores } from './shared/runStores';
 import { RunsTreeProvider } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
-import { registerKpiDiffCommands } from './commands/kpiDiff';
 import { registerKpiCodeLens } from './views/kpiCodeLens';
+import { registerTestHooks, TEST_HOOKS_ENV } from './testHooks';
 import { KpiDiffPanel } from './webviews/kpiDiff/panel';
 
 /** What activate() returns: used by the in-host tests to reach the live services (no mocks). */
@@ -31,12 +33,13 @@ export interface CutoverApi {
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
-  context.subscriptions.push(createLog(), vscode.commands.registerCommand('cutover.showLog', showLog));
+  context.subscriptions.push(createLog());
   const status = new CutoverStatus();
   const plans = new PlanSource();
   const checklist = createChecklistView(plans, status);
   context.subscriptions.push(status, plans, checklist);
-  registerChecklistCommands(context, plans, checklist.provider, checklist.view);
+  const checklistContext = { workspaceState: context.workspaceState, source: plans, tree: checklist.provider, view: checklist.view };
+  context.subscriptions.push(connectChecklistView(checklistContext));
   const launcher = new Launcher(context.asAbsolutePath(path.join('dist', 'cli.js')));
   const storeEvents = new RunStoreEvents(workspaceStores);
   const runs = new RunsTreeProvider(storeEvents);
@@ -51,11 +54,18 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const showLastShadow = async (): Promise<void> => status.setLastShadow(await runs.latest('shadow'));
   context.subscriptions.push(runs.onDidChangeTreeData(showLastShadow));
   void showLastShadow();
-  registerRunCommands(context, runs, launcher, status);
-  registerRunbookCommands(context, runbooks, launcher);
   const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
   context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs));
-  registerKpiDiffCommands(context, runs, kpiDiff);
+  // Every command of package.json, in one table: an id without its handler does not compile.
+  const commands = {
+    ...checklistCommands(checklistContext),
+    ...runCommands({ context, runs, launcher, status }),
+    ...runbookCommands({ tree: runbooks, launcher }),
+    ...kpiDiffCommands({ runs, panel: kpiDiff }),
+    'cutover.showLog': showLog,
+  } satisfies CommandTable;
+  context.subscriptions.push(...registerCommands(commands));
+  if (process.env[TEST_HOOKS_ENV] === '1') context.subscriptions.push(...registerTestHooks(kpiDiff));
   // Runs whose process died while no window looked (a closed VS Code, a killed terminal) are marked interrupted.
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { reviewerName } from '../core/reviews/reviewer';
 import type { Review } from '../core/reviews/store';
 import type { RunRecord } from '../core/runs/record';
+import type { CommandTable } from '../shared/contributions';
 import { loggedAs, reportError } from '../shared/log';
 import type { RunRef } from '../shared/runStores';
 import type { RunsTreeProvider } from '../views/runsTree';
@@ -27,7 +28,12 @@ export interface KpiDiffSurface {
   show(ref: RunRef, focus?: KpiKey): Promise<void>;
   reveal(column: vscode.ViewColumn): void;
   postAccepted(): Promise<void>;
-  debugState(): unknown;
+}
+
+/** What the KPI Diff commands work with. */
+export interface KpiDiffCommandContext {
+  readonly runs: RunsTreeProvider;
+  readonly panel: KpiDiffSurface;
 }
 
 /** What the commands take: a Runs view node, a run reference (with a KPI), or a run id. */
@@ -69,108 +75,122 @@ async function pickKpi(ref: RunRef): Promise<KpiKey | undefined> {
   return picked?.key;
 }
 
-export function registerKpiDiffCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, panel: KpiDiffSurface): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('cutover.openKpiDiff', async (arg?: RunArg) => {
-      const ref = await resolveRun(runs, arg);
-      if (ref) await panel.show(ref, keyOf(arg));
-    }),
+/** Open KPI Diff: the panel for a run (the latest shadow run from the palette), at a KPI when given. */
+export function openKpiDiff({ runs, panel }: KpiDiffCommandContext) {
+  return async (arg?: RunArg): Promise<void> => {
+    const ref = await resolveRun(runs, arg);
+    if (ref) await panel.show(ref, keyOf(arg));
+  };
+}
 
-    vscode.commands.registerCommand('cutover.kpiDiff.debugState', () => panel.debugState()),
+/** Accept Discrepancy…: records a KPI line of a run as reviewed, with a reason, in .cutover/reviews.json. */
+export function acceptDiscrepancy({ runs, panel }: KpiDiffCommandContext) {
+  return async (arg?: RunArg): Promise<Review | undefined> => {
+    const ref = await resolveRun(runs, arg ?? (panel.current ? { ...panel.current } : undefined));
+    if (!ref) return undefined;
+    const key = keyOf(arg) ?? await pickKpi(ref);
+    if (!key) return undefined;
+    const [{ runView }, { ReviewStore }] = await Promise.all([import('../core/runs/view'), import('../core/reviews/store')]);
+    const line = runView(ref.record).kpis.find((k) => k.segment === key.segment && k.kpi === key.kpi);
+    if (!line) {
+      void vscode.window.showErrorMessage(`Cutover: run ${ref.record.id} has no KPI ${key.kpi} [${key.segment}].`);
+      return undefined;
+    }
+    const given = typeof arg === 'object' ? arg.reason : undefined;
+    const reason = given ?? await vscode.window.showInputBox({
+      title: `Accept Discrepancy: ${line.kpi} [${line.segment}]`,
+      prompt: `V1 ${line.v1 ?? 'n/a'} → V2 ${line.v2 ?? 'n/a'} (${line.verdict}: ${line.reason}). Why is this difference acceptable? Recorded in .cutover/reviews.json with your name and shown by cutover gate.`,
+      placeHolder: 'e.g. V2 counts dpd = 30 as past due, as the credit policy requires',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() === '' ? 'A reason is required.' : undefined),
+    });
+    if (reason === undefined) return undefined;
+    try {
+      const review = await new ReviewStore(ref.store.workspaceRoot)
+        .accept(ref.record.id, line, reason, await reviewerName(ref.store.workspaceRoot));
+      await panel.postAccepted();
+      runs.refresh();
+      return review;
+    } catch (error) {
+      reportError(`accepting ${line.kpi} [${line.segment}] of run ${ref.record.id}`, error);
+      return undefined;
+    }
+  };
+}
 
-    vscode.commands.registerCommand('cutover.acceptDiscrepancy', async (arg?: RunArg): Promise<Review | undefined> => {
-      const ref = await resolveRun(runs, arg ?? (panel.current ? { ...panel.current } : undefined));
-      if (!ref) return undefined;
-      const key = keyOf(arg) ?? await pickKpi(ref);
-      if (!key) return undefined;
-      const [{ runView }, { ReviewStore }] = await Promise.all([import('../core/runs/view'), import('../core/reviews/store')]);
-      const line = runView(ref.record).kpis.find((k) => k.segment === key.segment && k.kpi === key.kpi);
-      if (!line) {
-        void vscode.window.showErrorMessage(`Cutover: run ${ref.record.id} has no KPI ${key.kpi} [${key.segment}].`);
-        return undefined;
+/**
+ * Reveal KPI: V1's configuration in column One and V2's in column Two, each at the KPI, the panel beside them in
+ * Three; when cutover.json defines the KPI itself (compare.kpis), that definition opens as a peek in V2's editor.
+ * Returns the places found (for tests).
+ */
+export function revealKpi({ runs, panel }: KpiDiffCommandContext) {
+  return async (arg?: RunArg): Promise<KpiPlaces | undefined> => {
+    const ref = await resolveRun(runs, arg);
+    const key = keyOf(arg);
+    if (!ref || !key) return undefined;
+    const { configFilesOf, findKpiDefinition, findKpiName } = await import('../core/config/pipelineConfigFiles');
+    const files = configFilesOf(ref.record, ref.store.workspaceRoot);
+    const locate = async (list: readonly string[]): Promise<vscode.Location | undefined> => {
+      for (const file of list) {
+        const doc = await vscode.workspace.openTextDocument(file).then((d) => d, () => undefined);
+        const at = doc ? findKpiName(doc.getText(), key.kpi) : undefined;
+        if (doc && at) return new vscode.Location(doc.uri, new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length));
       }
-      const given = typeof arg === 'object' ? arg.reason : undefined;
-      const reason = given ?? await vscode.window.showInputBox({
-        title: `Accept Discrepancy: ${line.kpi} [${line.segment}]`,
-        prompt: `V1 ${line.v1 ?? 'n/a'} → V2 ${line.v2 ?? 'n/a'} (${line.verdict}: ${line.reason}). Why is this difference acceptable? Recorded in .cutover/reviews.json with your name and shown by cutover gate.`,
-        placeHolder: 'e.g. V2 counts dpd = 30 as past due, as the credit policy requires',
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === '' ? 'A reason is required.' : undefined),
-      });
-      if (reason === undefined) return undefined;
-      try {
-        const review = await new ReviewStore(ref.store.workspaceRoot)
-          .accept(ref.record.id, line, reason, await reviewerName(ref.store.workspaceRoot));
-        await panel.postAccepted();
-        runs.refresh();
-        return review;
-      } catch (error) {
-        reportError(`accepting ${line.kpi} [${line.segment}] of run ${ref.record.id}`, error);
-        return undefined;
-      }
-    }),
-
-    /**
-     * V1's configuration in column One and V2's in column Two, each at the KPI, the panel beside them in Three; when
-     * cutover.json defines the KPI itself (compare.kpis), that definition opens as a peek in V2's editor. Returns the
-     * places found (for tests).
-     */
-    vscode.commands.registerCommand('cutover.revealKpi', async (arg?: RunArg): Promise<KpiPlaces | undefined> => {
-      const ref = await resolveRun(runs, arg);
-      const key = keyOf(arg);
-      if (!ref || !key) return undefined;
-      const { configFilesOf, findKpiDefinition, findKpiName } = await import('../core/config/pipelineConfigFiles');
-      const files = configFilesOf(ref.record, ref.store.workspaceRoot);
-      const locate = async (list: readonly string[]): Promise<vscode.Location | undefined> => {
-        for (const file of list) {
-          const doc = await vscode.workspace.openTextDocument(file).then((d) => d, () => undefined);
-          const at = doc ? findKpiName(doc.getText(), key.kpi) : undefined;
-          if (doc && at) return new vscode.Location(doc.uri, new vscode.Range(at.line, at.column, at.line, at.column + key.kpi.length));
-        }
-        return undefined;
-      };
-      const v1 = await locate(files.v1);
-      const v2 = await locate(files.v2);
-      const definition = findKpiDefinition(ref.store.workspaceRoot, key.kpi);
-      const defined = definition
-        ? new vscode.Location(vscode.Uri.file(definition.file), new vscode.Range(definition.line, definition.column, definition.line, definition.column + key.kpi.length))
-        : undefined;
-      if (!v1 && !v2 && !defined) {
-        void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the pipelines' configuration files nor in cutover.json.`);
-        return { v1, v2, definition: defined };
-      }
-      // Left to right as the panel reads: V1, V2, then the numbers.
-      if (v1) await vscode.window.showTextDocument(v1.uri, { viewColumn: vscode.ViewColumn.One, selection: v1.range, preserveFocus: true, preview: false });
-      if (v2) await vscode.window.showTextDocument(v2.uri, { viewColumn: vscode.ViewColumn.Two, selection: v2.range, preserveFocus: false, preview: false });
-      const column = panel.viewColumn;
-      if (column !== undefined && column <= vscode.ViewColumn.Two) panel.reveal(vscode.ViewColumn.Three);
-      const at = v2 ?? v1;
-      if (defined && at) {
-        await vscode.commands.executeCommand('editor.action.peekLocations', at.uri, at.range.start, [defined], 'peek');
-      } else if (defined) {
-        await vscode.window.showTextDocument(defined.uri, { viewColumn: vscode.ViewColumn.One, selection: defined.range });
-      }
-      const missing = [v1 ? undefined : 'V1', v2 ? undefined : 'V2'].filter((s) => s !== undefined);
-      if (missing.length > 0) void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the ${missing.join(' or ')} configuration files.`);
+      return undefined;
+    };
+    const v1 = await locate(files.v1);
+    const v2 = await locate(files.v2);
+    const definition = findKpiDefinition(ref.store.workspaceRoot, key.kpi);
+    const defined = definition
+      ? new vscode.Location(vscode.Uri.file(definition.file), new vscode.Range(definition.line, definition.column, definition.line, definition.column + key.kpi.length))
+      : undefined;
+    if (!v1 && !v2 && !defined) {
+      void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the pipelines' configuration files nor in cutover.json.`);
       return { v1, v2, definition: defined };
-    }),
+    }
+    // Left to right as the panel reads: V1, V2, then the numbers.
+    if (v1) await vscode.window.showTextDocument(v1.uri, { viewColumn: vscode.ViewColumn.One, selection: v1.range, preserveFocus: true, preview: false });
+    if (v2) await vscode.window.showTextDocument(v2.uri, { viewColumn: vscode.ViewColumn.Two, selection: v2.range, preserveFocus: false, preview: false });
+    const column = panel.viewColumn;
+    if (column !== undefined && column <= vscode.ViewColumn.Two) panel.reveal(vscode.ViewColumn.Three);
+    const at = v2 ?? v1;
+    if (defined && at) {
+      await vscode.commands.executeCommand('editor.action.peekLocations', at.uri, at.range.start, [defined], 'peek');
+    } else if (defined) {
+      await vscode.window.showTextDocument(defined.uri, { viewColumn: vscode.ViewColumn.One, selection: defined.range });
+    }
+    const missing = [v1 ? undefined : 'V1', v2 ? undefined : 'V2'].filter((s) => s !== undefined);
+    if (missing.length > 0) void vscode.window.showInformationMessage(`Cutover: ${key.kpi} is not named in the ${missing.join(' or ')} configuration files.`);
+    return { v1, v2, definition: defined };
+  };
+}
 
-    vscode.commands.registerCommand('cutover.diffConfigs', async (arg?: RunArg) => {
-      const ref = typeof arg === 'object' ? { store: arg.store, record: arg.record } : undefined;
-      const root = ref?.store.workspaceRoot ?? runs.stores()[0]?.workspaceRoot;
-      if (!root) return;
-      const { configFilesOf } = await import('../core/config/pipelineConfigFiles');
-      const files = configFilesOf(ref?.record, root);
-      const pairs = files.v1.flatMap((v1, i) => {
-        const v2 = files.v2[i];
-        return v2 ? [{ v1, v2, label: `${path.relative(root, v1)} ↔ ${path.relative(root, v2)}` }] : [];
-      });
-      const pair = pairs.length <= 1 ? pairs[0] : await vscode.window.showQuickPick(pairs, { placeHolder: 'Which pair of configuration files?' });
-      if (!pair) {
-        if (pairs.length === 0) void vscode.window.showInformationMessage('Cutover: cutover.json names no configuration files for the V1 and V2 pipelines (pipelines.v1.configFiles).');
-        return;
-      }
-      await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(pair.v1), vscode.Uri.file(pair.v2), `V1 ↔ V2: ${path.basename(pair.v2)}`);
-    }),
-  );
+/** Diff Configuration: V1's and V2's configuration files side by side (a pick when cutover.json names several). */
+export function diffConfigs({ runs }: KpiDiffCommandContext) {
+  return async (arg?: RunArg): Promise<void> => {
+    const ref = typeof arg === 'object' ? { store: arg.store, record: arg.record } : undefined;
+    const root = ref?.store.workspaceRoot ?? runs.stores()[0]?.workspaceRoot;
+    if (!root) return;
+    const { configFilesOf } = await import('../core/config/pipelineConfigFiles');
+    const files = configFilesOf(ref?.record, root);
+    const pairs = files.v1.flatMap((v1, i) => {
+      const v2 = files.v2[i];
+      return v2 ? [{ v1, v2, label: `${path.relative(root, v1)} ↔ ${path.relative(root, v2)}` }] : [];
+    });
+    const pair = pairs.length <= 1 ? pairs[0] : await vscode.window.showQuickPick(pairs, { placeHolder: 'Which pair of configuration files?' });
+    if (!pair) {
+      if (pairs.length === 0) void vscode.window.showInformationMessage('Cutover: cutover.json names no configuration files for the V1 and V2 pipelines (pipelines.v1.configFiles).');
+      return;
+    }
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(pair.v1), vscode.Uri.file(pair.v2), `V1 ↔ V2: ${path.basename(pair.v2)}`);
+  };
+}
+
+export function kpiDiffCommands(ctx: KpiDiffCommandContext) {
+  return {
+    'cutover.openKpiDiff': openKpiDiff(ctx),
+    'cutover.acceptDiscrepancy': acceptDiscrepancy(ctx),
+    'cutover.revealKpi': revealKpi(ctx),
+    'cutover.diffConfigs': diffConfigs(ctx),
+  } satisfies Partial<CommandTable>;
 }

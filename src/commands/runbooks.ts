@@ -4,13 +4,20 @@
  * Runbooks view reads every step's exit code and duration from the record, whatever the terminal supports.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import type { Launcher, LaunchResult } from './launcher';
-import { requireTrust } from './runs';
+import type { CommandTable } from '../shared/contributions';
+import { requireTrust } from '../shared/trust';
 import type { RunbookNode, RunbooksTreeProvider } from '../views/runbooksTree';
+import type { Launcher, LaunchResult } from './launcher';
 
-export function registerRunbookCommands(context: vscode.ExtensionContext, tree: RunbooksTreeProvider, launcher: Launcher): void {
-  const run = async (node: RunbookNode | undefined, only: boolean): Promise<LaunchResult | undefined> => {
+/** What the Runbook commands work with. */
+export interface RunbookCommandContext {
+  readonly tree: RunbooksTreeProvider;
+  readonly launcher: Launcher;
+}
+
+/** Run Step (`only`: that step alone) or Run All (from the step given, else the whole runbook). */
+export function runRunbook({ tree, launcher }: RunbookCommandContext, only: boolean) {
+  return async (node?: RunbookNode): Promise<LaunchResult | undefined> => {
     if (!node || !requireTrust(only ? 'Run Step' : 'Run All')) return undefined;
     const { entry } = node;
     const stepId = node.kind === 'step' ? node.step.id : undefined;
@@ -20,9 +27,12 @@ export function registerRunbookCommands(context: vscode.ExtensionContext, tree: 
     tree.markRunning(entry.file, only ? stepId : undefined, result);
     return result;
   };
-  context.subscriptions.push(
-    vscode.commands.registerCommand('cutover.runbooks.runStep', (node?: RunbookNode) => run(node, true)),
-    vscode.commands.registerCommand('cutover.runbooks.runAll', (node?: RunbookNode) => run(node, false)),
-    vscode.commands.registerCommand('cutover.runbooks.refresh', () => tree.refresh()),
-  );
+}
+
+export function runbookCommands(ctx: RunbookCommandContext) {
+  return {
+    'cutover.runbooks.runStep': runRunbook(ctx, true),
+    'cutover.runbooks.runAll': runRunbook(ctx, false),
+    'cutover.runbooks.refresh': () => ctx.tree.refresh(),
+  } satisfies Partial<CommandTable>;
 }

@@ -16,22 +16,16 @@ import { summarizeRun } from '../core/runs/summary';
 import { logWarning, showErrorWithLog } from '../shared/log';
 import type { Launcher } from './launcher';
 import type { CutoverStatus } from '../views/statusBar';
+import { confirm } from '../shared/confirm';
+import type { CommandTable } from '../shared/contributions';
 import type { RunRef } from '../shared/runStores';
+import { requireTrust } from '../shared/trust';
 import type { RunNode, RunsTreeProvider } from '../views/runsTree';
 
 /** What a finished launch reports back (tests await it through the command's return value). */
 export interface LaunchOutcome {
   readonly exitCode: number | undefined;
   readonly run?: RunRef;
-}
-
-export function requireTrust(action: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    `Cutover: ${action} runs commands from this workspace, so it is disabled until you trust the workspace.`,
-    'Manage Workspace Trust',
-  ).then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
-  return false;
 }
 
 /**
@@ -62,7 +56,15 @@ async function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): Prom
   return evaluateGate(evidenceFromRun(record), loaded?.config.gate ?? GateSchema.parse({}));
 }
 
-export function registerRunCommands(context: vscode.ExtensionContext, runs: RunsTreeProvider, launcher: Launcher, status: CutoverStatus): void {
+/** What the Runs commands work with. */
+export interface RunCommandContext {
+  readonly context: vscode.ExtensionContext;
+  readonly runs: RunsTreeProvider;
+  readonly launcher: Launcher;
+  readonly status: CutoverStatus;
+}
+
+export function runCommands({ context, runs, launcher, status }: RunCommandContext) {
   const starter = context.asAbsolutePath(path.join('media', 'cutover.starter.jsonc'));
   const workspaceConfig = (): Promise<LoadedConfig | undefined> => loadWorkspaceConfig(starter);
   /** Runs the CLI in a terminal and finds the run record it wrote. */
@@ -101,8 +103,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
     if (choice === 'Evaluate Go/No-Go') await vscode.commands.executeCommand('cutover.evaluateGate', run);
   };
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand('cutover.startShadowRun', async (options?: { input?: string; noise?: boolean }) => {
+  return {
+    'cutover.startShadowRun': async (options?: { input?: string; noise?: boolean }) => {
       if (!requireTrust('Start Shadow Run')) return undefined;
       const loaded = await workspaceConfig();
       if (!loaded) return undefined;
@@ -134,9 +136,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       const outcome = await launch('shadow', args, loaded.dir, 'shadow');
       if (outcome) void announce(outcome, loaded);
       return outcome;
-    }),
+    },
 
-    vscode.commands.registerCommand('cutover.startReconcile', async (options?: { input?: string; days?: number }) => {
+    'cutover.startReconcile': async (options?: { input?: string; days?: number }) => {
       if (!requireTrust('Start Day-by-Day Reconciliation')) return undefined;
       const loaded = await workspaceConfig();
       if (!loaded) return undefined;
@@ -168,9 +170,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       const outcome = await launch('reconcile', ['reconcile', '--config', loaded.file, '--input', input, '--days', String(days)], loaded.dir, 'reconcile');
       if (outcome) void announce(outcome, loaded);
       return outcome;
-    }),
+    },
 
-    vscode.commands.registerCommand('cutover.compareOutputs', async (files?: { v1: string; v2: string; keys: string }) => {
+    'cutover.compareOutputs': async (files?: { v1: string; v2: string; keys: string }) => {
       if (!requireTrust('Compare Two Outputs')) return undefined;
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) return undefined;
@@ -188,9 +190,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
       const outcome = await launch('compare', ['compare', v1, v2, '--key', keys], folder.uri.fsPath, 'compare');
       if (outcome) void announce(outcome, undefined);
       return outcome;
-    }),
+    },
 
-    vscode.commands.registerCommand('cutover.evaluateGate', async (target?: RunRef) => {
+    'cutover.evaluateGate': async (target?: RunRef) => {
       const loaded = await workspaceConfig();
       let found = target;
       if (!found && loaded) {
@@ -211,11 +213,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
         canPickMany: false,
       });
       return gate;
-    }),
+    },
 
-    ...(['rollback', 'forward'] as const).map((direction) => vscode.commands.registerCommand(
+    ...(Object.fromEntries((['rollback', 'forward'] as const).map((direction) => [
       direction === 'rollback' ? 'cutover.rollBack' : 'cutover.rollForward',
-      async (options?: { confirmed?: boolean }) => {
+      async () => {
         const title = direction === 'rollback' ? 'Roll Back to V1' : 'Roll Forward to V2';
         if (!requireTrust(title)) return undefined;
         const loaded = await workspaceConfig();
@@ -226,18 +228,16 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
             .then((c) => c && vscode.window.showTextDocument(vscode.Uri.file(loaded.file)));
           return undefined;
         }
-        if (!options?.confirmed) {
-          const store = new RunStore(loaded.dir);
-          const latest = (await store.list()).find((r) => r.kind === 'shadow');
-          const gate = latest ? (await gateOf(latest, loaded)).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
-          const detail = [
-            `Go/no-go now${latest ? ` (shadow run ${latest.id})` : ''}:`, gate, '',
-            `Will run: ${spec.command.join(' ')}`,
-            ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
-            `Budget: ${spec.budgetSeconds} s`,
-          ].join('\n');
-          if (await vscode.window.showWarningMessage(`${title}?`, { modal: true, detail }, title) !== title) return undefined;
-        }
+        const store = new RunStore(loaded.dir);
+        const latest = (await store.list()).find((r) => r.kind === 'shadow');
+        const gate = latest ? (await gateOf(latest, loaded)).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
+        const detail = [
+          `Go/no-go now${latest ? ` (shadow run ${latest.id})` : ''}:`, gate, '',
+          `Will run: ${spec.command.join(' ')}`,
+          ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
+          `Budget: ${spec.budgetSeconds} s`,
+        ].join('\n');
+        if (!await confirm(`${title}?`, title, detail)) return undefined;
         const timer = status.startTimer(direction === 'rollback' ? 'Rollback' : 'Roll forward', spec.budgetSeconds);
         let outcome: LaunchOutcome | undefined;
         try {
@@ -248,30 +248,28 @@ export function registerRunCommands(context: vscode.ExtensionContext, runs: Runs
         if (outcome) void announce(outcome, loaded);
         return outcome && { ...outcome, overBudget: timer.overBudget };
       },
-    )),
-    vscode.commands.registerCommand('cutover.cancelRun', () => {
+    ])) as Record<'cutover.rollBack' | 'cutover.rollForward', () => Promise<(LaunchOutcome & { readonly overBudget: boolean }) | undefined>>),
+    'cutover.cancelRun': () => {
       if (!launcher.cancel()) void vscode.window.showInformationMessage('Cutover: nothing is running.');
-    }),
-    vscode.commands.registerCommand('cutover.runs.refresh', () => runs.refresh()),
-    vscode.commands.registerCommand('cutover.openRunFolder', async (node?: RunNode) => {
+    },
+    'cutover.runs.refresh': () => runs.refresh(),
+    'cutover.openRunFolder': async (node?: RunNode) => {
       if (node) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
-    }),
-    vscode.commands.registerCommand('cutover.openRunManifest', async (node?: RunNode) => {
+    },
+    'cutover.openRunManifest': async (node?: RunNode) => {
       if (node) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
-    }),
-    vscode.commands.registerCommand('cutover.showRunLog', async (node?: RunNode) => {
+    },
+    'cutover.showRunLog': async (node?: RunNode) => {
       if (!node) return;
       const log = logOf(node.record);
       if (log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), log)));
       else void vscode.window.showInformationMessage(`Cutover: run ${node.record.id} has no log.`);
-    }),
-    vscode.commands.registerCommand('cutover.deleteRun', async (node?: RunNode, confirmed?: boolean) => {
+    },
+    'cutover.deleteRun': async (node?: RunNode) => {
       if (!node || node.kind !== 'run') return;
-      const ok = confirmed || (await vscode.window.showWarningMessage(
-        `Delete run ${node.record.id} and all its files?`, { modal: true }, 'Delete')) === 'Delete';
-      if (!ok) return;
+      if (!await confirm(`Delete run ${node.record.id} and all its files?`, 'Delete')) return;
       await node.store.delete(node.record.id);
       runs.refresh();
-    }),
-  );
+    },
+  } satisfies Partial<CommandTable>;
 }

@@ -43,3 +43,12 @@ export const COMMAND_IDS = [
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** A command's handler: whatever arguments the command is called with (menus pass the view node). */
+export type CommandHandler = (...args: never[]) => unknown;
+
+/**
+ * Every command with its handler: extension.ts assembles it from each feature's part (`satisfies
+ * Partial<CommandTable>` there) and registers it in one place, so an id without a handler does not compile.
+ */
+export type CommandTable = Readonly<Record<CommandId, CommandHandler>>;

@@ -63,7 +63,8 @@ export async function runSuite(spec: SuiteSpec, options: { echo?: boolean } = {}
         folder,
         extensionDevelopmentPath: REPO_ROOT,
         extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', spec.name, 'index.js'),
-        extensionEnvironment: { CUTOVER_TEST_WORKSPACE: folder },
+        // CUTOVER_TEST_HOOKS: the extension registers its test-only commands (src/testHooks.ts).
+        extensionEnvironment: { CUTOVER_TEST_WORKSPACE: folder, CUTOVER_TEST_HOOKS: '1' },
       }, async (page) => {
         await page.exposeFunction('codeAutomationLog', (_level: unknown, args: unknown) => {
           // Arguments arrive as console.log got them (mocha's reporter passes format strings).

@@ -30,7 +30,11 @@ describe('Roll Back to V1 (in the extension host)', function () {
   });
 
   it('records a rollback whose verify fails as failed, with both exit codes and its duration, past its budget', async function () {
-    const outcome = (await vscode.commands.executeCommand<LaunchOutcome & { overBudget: boolean }>('cutover.rollBack', { confirmed: true }))!;
+    await vscode.commands.executeCommand('cutover.test.answerConfirmations', true);
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome & { overBudget: boolean }>('cutover.rollBack'))!;
+    const asked = await vscode.commands.executeCommand<{ message: string; detail: string }>('cutover.test.lastConfirmation');
+    assert.equal(asked?.message, 'Roll Back to V1?');
+    assert.match(asked.detail, /Will run: node -e setTimeout/);
     assert.equal(outcome.exitCode, 1);
     assert.equal(outcome.overBudget, true, 'the status-bar timer passed the 0.5 s budget');
     const record = outcome.run?.record;

@@ -86,10 +86,16 @@ describe('Runs (in the extension host)', function () {
     assert.ok(lines.every((c) => / · 2025-(11-30|12-01)$/.test(String(api.runs.getTreeItem(c).label))), String(api.runs.getTreeItem(lines[0]!).label));
   });
 
-  it('deletes a run after confirmation', async function () {
+  it('deletes a run after confirmation, and keeps it when the confirmation is declined', async function () {
     const api = await cutoverApi();
     const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.kind === 'compare')!;
-    await vscode.commands.executeCommand('cutover.deleteRun', node, true);
+    await vscode.commands.executeCommand('cutover.test.answerConfirmations', false);
+    await vscode.commands.executeCommand('cutover.deleteRun', node);
+    assert.equal(fs.existsSync(node.store.runDir(node.record.id)), true, 'declined: the run stays');
+    await vscode.commands.executeCommand('cutover.test.answerConfirmations', true);
+    await vscode.commands.executeCommand('cutover.deleteRun', node);
+    const asked = await vscode.commands.executeCommand<{ message: string }>('cutover.test.lastConfirmation');
+    assert.equal(asked?.message, `Delete run ${node.record.id} and all its files?`);
     assert.equal(fs.existsSync(node.store.runDir(node.record.id)), false);
   });
 });

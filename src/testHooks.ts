@@ -1,0 +1,19 @@
+/**
+ * Commands only the in-host tests use, registered by activate() only when the test host sets CUTOVER_TEST_HOOKS=1
+ * (test/host/integration.ts passes it through `extensionEnvironment`): never in the palette, never in a user's
+ * window. They read state a person sees on screen (the KPI Diff panel) and answer modal confirmations, which a test
+ * inside the extension host cannot click.
+ */
+import * as vscode from 'vscode';
+import { scriptedConfirmations } from './shared/confirm';
+import type { KpiDiffPanel } from './webviews/kpiDiff/panel';
+
+export const TEST_HOOKS_ENV = 'CUTOVER_TEST_HOOKS';
+
+export function registerTestHooks(panel: KpiDiffPanel): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('cutover.kpiDiff.debugState', () => panel.debugState()),
+    vscode.commands.registerCommand('cutover.test.answerConfirmations', (...answers: boolean[]) => scriptedConfirmations.answer(...answers)),
+    vscode.commands.registerCommand('cutover.test.lastConfirmation', () => scriptedConfirmations.last),
+  ];
+}

@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../core/config/load';
 import { loadWorkspaceConfig } from './workspaceConfig';
-import type { GateResult } from '../core/gate/evaluate';
-import { formatCriterion } from '../core/gate/format';
+import { formatAccepted, formatCriterion } from '../core/gate/format';
 import { formatPercent } from '../core/percent';
 import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
@@ -18,6 +17,7 @@ import type { Launcher } from './launcher';
 import type { CutoverStatus } from '../views/statusBar';
 import { confirm } from '../shared/confirm';
 import type { CommandTable } from '../shared/contributions';
+import { goNoGoOf } from '../shared/goNoGo';
 import type { RunRef } from '../shared/runStores';
 import { requireTrust } from '../shared/trust';
 import type { RunNode, RunsTreeProvider } from '../views/runsTree';
@@ -48,14 +48,6 @@ function logOf(record: RunRecord): string | undefined {
   return record.commands.find((c) => c.exitCode !== 0 && c.log)?.log ?? record.commands.find((c) => c.log)?.log;
 }
 
-/** The go/no-go of a run; the gate's modules (zod schemas) load on first use, not at activation. */
-async function gateOf(record: RunRecord, loaded: LoadedConfig | undefined): Promise<GateResult> {
-  const [{ evaluateGate }, { evidenceFromRun }, { GateSchema }] = await Promise.all([
-    import('../core/gate/evaluate'), import('../core/gate/evidence'), import('../core/config/schema'),
-  ]);
-  return evaluateGate(evidenceFromRun(record), loaded?.config.gate ?? GateSchema.parse({}));
-}
-
 /** What the Runs commands work with. */
 export interface RunCommandContext {
   readonly context: vscode.ExtensionContext;
@@ -78,7 +70,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
     return { exitCode: ended.exitCode, ...(found ? { run: found } : {}) };
   };
 
-  const announce = async (outcome: LaunchOutcome, loaded: LoadedConfig | undefined): Promise<void> => {
+  const announce = async (outcome: LaunchOutcome): Promise<void> => {
     const { run, exitCode } = outcome;
     if (!run) {
       void showErrorWithLog(`Cutover: the run ended (exit ${exitCode ?? 'unknown'}) without a run record; see its terminal.`);
@@ -90,7 +82,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
     const diff = shadow || record.kind === 'reconcile';
     const detail = [
       s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
-      shadow ? `go/no-go: ${(await gateOf(record, loaded)).verdict}` : undefined,
+      shadow ? `go/no-go: ${(await goNoGoOf(run)).verdict}` : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
@@ -134,7 +126,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
       }
       const args = ['shadow', '--config', loaded.file, '--input', input, ...(noise ? ['--noise'] : [])];
       const outcome = await launch('shadow', args, loaded.dir, 'shadow');
-      if (outcome) void announce(outcome, loaded);
+      if (outcome) void announce(outcome);
       return outcome;
     },
 
@@ -168,7 +160,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
         days = Number(typed.trim());
       }
       const outcome = await launch('reconcile', ['reconcile', '--config', loaded.file, '--input', input, '--days', String(days)], loaded.dir, 'reconcile');
-      if (outcome) void announce(outcome, loaded);
+      if (outcome) void announce(outcome);
       return outcome;
     },
 
@@ -188,7 +180,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
       keys ??= await vscode.window.showInputBox({ title: 'Key columns', prompt: 'Comma-separated columns that identify a row, e.g. loan_id', value: 'loan_id' });
       if (!keys) return undefined;
       const outcome = await launch('compare', ['compare', v1, v2, '--key', keys], folder.uri.fsPath, 'compare');
-      if (outcome) void announce(outcome, undefined);
+      if (outcome) void announce(outcome);
       return outcome;
     },
 
@@ -205,9 +197,12 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
           .then((c) => c && vscode.commands.executeCommand('cutover.startShadowRun'));
         return undefined;
       }
-      const gate = await gateOf(found.record, loaded);
+      const gate = await goNoGoOf(found);
       const icon = { pass: '$(pass-filled)', fail: '$(error)', inconclusive: '$(question)' } as const;
-      void vscode.window.showQuickPick(gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })), {
+      void vscode.window.showQuickPick([
+        ...gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })),
+        ...gate.accepted.map((r) => ({ label: `$(pass) ${formatAccepted(r)}`, detail: 'Accepted discrepancy (.cutover/reviews.json), left out of the KPI variance' })),
+      ], {
         title: `Go/No-Go: ${gate.verdict.toUpperCase()} — run ${found.record.id}`,
         placeHolder: 'Each criterion: measured value against its threshold (missing data counts as a failure)',
         canPickMany: false,
@@ -230,9 +225,12 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
         }
         const store = new RunStore(loaded.dir);
         const latest = (await store.list()).find((r) => r.kind === 'shadow');
-        const gate = latest ? (await gateOf(latest, loaded)).criteria.map(formatCriterion).join('\n') : 'No shadow run yet: no go/no-go evidence.';
+        const gate = latest ? await goNoGoOf({ store, record: latest }) : undefined;
         const detail = [
-          `Go/no-go now${latest ? ` (shadow run ${latest.id})` : ''}:`, gate, '',
+          ...(gate
+            ? [`Go/no-go now: ${gate.verdict.toUpperCase()} (shadow run ${gate.runId})`, ...gate.criteria.map(formatCriterion), ...gate.accepted.map(formatAccepted)]
+            : ['Go/no-go now: no shadow run yet, no go/no-go evidence.']),
+          '',
           `Will run: ${spec.command.join(' ')}`,
           ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
           `Budget: ${spec.budgetSeconds} s`,
@@ -245,7 +243,7 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
         } finally {
           timer.stop();
         }
-        if (outcome) void announce(outcome, loaded);
+        if (outcome) void announce(outcome);
         return outcome && { ...outcome, overBudget: timer.overBudget };
       },
     ])) as Record<'cutover.rollBack' | 'cutover.rollForward', () => Promise<(LaunchOutcome & { readonly overBudget: boolean }) | undefined>>),

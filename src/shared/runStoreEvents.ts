@@ -33,9 +33,12 @@ export class RunStoreEvents implements vscode.Disposable {
   private disposed = false;
 
   constructor(private readonly stores: () => readonly RunStore[]) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.cutover/runs/**');
     const changed = (): void => this.nudge();
-    this.disposables.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
+    // Reviews change the go/no-go the views show, whoever wrote them (the panel, `cutover review` in a terminal).
+    for (const glob of ['**/.cutover/runs/**', '**/.cutover/reviews.json']) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      this.disposables.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
+    }
   }
 
   /**

@@ -9,12 +9,13 @@ import type { RunStore } from '../core/runs/store';
 import type { RunKpiLine } from '../core/runs/results';
 import { summarizeRun, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/percent';
-import { loggedAs } from '../shared/log';
+import { goNoGoDecider, goNoGoLabel, goNoGoLines, type GoNoGoShown } from '../shared/goNoGo';
+import { logError, loggedAs } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 import { workspaceStores, type RunRef } from '../shared/runStores';
 
 export type RunNode =
-  | (RunRef & { readonly kind: 'run' })
+  | (RunRef & { readonly kind: 'run'; readonly goNoGo?: GoNoGoShown })
   | (RunRef & { readonly kind: 'kpi'; readonly kpi: RunKpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
   | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
@@ -56,9 +57,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   }
 
   /** The newest run of `kind` across the workspace's stores. */
-  async latest(kind: string): Promise<RunRecord | undefined> {
-    const all = await Promise.all(this.stores().map((s) => s.list().catch(loggedAs(`Runs: listing the runs in ${s.root}`, [] as RunRecord[]))));
-    return all.flat().filter((r) => r.kind === kind).sort((a, b) => b.id.localeCompare(a.id))[0];
+  async latest(kind: string): Promise<RunRef | undefined> {
+    const all = await Promise.all(this.stores().map(async (store) =>
+      (await store.list().catch(loggedAs(`Runs: listing the runs in ${store.root}`, [] as RunRecord[]))).map((record) => ({ store, record }))));
+    return all.flat().filter((r) => r.record.kind === kind).sort((a, b) => b.record.id.localeCompare(a.record.id))[0];
   }
 
   async getChildren(node?: RunNode): Promise<RunNode[]> {
@@ -68,7 +70,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
           store.running().catch(loggedAs(`Runs: listing the running runs in ${store.root}`, [])),
           store.list().catch(loggedAs(`Runs: listing the runs in ${store.root}`, [])),
         ]);
-        return [...running, ...done].map((record): RunNode => ({ kind: 'run', store, record }));
+        const goNoGo = await goNoGoOfShadowRuns(store, done);
+        return [...running, ...done].map((record): RunNode => {
+          const shown = goNoGo(record);
+          return { kind: 'run', store, record, ...(shown ? { goNoGo: shown } : {}) };
+        });
       }));
       return all.flat().sort((a, b) => (a.kind === 'run' && b.kind === 'run' ? b.record.id.localeCompare(a.record.id) : 0));
     }
@@ -102,6 +108,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         item.iconPath = ICONS[s.outcome];
         item.description = [
           s.worstVariance !== undefined ? `worst ${formatPercent(s.worstVariance)}` : undefined,
+          node.goNoGo ? goNoGoLabel(node.goNoGo) : undefined,
           s.durationMs !== undefined ? duration(s.durationMs) : undefined,
           when,
         ].filter(Boolean).join(' · ');
@@ -111,8 +118,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
           record.error ? `\n${record.error.message}` : '',
           s.worstKpi ? `\nworst KPI: ${s.worstKpi}` : '',
         ].join('\n'));
+        if (node.goNoGo) item.tooltip.appendCodeblock(goNoGoLines(node.goNoGo).join('\n'), 'text');
         item.contextValue = `cutover.run.${s.outcome}`;
-        item.accessibilityInformation = { label: `${record.kind} run, ${s.outcome}, started ${when}` };
+        item.accessibilityInformation = { label: `${record.kind} run, ${s.outcome}${node.goNoGo ? `, ${goNoGoLabel(node.goNoGo)}` : ''}, started ${when}` };
         return item;
       }
       case 'kpi': {
@@ -139,5 +147,21 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
+  }
+}
+
+/**
+ * The go/no-go of each landed shadow run of `store` (the decision `cutover gate` makes), read with one cutover.json
+ * and one reviews file; when those cannot be read, each shadow run says why (and the log has it).
+ */
+async function goNoGoOfShadowRuns(store: RunStore, runs: readonly RunRecord[]): Promise<(record: RunRecord) => GoNoGoShown | undefined> {
+  if (!runs.some((r) => r.kind === 'shadow')) return () => undefined;
+  try {
+    const decide = await goNoGoDecider(store);
+    return (record) => (record.kind === 'shadow' ? { goNoGo: decide(record) } : undefined);
+  } catch (error) {
+    logError(`Runs: deciding go/no-go for the shadow runs in ${store.root}`, error);
+    const shown = { error: error instanceof Error ? error.message : String(error) };
+    return (record) => (record.kind === 'shadow' ? shown : undefined);
   }
 }

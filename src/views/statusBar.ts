@@ -1,11 +1,15 @@
 /**
- * The Cutover status bar item: checklist progress and the last shadow verdict (`Cutover 42/118 · shadow PASS 0.03%`);
+ * The Cutover status bar item: checklist progress, the last shadow run's verdict and its go/no-go
+ * (`Cutover 42/118 · shadow FAIL 3.52% · NO-GO`, the criteria in the tooltip, as `cutover gate` decides them);
  * during a rollback or roll-forward, a timer against its budget that turns to a warning past it. Click: the views.
  */
 import * as vscode from 'vscode';
 import { formatPercent } from '../core/percent';
 import type { RunRecord } from '../core/runs/record';
 import { summarizeRun } from '../core/runs/summary';
+import { goNoGoLabel, goNoGoLines, goNoGoOf, type GoNoGoShown } from '../shared/goNoGo';
+import { logError } from '../shared/log';
+import type { RunRef } from '../shared/runStores';
 
 export interface TimerHandle {
   /** True once the budget was exceeded. */
@@ -16,7 +20,8 @@ export interface TimerHandle {
 export class CutoverStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('cutover.status', vscode.StatusBarAlignment.Left, 10);
   private checklist: { done: number; tasks: number } | undefined;
-  private lastShadow: RunRecord | undefined;
+  private lastShadow: { readonly record: RunRecord; readonly goNoGo?: GoNoGoShown } | undefined;
+  private shadowRequest = 0;
   private timer: { label: string; started: number; budget: number; interval: NodeJS.Timeout } | undefined;
 
   constructor() {
@@ -29,9 +34,24 @@ export class CutoverStatus implements vscode.Disposable {
     this.render();
   }
 
-  setLastShadow(record: RunRecord | undefined): void {
-    this.lastShadow = record;
+  /** Shows the run at once and its go/no-go once decided; a later call wins over one still deciding. */
+  async setLastShadow(ref: RunRef | undefined): Promise<void> {
+    const request = ++this.shadowRequest;
+    this.lastShadow = ref && { record: ref.record, ...(this.lastShadow?.record.id === ref.record.id && this.lastShadow.goNoGo ? { goNoGo: this.lastShadow.goNoGo } : {}) };
     this.render();
+    if (!ref) return;
+    const goNoGo = await goNoGoOf(ref).then((g): GoNoGoShown => ({ goNoGo: g }), (error: unknown): GoNoGoShown => {
+      logError(`status bar: deciding go/no-go for shadow run ${ref.record.id}`, error);
+      return { error: error instanceof Error ? error.message : String(error) };
+    });
+    if (request !== this.shadowRequest) return;
+    this.lastShadow = { record: ref.record, goNoGo };
+    this.render();
+  }
+
+  /** What the item shows now. */
+  get shown(): { readonly text: string; readonly tooltip: string } {
+    return { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : this.item.tooltip?.value ?? '' };
   }
 
   /** Shows `label m:ss / budget` until stopped; past the budget the item turns to a warning. */
@@ -72,9 +92,12 @@ export class CutoverStatus implements vscode.Disposable {
     if (this.checklist) parts.push(`${this.checklist.done}/${this.checklist.tasks}`);
     let tooltip = this.checklist ? `Checklist: ${this.checklist.done} of ${this.checklist.tasks} tasks done.` : '';
     if (this.lastShadow) {
-      const s = summarizeRun(this.lastShadow);
+      const { record, goNoGo } = this.lastShadow;
+      const s = summarizeRun(record);
       parts.push(`shadow ${s.outcome.toUpperCase()}${s.worstVariance !== undefined ? ` ${formatPercent(s.worstVariance)}` : ''}`);
-      tooltip += ` Last shadow run ${this.lastShadow.id}: ${s.outcome}${s.worstKpi ? `, worst KPI ${s.worstKpi}` : ''}.`;
+      if (goNoGo) parts.push(goNoGoLabel(goNoGo));
+      tooltip += ` Last shadow run ${record.id}: ${s.outcome}${s.worstKpi ? `, worst KPI ${s.worstKpi}` : ''}.`;
+      if (goNoGo) tooltip += `\n${goNoGoLines(goNoGo).join('\n')}\n`;
     }
     if (parts.length === 0) {
       this.item.hide();

@@ -9,6 +9,7 @@
  *   variance and listed as accepted; a revoked review counts for nothing.
  * - Missing data, a failed or interrupted run: the criterion fails with "no data" (evaluate.ts), never a pass.
  */
+import { findConfig, loadConfig } from '../config/load';
 import type { GateConfig } from '../config/schema';
 import { GateSchema } from '../config/schema';
 import { acceptedFor, ReviewStore, type Review } from '../reviews/store';
@@ -42,10 +43,22 @@ export function goNoGo(record: RunRecord, options: GoNoGoOptions): GoNoGo {
   return { runId: record.id, ...evaluateGate(evidence, thresholds, reviews), thresholds, thresholdsFrom, accepted: reviews.accepted };
 }
 
-/** `goNoGo` with the reviews of the workspace whose run store holds the run (`<workspaceRoot>/.cutover/reviews.json`). */
-export async function goNoGoInWorkspace(workspaceRoot: string, record: RunRecord, gate?: GateConfig): Promise<GoNoGo> {
+/**
+ * The go/no-go of runs of the store in `workspaceRoot`, as `cutover gate` run there decides it: the reviews of
+ * `<workspaceRoot>/.cutover/reviews.json`; thresholds from `gate` when the caller has loaded cutover.json, else from
+ * the cutover.json found from `workspaceRoot` up (an invalid one is a ConfigError, never silently skipped), else
+ * those recorded with each run. Both files are read once; the returned function decides each run.
+ */
+export async function workspaceGoNoGo(workspaceRoot: string, gate?: GateConfig): Promise<(record: RunRecord) => GoNoGo> {
   const reviews = await new ReviewStore(workspaceRoot).list();
-  return goNoGo(record, { reviews, ...(gate !== undefined ? { gate } : {}) });
+  const file = gate === undefined ? findConfig(workspaceRoot) : undefined;
+  const thresholds = gate ?? (file !== undefined ? loadConfig(file).config.gate : undefined);
+  return (record) => goNoGo(record, { reviews, ...(thresholds !== undefined ? { gate: thresholds } : {}) });
+}
+
+/** `workspaceGoNoGo` for one run. */
+export async function goNoGoInWorkspace(workspaceRoot: string, record: RunRecord, gate?: GateConfig): Promise<GoNoGo> {
+  return (await workspaceGoNoGo(workspaceRoot, gate))(record);
 }
 
 function recordedThresholds(record: RunRecord): { thresholds: GateConfig; thresholdsFrom: 'run' | 'defaults' } {

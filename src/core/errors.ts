@@ -64,3 +64,14 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError || error instanceof ConfigError) return ExitCode.usage;
   return ExitCode.runtime;
 }
+
+/** A file-system error saying the path does not exist (ENOENT): often an expected answer, never any other error. */
+export function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/** For `.catch(...)`: a missing path is `undefined`, any other error goes on. */
+export function undefinedIfNotFound(error: unknown): undefined {
+  if (isNotFound(error)) return undefined;
+  throw error;
+}

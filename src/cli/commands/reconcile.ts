@@ -175,7 +175,9 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
     }
   } catch (error) {
     progress.stop();
-    await writer.fail(error, { results: { input: { name: input.name, path: input.path } } }).catch(() => undefined);
+    await writer.fail(error, { results: { input: { name: input.name, path: input.path } } }).catch((recording: unknown) => {
+      ctx.stderr.write(`cutover: could not record run ${writer.id} as failed: ${recording instanceof Error ? recording.message : String(recording)}\n`);
+    });
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);

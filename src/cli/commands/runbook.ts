@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { findConfig, loadConfig } from '../../core/config/load';
-import { ExitCode, UsageError } from '../../core/errors';
+import { ExitCode, undefinedIfNotFound, UsageError } from '../../core/errors';
 import type { StepEvent } from '../../core/runbook/execute';
 import { runSteps, selectSteps } from '../../core/runbook/execute';
 import { withSelfOnPath } from '../selfOnPath';
@@ -123,7 +123,7 @@ function commandLine(file: string, options: { step?: string; from?: string; json
 async function runbookFiles(cwd: string, target: string | undefined): Promise<string[]> {
   if (target !== undefined) {
     const abs = path.resolve(cwd, target);
-    const info = await stat(abs).catch(() => undefined);
+    const info = await stat(abs).catch(undefinedIfNotFound);
     // A missing path goes to discovery, which names it in a usage error.
     return info?.isFile() ? [abs] : discoverRunbooks(abs);
   }

@@ -161,7 +161,9 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     ctx.setExitCode(comparison.verdict === 'pass' ? ExitCode.pass : comparison.verdict === 'fail' ? ExitCode.fail : ExitCode.inconclusive);
   } catch (error) {
     // Anything unexpected still closes the run as failed, so no temp folder is left running.
-    await run.fail(error).catch(() => undefined);
+    await run.fail(error).catch((recording: unknown) => {
+      ctx.stderr.write(`cutover: could not record run ${run.id} as failed: ${recording instanceof Error ? recording.message : String(recording)}\n`);
+    });
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);

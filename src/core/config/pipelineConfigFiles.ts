@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { isAbsolute, join, resolve } from 'node:path';
+import { CutoverError, isNotFound } from '../errors';
 import type { RunRecord } from '../runs/record';
 import { loadConfig } from './load';
 
@@ -24,9 +25,10 @@ export function configFilesOf(record: RunRecord | undefined, workspaceRoot: stri
     const { config, dir } = loadConfig(file);
     const named = (side: 'v1' | 'v2'): string[] => (config.pipelines?.[side]?.configFiles ?? []).map((f) => resolve(dir, f));
     return { v1: named('v1'), v2: named('v2') };
-  } catch {
+  } catch (error) {
     // An invalid cutover.json is reported by the commands that need it; the panel simply has no files to place by.
-    return { v1: [], v2: [] };
+    if (error instanceof CutoverError) return { v1: [], v2: [] };
+    throw error;
   }
 }
 
@@ -47,8 +49,9 @@ export function findKpiDefinition(workspaceRoot: string, kpi: string): { file: s
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
   const root = parseTree(text);
   if (!root) return undefined;

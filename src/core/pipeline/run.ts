@@ -63,8 +63,9 @@ function killTree(pid: number, signal: NodeJS.Signals): void {
   try {
     // A negative pid addresses the process group the detached child leads (POSIX).
     process.kill(process.platform === 'win32' ? pid : -pid, signal);
-  } catch {
-    // Already gone.
+  } catch (error) {
+    // ESRCH: already gone.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 

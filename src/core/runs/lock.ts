@@ -6,7 +6,7 @@
  * API: `await withLock(path, fn, { timeoutMs?, staleMs? })`; `isAlive(pid)`.
  */
 import { open, readFile, stat, unlink } from 'node:fs/promises';
-import { ConflictError } from '../errors';
+import { ConflictError, isNotFound, undefinedIfNotFound } from '../errors';
 
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -24,9 +24,10 @@ async function isStale(path: string, staleMs: number): Promise<boolean> {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
     const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
     return !isAlive(pid) || Date.now() - info.mtimeMs > staleMs;
-  } catch {
-    // Vanished or unreadable while we looked: try again.
-    return false;
+  } catch (error) {
+    // Vanished while we looked (its holder released it): try again.
+    if (isNotFound(error)) return false;
+    throw error;
   }
 }
 
@@ -45,7 +46,8 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, options: {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (await isStale(path, staleMs)) {
-        await unlink(path).catch(() => undefined);
+        // Another process may have taken the stale lock away first.
+        await unlink(path).catch(undefinedIfNotFound);
         continue;
       }
       if (Date.now() > deadline) throw new ConflictError('the run store is locked by another process', { file: path });
@@ -55,6 +57,6 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, options: {
   try {
     return await fn();
   } finally {
-    await unlink(path).catch(() => undefined);
+    await unlink(path).catch(undefinedIfNotFound);
   }
 }

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { InputError, UsageError } from '../errors';
+import { InputError, isNotFound, UsageError } from '../errors';
 import { sha256Files } from './hash';
 import { checkRunId, isRunId, newRunId } from './id';
 import { isAlive, withLock } from './lock';
@@ -368,10 +368,6 @@ export class RunStore {
       await rm(trash, { recursive: true, force: true });
     });
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 /** The pid a temp folder's run wrote; NaN while it has none yet (begin writes it right after creating the folder). */

@@ -254,7 +254,7 @@ describe('cutover rollback / forward', function () {
     assert.deepEqual(events, ['begin', 'gate', 'start', 'output', 'exit']);
   });
 
-  it('is found interrupted when the cutover process itself is killed', async function () {
+  it('is marked interrupted, once the store is looked after, when the cutover process itself is killed', async function () {
     this.timeout(30_000);
     const dir = ws({ rollback: { command: step('switch', 0, 3000), verify: step('verify', 0) } });
     const cli = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(repo, 'src', 'cli', 'main.ts'), 'rollback'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -268,7 +268,10 @@ describe('cutover rollback / forward', function () {
     });
     cli.kill('SIGKILL');
     await new Promise((done) => cli.once('exit', done));
-    const runs = await new RunStore(dir).list();
+    const store = new RunStore(dir);
+    assert.deepEqual(await store.list(), [], 'listing does not rewrite the store');
+    assert.equal((await store.recoverInterrupted()).length, 1);
+    const runs = await store.list();
     assert.deepEqual(runs.map((r) => [r.kind, r.status]), [['rollback', 'interrupted']]);
   });
 });

@@ -30,6 +30,8 @@ export interface CutoverApi {
   readonly checklist: ChecklistTreeProvider;
   readonly runs: RunsTreeProvider;
   readonly runbooks: RunbooksTreeProvider;
+  /** The status bar item (tests read what it shows). */
+  readonly status: CutoverStatus;
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
@@ -70,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs, runbooks };
+  return { plans, checklist: checklist.provider, runs, runbooks, status };
 }
 
 export function deactivate(): void {

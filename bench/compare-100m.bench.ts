@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   const spillParent = path.join(tmpdir(), `cutover-bench-spill-${process.pid}`);
   mkdirSync(spillParent, { recursive: true });
   const timeFile = path.join(spillParent, 'time.txt');
+  // The machine is shared: the load when the run starts says how much the wall time is to be trusted.
+  const load = loadavg()[0] ?? 0;
   const started = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, CLI, 'compare', v1, v2, '--key', 'loan_id', '--memory-limit', LIMIT, '--temp-dir', spillParent, '--no-record', '--json'],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     '',
     `Two Parquet outputs of ${N.toLocaleString('en-US')} loans (6 columns; ${gib(size)} together) in ${CACHE}, generated once by DuckDB in ${gen.seconds.toFixed(0)} s;`,
     `${gib(freeBefore)} free on that disk before the run. One whole process, /usr/bin/time's peak RSS; counts checked against construction.`,
+    `Load average when the run started: ${load.toFixed(1)} on ${cpus().length} cores (above ${cpus().length}, other work shared the machine and the wall time is inflated).`,
     '',
     '| run | wall s | peak RSS GB | counts agree | spill folder removed |',
     '|---|---|---|---|---|',

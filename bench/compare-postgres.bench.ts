@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { Client } from 'pg';
 import { openEngine } from '../src/core/engine/duckdb';
 import { compareWithDatabase } from '../src/core/engine/remote/compare';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       CAST(DATE '2024-01-01' + CAST(i % 365 AS INTEGER) AS DATE) AS opened, CAST(CASE WHEN i % 50 = 0 THEN NULL ELSE i % 7 END AS INTEGER) AS dpd FROM range(1, ${N + 1}) AS g(i))
       WHERE id % 10000 <> 3 UNION ALL SELECT ${N} + i, 1.00, 'open', DATE '2024-06-01', 0 FROM range(1, 6) AS t(i)) TO '${file}' (FORMAT parquet)`);
     const request = { v1: { database: parseTableReference(`${pg.url}#public.loans`) }, v2: { file: { path: file } }, rows: { keys: ['id'] } };
+    const load = loadavg()[0] ?? 0;
     const rows: string[] = [];
     let reference = '';
     for (const [label, bisect] of [['segment checksums', {}], ['pull whole table', { maxDigits: 0 }]] as const) {
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
       '',
       'PostgreSQL 15 (throwaway cluster on loopback, test/host/postgres.ts) against Parquet; 1 in 10,000 rows dropped, 5 added,',
       '1 in 9,973 balances changed. "pull whole table" is the same code with the checksums off (every row moves). Same process, same engine, loopback: the saving is in bytes (what a network would carry); on loopback the checksum rounds cost CPU in PostgreSQL.',
+      '',
+      `Load average when the runs started: ${load.toFixed(1)} on ${cpus().length} cores (above ${cpus().length}, other work shared the machine).`,
       '',
       '| method | wall s | rows pulled | MB received | MB sent | checksum rounds | same counts |',
       '|---|---|---|---|---|---|---|',

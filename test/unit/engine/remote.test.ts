@@ -94,24 +94,27 @@ describe('engine/remote: one side in PostgreSQL (real server)', function () {
     assert.equal(out.remote.rounds.length, 1);
   });
 
-  it('finds exactly the differences a local compare finds, pulling only differing segments', async () => {
-    const file = await v2File('changed.parquet', true);
-    const out = await compareWithDatabase(fx.engine, {
-      v1: { database: parseTableReference(`${pg.url}#public.loans`) },
-      v2: { file: { path: file } },
-      rows: { keys: ['id'] },
-      bisect: { pullThreshold: 500 },
+  // One integer key: segments by remainder; two keys: segments by key hash.
+  for (const keys of [['id'], ['status', 'id']]) {
+    it(`finds exactly the differences a local compare finds, pulling only differing segments (keys ${keys.join(', ')})`, async () => {
+      const file = await v2File('changed.parquet', true);
+      const out = await compareWithDatabase(fx.engine, {
+        v1: { database: parseTableReference(`${pg.url}#public.loans`) },
+        v2: { file: { path: file } },
+        rows: { keys },
+        bisect: { pullThreshold: 500 },
+      });
+      // The oracle: the same V1 rows as a file, compared locally.
+      const v1File = await writeTable(fx.engine, `SELECT * FROM ${out.tables.v1.relation}`, join(fx.dir, 'v1-copy.parquet'));
+      const local = await compareTables(fx.engine, { v1: { path: v1File }, v2: { path: file }, rows: { keys } });
+      assert.equal(out.verdict, 'fail');
+      assert.deepEqual(out.rows?.rows, local.rows?.rows);
+      assert.deepEqual(out.rows?.columns.map((c) => [c.name, c.mismatches]), local.rows?.columns.map((c) => [c.name, c.mismatches]));
+      assert.equal(out.rows?.rows.duplicateKeysV2, 1);
+      if (keys.length === 1) assert.equal(out.rows?.rows.onlyV1, 20);
+      assert.ok(out.remote.rowsPulled > 0 && out.remote.rowsPulled < N / 4, `pulled ${out.remote.rowsPulled} of ${N}`);
     });
-    // The oracle: the same V1 rows as a file, compared locally.
-    const v1File = await writeTable(fx.engine, `SELECT * FROM ${out.tables.v1.relation}`, join(fx.dir, 'v1-copy.parquet'));
-    const local = await compareTables(fx.engine, { v1: { path: v1File }, v2: { path: file }, rows: { keys: ['id'] } });
-    assert.equal(out.verdict, 'fail');
-    assert.deepEqual(out.rows?.rows, local.rows?.rows);
-    assert.deepEqual(out.rows?.columns.map((c) => [c.name, c.mismatches]), local.rows?.columns.map((c) => [c.name, c.mismatches]));
-    assert.equal(out.rows?.rows.onlyV1, 20);
-    assert.equal(out.rows?.rows.duplicateKeysV2, 1);
-    assert.ok(out.remote.rowsPulled > 0 && out.remote.rowsPulled < N / 4, `pulled ${out.remote.rowsPulled} of ${N}`);
-  });
+  }
 
   it('cutover compare takes a postgres:// table on either side, records the run, and prints no password', async () => {
     const file = await v2File('cli.parquet', true);

@@ -74,7 +74,10 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
     }
     const ignored = new Set(request.rows.ignore ?? []);
     const shared = file.columns.map((c) => c.name).filter((n) => !keys.includes(n) && !ignored.has(n) && remote.columns.some((c) => c.name === n));
-    const plan: SegmentPlan = { keys, columns: [...keys, ...shared] };
+    const integer = /^(TINYINT|SMALLINT|INTEGER|BIGINT)$/;
+    const typeOf = (columns: LoadedTable['columns'], name: string): string => columns.find((c) => c.name === name)?.type ?? '';
+    const segmentBy = keys.length === 1 && integer.test(typeOf(file.columns, keys[0] as string)) && integer.test(typeOf(remote.columns, keys[0] as string)) ? 'integer' : 'hash';
+    const plan: SegmentPlan = { keys, columns: [...keys, ...shared], segmentBy };
     remote.use(plan);
     const local: ChecksumQuery = {
       checksums: async (digits, within) => checksumMap(await engine.rows(checksumSql(d, plan, file.relation, digits, within))),
@@ -123,11 +126,12 @@ async function standIn(
   const typed = remote.columns.map((c) => `CAST(${d.ident(c.name)} AS ${c.type}) AS ${d.ident(c.name)}`);
   const fromFile = remote.columns.map((c) =>
     file.columns.some((f) => f.name === c.name) ? `CAST(${d.ident(c.name)} AS ${c.type}) AS ${d.ident(c.name)}` : `CAST(NULL AS ${c.type}) AS ${d.ident(c.name)}`);
-  const relation = d.ident(name);
+  const relation = d.ident(`__cutover_remote_${name}`);
   await engine.exec(
     `CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT ${typed.join(', ')} FROM ${d.ident(pulled)} ` +
       `UNION ALL SELECT ${fromFile.join(', ')} FROM ${file.relation} WHERE ${equalRows}`,
   );
+  await engine.exec(`DROP TABLE ${d.ident(pulled)}`);
   const counted = Number((await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${relation}`))[0]?.['n'] ?? -1);
   if (counted !== rowsInDatabase) {
     throw new RuntimeError(`rebuilt ${remote.ref.display} has ${counted} rows, the database table ${rowsInDatabase}: the segment checksums disagree with the rows (changed during the compare?)`);

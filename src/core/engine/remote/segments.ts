@@ -3,8 +3,10 @@
  * does, so that only the differing segments' rows have to move. Engine-neutral: each side answers checksum
  * queries built from its Dialect.
  *
- * A row's segment is the leading hex digits of md5(its key text); its checksum is md5(key and compared values'
- * text). A segment's checksum is (row count, exact sum of 60 bits of each row checksum). Round 1 compares the 256
+ * A row's segment at level `digits` is the leading `digits` hex digits of md5(its key text), or, for one integer
+ * key column, the key modulo 16^digits (no hashing, and sequential ids spread evenly; a NULL key is segment
+ * 16^digits, which no remainder reaches). Either way a segment's children at the next level lie inside it. A row's
+ * checksum is md5(key and compared values' text). A segment's checksum is (row count, exact sum of 60 bits of each row checksum). Round 1 compares the 256
  * segments of 2 digits; each later round splits only the segments that differed into 256 and compares those. It
  * stops when the differing segments hold at most `pullThreshold` rows, when a round no longer halves them (the
  * differences are spread too thin to isolate), or at `maxDigits`.
@@ -29,23 +31,31 @@ export interface SegmentPlan {
   readonly keys: readonly string[];
   /** Key columns first, then the compared columns, as both sides name them. */
   readonly columns: readonly string[];
+  /** 'integer': one key column, an integer type on both sides, segmented by remainder; else by key hash. */
+  readonly segmentBy: 'hash' | 'integer';
 }
 
-/** The key text's hash, the expression both sides segment on. */
-export function keyHash(d: Dialect, plan: SegmentPlan): string {
-  return d.md5Hex(rowText(d, plan.keys));
+/** The segment of a row at level `digits`, as text-comparable SQL. */
+function segmentExpr(d: Dialect, plan: SegmentPlan, digits: number): string {
+  if (plan.segmentBy === 'integer') {
+    const modulus = 16 ** digits;
+    return `coalesce(${d.ident(plan.keys[0] as string)} % ${modulus}, ${modulus})`;
+  }
+  return `substr(${d.md5Hex(rowText(d, plan.keys))}, 1, ${digits})`;
 }
 
 /** `<segment expr> IN (…)` for segments of `digits` digits; `negate` for NOT IN. */
 export function segmentFilter(d: Dialect, plan: SegmentPlan, digits: number, segments: readonly string[], negate = false): string {
   if (segments.length === 0) return negate ? 'true' : 'false';
-  return `substr(${keyHash(d, plan)}, 1, ${digits}) ${negate ? 'NOT IN' : 'IN'} (${segments.map((s) => d.literal(s)).join(', ')})`;
+  // Segment ids come back as text; integer ones go back as numbers (checked, so nothing but digits enters the SQL).
+  const list = plan.segmentBy === 'integer' ? segments.map((s) => String(BigInt(s))) : segments.map((s) => d.literal(s));
+  return `${segmentExpr(d, plan, digits)} ${negate ? 'NOT IN' : 'IN'} (${list.join(', ')})`;
 }
 
 /** The checksum query of `relation` (a table or subquery the dialect can select from). */
 export function checksumSql(d: Dialect, plan: SegmentPlan, relation: string, digits: number, within: readonly string[] | null): string {
   const where = within === null ? '' : ` WHERE ${segmentFilter(d, plan, digits - 2, within)}`;
-  const inner = `SELECT substr(${keyHash(d, plan)}, 1, ${digits}) AS seg, ${d.md5Hex(rowText(d, plan.columns))} AS h FROM ${relation}${where}`;
+  const inner = `SELECT ${segmentExpr(d, plan, digits)} AS seg, ${d.md5Hex(rowText(d, plan.columns))} AS h FROM ${relation}${where}`;
   return `SELECT seg, count(*) AS n, ${d.sumText(d.hexToBigint('substr(h, 1, 15)'))} AS s FROM (${inner}) AS t GROUP BY seg`;
 }
 

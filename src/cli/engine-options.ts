@@ -20,7 +20,7 @@ export interface EngineFlags {
 
 export function addEngineOptions(command: Command): Command {
   return command
-    .option('--memory-limit <size>', `memory the engine may use before it spills to disk: a size (4GB, 512MiB) or a share of RAM (50%); default 50% of RAM (${formatBytes(defaultMemoryLimit())} here)`)
+    .option('--memory-limit <size>', `memory the whole process may use; past it the engine spills to disk. A size (4GB, 512MiB) or a share of RAM (50%); default 50% of RAM (${formatBytes(defaultMemoryLimit())} here)`)
     .option('--temp-dir <dir>', 'folder in which the spill folder is made (default the OS temp dir, $TMPDIR); it is removed afterwards, also on failure or Ctrl-C');
 }
 

@@ -90,8 +90,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
     .description('Compare two tables (Parquet, CSV, globs, hive folders): row-level by key, or KPI tables with --kpis')
-    .argument('<v1>', 'V1 table: file, glob or folder')
-    .argument('<v2>', 'V2 table: file, glob or folder')
+    .argument('<v1>', 'V1 table: file, glob or folder, or postgres://[user@]host[:port]/db#schema.table (password from PGPASSWORD)')
+    .argument('<v2>', 'V2 table: file, glob or folder, or postgres://[user@]host[:port]/db#schema.table (password from PGPASSWORD)')
     .option('--key <cols>', 'key columns, comma-separated (row-level comparison)')
     .option('--abs-tol <x>', 'absolute tolerance (numeric columns; KPIs)')
     .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|, relative to V1, the reference (datacompy scales by its second frame)')

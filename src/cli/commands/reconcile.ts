@@ -15,6 +15,7 @@ import { resolveInput } from '../../core/config/resolve';
 import type { Engine } from '../../core/engine/duckdb';
 import { reconcile } from '../../core/engine/reconcile';
 import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
+import { formatPercent } from '../../core/percent';
 import { loadTable } from '../../core/engine/source';
 import type { KpiJudgeOptions, KpiTableLayout, LoadedTable, Reconciliation } from '../../core/engine/types';
 import { ConfigError, RuntimeError, UsageError } from '../../core/errors';
@@ -54,8 +55,7 @@ interface DailyKpis {
 }
 
 function variance(value: number | null, nonFinite: string | undefined): string {
-  if (value === null) return nonFinite ?? '–';
-  return `${(value * 100).toFixed(3)}%`;
+  return value === null && nonFinite === undefined ? '–' : formatPercent(value, nonFinite);
 }
 
 function printHuman(ctx: CliContext, r: Reconciliation, runDir: string | null): void {

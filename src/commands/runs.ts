@@ -56,7 +56,8 @@ export interface RunCommandContext {
   readonly status: CutoverStatus;
 }
 
-export function runCommands({ context, runs, launcher, status }: RunCommandContext) {
+/** What every Runs command shares: the workspace's cutover.json, launching the CLI and announcing the run it recorded. */
+function runHelpers({ context, runs, launcher }: RunCommandContext) {
   const starter = context.asAbsolutePath(path.join('media', 'cutover.starter.jsonc'));
   const workspaceConfig = (): Promise<LoadedConfig | undefined> => loadWorkspaceConfig(starter);
   /** Runs the CLI in a terminal and finds the run record it wrote. */
@@ -94,180 +95,230 @@ export function runCommands({ context, runs, launcher, status }: RunCommandConte
     if (choice === 'Show Log' && log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, log)));
     if (choice === 'Evaluate Go/No-Go') await vscode.commands.executeCommand('cutover.evaluateGate', run);
   };
+  return { workspaceConfig, launch, announce };
+}
 
-  return {
-    'cutover.startShadowRun': async (options?: { input?: string; noise?: boolean }) => {
-      if (!requireTrust('Start Shadow Run')) return undefined;
-      const loaded = await workspaceConfig();
-      if (!loaded) return undefined;
-      let input = options?.input;
-      let noise = options?.noise;
-      if (input === undefined) {
-        const inputs = Object.entries(loaded.config.inputs ?? {});
-        const picked = await vscode.window.showQuickPick([
-          ...inputs.map(([name, spec]) => ({ label: name, description: spec.path, detail: spec.description, input: name })),
-          { label: '$(folder-opened) Browse…', description: 'a Parquet or CSV file or folder', input: '' },
-        ], { placeHolder: 'Shadow run: which input should V1 and V2 both process?', title: 'Start Shadow Run' });
-        if (!picked) return undefined;
-        input = picked.input;
-        if (input === '') {
-          const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: true, filters: { Data: ['parquet', 'csv'] } });
-          if (!chosen?.[0]) return undefined;
-          input = chosen[0].fsPath;
-        }
+/** Start Shadow Run…: V1 and V2 on one input (asked for when not given), then the verdict. */
+export function startShadowRun(ctx: RunCommandContext) {
+  const { workspaceConfig, launch, announce } = runHelpers(ctx);
+  return async (options?: { input?: string; noise?: boolean }) => {
+    if (!requireTrust('Start Shadow Run')) return undefined;
+    const loaded = await workspaceConfig();
+    if (!loaded) return undefined;
+    let input = options?.input;
+    let noise = options?.noise;
+    if (input === undefined) {
+      const inputs = Object.entries(loaded.config.inputs ?? {});
+      const picked = await vscode.window.showQuickPick([
+        ...inputs.map(([name, spec]) => ({ label: name, description: spec.path, detail: spec.description, input: name })),
+        { label: '$(folder-opened) Browse…', description: 'a Parquet or CSV file or folder', input: '' },
+      ], { placeHolder: 'Shadow run: which input should V1 and V2 both process?', title: 'Start Shadow Run' });
+      if (!picked) return undefined;
+      input = picked.input;
+      if (input === '') {
+        const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: true, filters: { Data: ['parquet', 'csv'] } });
+        if (!chosen?.[0]) return undefined;
+        input = chosen[0].fsPath;
       }
-      if (noise === undefined) {
-        const choice = await vscode.window.showQuickPick([
-          { label: 'Compare V1 and V2', noise: false },
-          { label: 'Also run V1 twice', description: 'measure the noise floor (V1 against V1)', noise: true },
-        ], { placeHolder: 'Measure the noise floor as well?', title: 'Start Shadow Run' });
-        if (!choice) return undefined;
-        noise = choice.noise;
-      }
-      const args = ['shadow', '--config', loaded.file, '--input', input, ...(noise ? ['--noise'] : [])];
-      const outcome = await launch('shadow', args, loaded.dir, 'shadow');
-      if (outcome) void announce(outcome);
-      return outcome;
-    },
+    }
+    if (noise === undefined) {
+      const choice = await vscode.window.showQuickPick([
+        { label: 'Compare V1 and V2', noise: false },
+        { label: 'Also run V1 twice', description: 'measure the noise floor (V1 against V1)', noise: true },
+      ], { placeHolder: 'Measure the noise floor as well?', title: 'Start Shadow Run' });
+      if (!choice) return undefined;
+      noise = choice.noise;
+    }
+    const args = ['shadow', '--config', loaded.file, '--input', input, ...(noise ? ['--noise'] : [])];
+    const outcome = await launch('shadow', args, loaded.dir, 'shadow');
+    if (outcome) void announce(outcome);
+    return outcome;
+  };
+}
 
-    'cutover.startReconcile': async (options?: { input?: string; days?: number }) => {
-      if (!requireTrust('Start Day-by-Day Reconciliation')) return undefined;
-      const loaded = await workspaceConfig();
-      if (!loaded) return undefined;
-      let input = options?.input;
-      if (input === undefined) {
-        const dated = Object.entries(loaded.config.inputs ?? {}).filter(([, spec]) => spec.dateColumn !== undefined);
-        if (dated.length === 0) {
-          const open = await vscode.window.showWarningMessage(
-            'Cutover: no input in cutover.json has a dateColumn. Reconciliation runs V1 and V2 on each day of a dated input (a folder of <dateColumn>=<day> partitions).',
-            'Open cutover.json');
-          if (open) await vscode.window.showTextDocument(vscode.Uri.file(loaded.file));
-          return undefined;
-        }
-        const picked = dated.length === 1 ? { input: dated[0]![0] } : await vscode.window.showQuickPick(
-          dated.map(([name, spec]) => ({ label: name, description: `${spec.path} · by ${spec.dateColumn}`, detail: spec.description, input: name })),
-          { placeHolder: 'Which dated input should V1 and V2 run on, day by day?', title: 'Start Day-by-Day Reconciliation' });
-        if (!picked) return undefined;
-        input = picked.input;
-      }
-      let days = options?.days;
-      if (days === undefined) {
-        const typed = await vscode.window.showInputBox({
-          title: 'Start Day-by-Day Reconciliation', prompt: 'How many of the latest days?', value: '30',
-          validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number of days, 1 or more'),
-        });
-        if (!typed) return undefined;
-        days = Number(typed.trim());
-      }
-      const outcome = await launch('reconcile', ['reconcile', '--config', loaded.file, '--input', input, '--days', String(days)], loaded.dir, 'reconcile');
-      if (outcome) void announce(outcome);
-      return outcome;
-    },
-
-    'cutover.compareOutputs': async (files?: { v1: string; v2: string; keys: string }) => {
-      if (!requireTrust('Compare Two Outputs')) return undefined;
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      let v1 = files?.v1;
-      let v2 = files?.v2;
-      let keys = files?.keys;
-      const pick = async (title: string): Promise<string | undefined> =>
-        (await vscode.window.showOpenDialog({ title, canSelectFolders: true, filters: { Data: ['parquet', 'csv'] }, defaultUri: folder.uri }))?.[0]?.fsPath;
-      v1 ??= await pick('V1 output (Parquet or CSV)');
-      if (!v1) return undefined;
-      v2 ??= await pick('V2 output (Parquet or CSV)');
-      if (!v2) return undefined;
-      keys ??= await vscode.window.showInputBox({ title: 'Key columns', prompt: 'Comma-separated columns that identify a row, e.g. loan_id', value: 'loan_id' });
-      if (!keys) return undefined;
-      const outcome = await launch('compare', ['compare', v1, v2, '--key', keys], folder.uri.fsPath, 'compare');
-      if (outcome) void announce(outcome);
-      return outcome;
-    },
-
-    'cutover.evaluateGate': async (target?: RunRef) => {
-      const loaded = await workspaceConfig();
-      let found = target;
-      if (!found && loaded) {
-        const store = new RunStore(loaded.dir);
-        const latest = (await store.list()).find((r) => r.kind === 'shadow');
-        if (latest) found = { store, record: latest };
-      }
-      if (!found) {
-        void vscode.window.showWarningMessage('Cutover: no shadow run yet: go/no-go needs one. Start Shadow Run first.', 'Start Shadow Run')
-          .then((c) => c && vscode.commands.executeCommand('cutover.startShadowRun'));
+/** Start Day-by-Day Reconciliation…: V1 and V2 on each of the last N days of a dated input. */
+export function startReconcile(ctx: RunCommandContext) {
+  const { workspaceConfig, launch, announce } = runHelpers(ctx);
+  return async (options?: { input?: string; days?: number }) => {
+    if (!requireTrust('Start Day-by-Day Reconciliation')) return undefined;
+    const loaded = await workspaceConfig();
+    if (!loaded) return undefined;
+    let input = options?.input;
+    if (input === undefined) {
+      const dated = Object.entries(loaded.config.inputs ?? {}).filter(([, spec]) => spec.dateColumn !== undefined);
+      if (dated.length === 0) {
+        const open = await vscode.window.showWarningMessage(
+          'Cutover: no input in cutover.json has a dateColumn. Reconciliation runs V1 and V2 on each day of a dated input (a folder of <dateColumn>=<day> partitions).',
+          'Open cutover.json');
+        if (open) await vscode.window.showTextDocument(vscode.Uri.file(loaded.file));
         return undefined;
       }
-      const gate = await goNoGoOf(found);
-      const icon = { pass: '$(pass-filled)', fail: '$(error)', inconclusive: '$(question)' } as const;
-      void vscode.window.showQuickPick([
-        ...gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })),
-        ...gate.accepted.map((r) => ({ label: `$(pass) ${formatAccepted(r)}`, detail: 'Accepted discrepancy (.cutover/reviews.json), left out of the KPI variance' })),
-      ], {
-        title: `Go/No-Go: ${gate.verdict.toUpperCase()} — run ${found.record.id}`,
-        placeHolder: 'Each criterion: measured value against its threshold (missing data counts as a failure)',
-        canPickMany: false,
+      const picked = dated.length === 1 ? { input: dated[0]![0] } : await vscode.window.showQuickPick(
+        dated.map(([name, spec]) => ({ label: name, description: `${spec.path} · by ${spec.dateColumn}`, detail: spec.description, input: name })),
+        { placeHolder: 'Which dated input should V1 and V2 run on, day by day?', title: 'Start Day-by-Day Reconciliation' });
+      if (!picked) return undefined;
+      input = picked.input;
+    }
+    let days = options?.days;
+    if (days === undefined) {
+      const typed = await vscode.window.showInputBox({
+        title: 'Start Day-by-Day Reconciliation', prompt: 'How many of the latest days?', value: '30',
+        validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number of days, 1 or more'),
       });
-      return gate;
-    },
+      if (!typed) return undefined;
+      days = Number(typed.trim());
+    }
+    const outcome = await launch('reconcile', ['reconcile', '--config', loaded.file, '--input', input, '--days', String(days)], loaded.dir, 'reconcile');
+    if (outcome) void announce(outcome);
+    return outcome;
+  };
+}
 
-    ...(Object.fromEntries((['rollback', 'forward'] as const).map((direction) => [
-      direction === 'rollback' ? 'cutover.rollBack' : 'cutover.rollForward',
-      async () => {
-        const title = direction === 'rollback' ? 'Roll Back to V1' : 'Roll Forward to V2';
-        if (!requireTrust(title)) return undefined;
-        const loaded = await workspaceConfig();
-        if (!loaded) return undefined;
-        const spec = loaded.config[direction];
-        if (!spec) {
-          void vscode.window.showErrorMessage(`Cutover: ${path.basename(loaded.file)} has no "${direction}" section: add its command (and a verify command) to enable ${title}.`, 'Open cutover.json')
-            .then((c) => c && vscode.window.showTextDocument(vscode.Uri.file(loaded.file)));
-          return undefined;
-        }
-        const store = new RunStore(loaded.dir);
-        const latest = (await store.list()).find((r) => r.kind === 'shadow');
-        const gate = latest ? await goNoGoOf({ store, record: latest }) : undefined;
-        const detail = [
-          ...(gate
-            ? [`Go/no-go now: ${gate.verdict.toUpperCase()} (shadow run ${gate.runId})`, ...gate.criteria.map(formatCriterion), ...gate.accepted.map(formatAccepted)]
-            : ['Go/no-go now: no shadow run yet, no go/no-go evidence.']),
-          '',
-          `Will run: ${spec.command.join(' ')}`,
-          ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
-          `Budget: ${spec.budgetSeconds} s`,
-        ].join('\n');
-        if (!await confirm(`${title}?`, title, detail)) return undefined;
-        const timer = status.startTimer(direction === 'rollback' ? 'Rollback' : 'Roll forward', spec.budgetSeconds);
-        let outcome: LaunchOutcome | undefined;
-        try {
-          outcome = await launch(direction === 'rollback' ? 'rollback to V1' : 'roll forward to V2', [direction, '--config', loaded.file], loaded.dir, direction);
-        } finally {
-          timer.stop();
-        }
-        if (outcome) void announce(outcome);
-        return outcome && { ...outcome, overBudget: timer.overBudget };
-      },
-    ])) as Record<'cutover.rollBack' | 'cutover.rollForward', () => Promise<(LaunchOutcome & { readonly overBudget: boolean }) | undefined>>),
-    'cutover.cancelRun': () => {
-      if (!launcher.cancel()) void vscode.window.showInformationMessage('Cutover: nothing is running.');
-    },
-    'cutover.runs.refresh': () => runs.refresh(),
-    'cutover.openRunFolder': async (node?: RunNode) => {
-      if (node) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
-    },
-    'cutover.openRunManifest': async (node?: RunNode) => {
-      if (node) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
-    },
-    'cutover.showRunLog': async (node?: RunNode) => {
-      if (!node) return;
-      const log = logOf(node.record);
-      if (log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), log)));
-      else void vscode.window.showInformationMessage(`Cutover: run ${node.record.id} has no log.`);
-    },
-    'cutover.deleteRun': async (node?: RunNode) => {
-      if (!node || node.kind !== 'run') return;
-      if (!await confirm(`Delete run ${node.record.id} and all its files?`, 'Delete')) return;
-      await node.store.delete(node.record.id);
-      runs.refresh();
-    },
+/** Compare Two Outputs…: `cutover compare` on two files, keyed by the columns named. */
+export function compareOutputs(ctx: RunCommandContext) {
+  const { launch, announce } = runHelpers(ctx);
+  return async (files?: { v1: string; v2: string; keys: string }) => {
+    if (!requireTrust('Compare Two Outputs')) return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    let v1 = files?.v1;
+    let v2 = files?.v2;
+    let keys = files?.keys;
+    const pick = async (title: string): Promise<string | undefined> =>
+      (await vscode.window.showOpenDialog({ title, canSelectFolders: true, filters: { Data: ['parquet', 'csv'] }, defaultUri: folder.uri }))?.[0]?.fsPath;
+    v1 ??= await pick('V1 output (Parquet or CSV)');
+    if (!v1) return undefined;
+    v2 ??= await pick('V2 output (Parquet or CSV)');
+    if (!v2) return undefined;
+    keys ??= await vscode.window.showInputBox({ title: 'Key columns', prompt: 'Comma-separated columns that identify a row, e.g. loan_id', value: 'loan_id' });
+    if (!keys) return undefined;
+    const outcome = await launch('compare', ['compare', v1, v2, '--key', keys], folder.uri.fsPath, 'compare');
+    if (outcome) void announce(outcome);
+    return outcome;
+  };
+}
+
+/** Evaluate Go/No-Go: each criterion of the given (else the latest) shadow run; returns the go/no-go. */
+export function evaluateGate(ctx: RunCommandContext) {
+  const { workspaceConfig } = runHelpers(ctx);
+  return async (target?: RunRef) => {
+    const loaded = await workspaceConfig();
+    let found = target;
+    if (!found && loaded) {
+      const store = new RunStore(loaded.dir);
+      const latest = (await store.list()).find((r) => r.kind === 'shadow');
+      if (latest) found = { store, record: latest };
+    }
+    if (!found) {
+      void vscode.window.showWarningMessage('Cutover: no shadow run yet: go/no-go needs one. Start Shadow Run first.', 'Start Shadow Run')
+        .then((c) => c && vscode.commands.executeCommand('cutover.startShadowRun'));
+      return undefined;
+    }
+    const gate = await goNoGoOf(found);
+    const icon = { pass: '$(pass-filled)', fail: '$(error)', inconclusive: '$(question)' } as const;
+    void vscode.window.showQuickPick([
+      ...gate.criteria.map((c) => ({ label: `${icon[c.verdict]} ${formatCriterion(c)}`, detail: c.reason })),
+      ...gate.accepted.map((r) => ({ label: `$(pass) ${formatAccepted(r)}`, detail: 'Accepted discrepancy (.cutover/reviews.json), left out of the KPI variance' })),
+    ], {
+      title: `Go/No-Go: ${gate.verdict.toUpperCase()} — run ${found.record.id}`,
+      placeHolder: 'Each criterion: measured value against its threshold (missing data counts as a failure)',
+      canPickMany: false,
+    });
+    return gate;
+  };
+}
+
+/**
+ * Roll Back to V1… / Roll Forward to V2…: the go/no-go now and the commands that will run, in a modal confirmation,
+ * then the switch and its verify, timed against the budget in the status bar.
+ */
+export function switchPipeline(ctx: RunCommandContext, direction: 'rollback' | 'forward') {
+  const { status } = ctx;
+  const { workspaceConfig, launch, announce } = runHelpers(ctx);
+  return async (): Promise<(LaunchOutcome & { readonly overBudget: boolean }) | undefined> => {
+    const title = direction === 'rollback' ? 'Roll Back to V1' : 'Roll Forward to V2';
+    if (!requireTrust(title)) return undefined;
+    const loaded = await workspaceConfig();
+    if (!loaded) return undefined;
+    const spec = loaded.config[direction];
+    if (!spec) {
+      void vscode.window.showErrorMessage(`Cutover: ${path.basename(loaded.file)} has no "${direction}" section: add its command (and a verify command) to enable ${title}.`, 'Open cutover.json')
+        .then((c) => c && vscode.window.showTextDocument(vscode.Uri.file(loaded.file)));
+      return undefined;
+    }
+    const store = new RunStore(loaded.dir);
+    const latest = (await store.list()).find((r) => r.kind === 'shadow');
+    const gate = latest ? await goNoGoOf({ store, record: latest }) : undefined;
+    const detail = [
+      ...(gate
+        ? [`Go/no-go now: ${gate.verdict.toUpperCase()} (shadow run ${gate.runId})`, ...gate.criteria.map(formatCriterion), ...gate.accepted.map(formatAccepted)]
+        : ['Go/no-go now: no shadow run yet, no go/no-go evidence.']),
+      '',
+      `Will run: ${spec.command.join(' ')}`,
+      ...(spec.verify ? [`Then verify: ${spec.verify.join(' ')}`] : ['No verify command is configured.']),
+      `Budget: ${spec.budgetSeconds} s`,
+    ].join('\n');
+    if (!await confirm(`${title}?`, title, detail)) return undefined;
+    const timer = status.startTimer(direction === 'rollback' ? 'Rollback' : 'Roll forward', spec.budgetSeconds);
+    let outcome: LaunchOutcome | undefined;
+    try {
+      outcome = await launch(direction === 'rollback' ? 'rollback to V1' : 'roll forward to V2', [direction, '--config', loaded.file], loaded.dir, direction);
+    } finally {
+      timer.stop();
+    }
+    if (outcome) void announce(outcome);
+    return outcome && { ...outcome, overBudget: timer.overBudget };
+  };
+}
+
+/** Cancel Run: stops the CLI the extension runs, with everything it started. */
+export function cancelRun({ launcher }: RunCommandContext) {
+  return () => {
+    if (!launcher.cancel()) void vscode.window.showInformationMessage('Cutover: nothing is running.');
+  };
+}
+
+/** Reveal Run in Explorer: the run's run.json in the Explorer. */
+export async function openRunFolder(node?: RunNode): Promise<void> {
+  if (node) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
+}
+
+/** Open Manifest: the run's run.json. */
+export async function openRunManifest(node?: RunNode): Promise<void> {
+  if (node) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), 'run.json')));
+}
+
+/** Show Run Log: the log of the run's failing command, else its first. */
+export async function showRunLog(node?: RunNode): Promise<void> {
+  if (!node) return;
+  const log = logOf(node.record);
+  if (log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(node.store.runDir(node.record.id), log)));
+  else void vscode.window.showInformationMessage(`Cutover: run ${node.record.id} has no log.`);
+}
+
+/** Delete Run: after a modal confirmation. */
+export function deleteRun({ runs }: RunCommandContext) {
+  return async (node?: RunNode) => {
+    if (!node || node.kind !== 'run') return;
+    if (!await confirm(`Delete run ${node.record.id} and all its files?`, 'Delete')) return;
+    await node.store.delete(node.record.id);
+    runs.refresh();
+  };
+}
+
+export function runCommands(ctx: RunCommandContext) {
+  return {
+    'cutover.startShadowRun': startShadowRun(ctx),
+    'cutover.startReconcile': startReconcile(ctx),
+    'cutover.compareOutputs': compareOutputs(ctx),
+    'cutover.evaluateGate': evaluateGate(ctx),
+    'cutover.rollBack': switchPipeline(ctx, 'rollback'),
+    'cutover.rollForward': switchPipeline(ctx, 'forward'),
+    'cutover.cancelRun': cancelRun(ctx),
+    'cutover.runs.refresh': () => ctx.runs.refresh(),
+    'cutover.openRunFolder': openRunFolder,
+    'cutover.openRunManifest': openRunManifest,
+    'cutover.showRunLog': showRunLog,
+    'cutover.deleteRun': deleteRun(ctx),
   } satisfies Partial<CommandTable>;
 }

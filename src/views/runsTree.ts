@@ -10,7 +10,7 @@ import type { RunKpiLine } from '../core/runs/results';
 import { summarizeRun, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/percent';
 import { goNoGoDecider, goNoGoLabel, goNoGoLines, type GoNoGoShown } from '../shared/goNoGo';
-import { logError, loggedAs } from '../shared/log';
+import { logError, loggedAs, logWarning } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 import { workspaceStores, type RunRef } from '../shared/runStores';
 
@@ -36,6 +36,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  /** Run folders whose run.json does not fit the schema, already logged (the view refreshes often). */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly storeEvents: RunStoreEvents) {
     this.subscriptions = [this.changed, storeEvents.onDidChange(() => this.changed.fire())];
@@ -63,12 +65,23 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     return all.flat().filter((r) => r.record.kind === kind).sort((a, b) => b.record.id.localeCompare(a.record.id))[0];
   }
 
+  /** The runs read; each run folder that could not be read (an old or hand-edited run.json) is logged, once. */
+  private readable(scan: Awaited<ReturnType<RunStore['scan']>>): RunRecord[] {
+    for (const p of scan.problems) {
+      const key = `${p.id}\0${p.message}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      logWarning(`Runs: run ${p.id} is left out of the view`, new Error(p.message));
+    }
+    return scan.runs;
+  }
+
   async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (!node) {
       const all = await Promise.all(this.stores().map(async (store) => {
         const [running, done] = await Promise.all([
           store.running().catch(loggedAs(`Runs: listing the running runs in ${store.root}`, [])),
-          store.list().catch(loggedAs(`Runs: listing the runs in ${store.root}`, [])),
+          store.scan().then((scan) => this.readable(scan), loggedAs(`Runs: listing the runs in ${store.root}`, [] as RunRecord[])),
         ]);
         const goNoGo = await goNoGoOfShadowRuns(store, done);
         return [...running, ...done].map((record): RunNode => {

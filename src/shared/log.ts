@@ -18,19 +18,22 @@ export function createLog(): vscode.Disposable {
   };
 }
 
-function describe(error: unknown): string | Error {
-  return error instanceof Error ? error : String(error);
+/** `context: message`, with the stack of an unexpected error (a CutoverError's message says all there is). */
+function describe(context: string, error: unknown): string {
+  if (!(error instanceof Error)) return `${context}: ${String(error)}`;
+  const typed = typeof (error as { kind?: unknown }).kind === 'string';
+  return `${context}: ${typed || !error.stack ? error.message : error.stack}`;
 }
 
 /** Logs an error caught while `context` (e.g. "reading the runs of /ws"); without a channel (not activated), stderr. */
 export function logError(context: string, error: unknown): void {
-  if (channel) channel.error(`${context}:`, describe(error));
-  else console.error(`Cutover: ${context}:`, error);
+  if (channel) channel.error(describe(context, error));
+  else console.error(`Cutover: ${describe(context, error)}`);
 }
 
 export function logWarning(context: string, error: unknown): void {
-  if (channel) channel.warn(`${context}:`, describe(error));
-  else console.warn(`Cutover: ${context}:`, error);
+  if (channel) channel.warn(describe(context, error));
+  else console.warn(`Cutover: ${describe(context, error)}`);
 }
 
 export function logInfo(message: string): void {

@@ -65,7 +65,7 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await dialog.waitFor({ timeout: 30_000 });
     const text = (await dialog.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Roll Back to V1\?/);
-    assert.match(text, /Go\/no-go now \(shadow run \d{8}-\d{6}-\d{3}-[0-9a-f]{6}\):/);
+    assert.match(text, /Go\/no-go now: NO-GO \(shadow run \d{8}-\d{6}-\d{3}-[0-9a-f]{6}\)/);
     assert.match(text, /kpiVariance .*fail/);
     assert.match(text, /Will run: node scripts\/switch-pipeline\.mjs v1/);
     assert.match(text, /Then verify: node scripts\/verify-active\.mjs v1/);

@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { newRunId } from '../core/runs/id';
-import { runCliInTerminal, type CliRun } from './cliTerminal';
+import { logInfo } from '../shared/log';
+import { displayCommand, runCliInTerminal, type CliRun } from './cliTerminal';
 
 /** `runId`: the id the CLI was told to record its run under (`--run-id`), so the caller reads exactly that run. */
 export type LaunchResult =
@@ -28,12 +29,16 @@ export class Launcher implements vscode.Disposable {
       await current.done;
     }
     const runId = newRunId();
-    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args: [...args, '--run-id', runId], cwd });
+    const cliArgs = [...args, '--run-id', runId];
+    logInfo(`${label}: ${displayCommand(cliArgs)} in ${cwd}`);
+    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args: cliArgs, cwd });
     const done = run.exit.finally(() => {
       if (this.active?.run === run) this.active = undefined;
     });
     this.active = { run, label, done };
-    return { started: true, exitCode: await run.exit, runId };
+    const exitCode = await run.exit;
+    logInfo(`${label}: ${exitCode === undefined ? 'cancelled or could not start' : `exit ${exitCode}`} (run ${runId})`);
+    return { started: true, exitCode, runId };
   }
 
   /** Stops the running CLI's process tree; false when nothing runs. */

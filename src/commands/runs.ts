@@ -83,7 +83,10 @@ function runHelpers({ context, runs, launcher }: RunCommandContext) {
     const diff = shadow || record.kind === 'reconcile';
     const detail = [
       s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
-      shadow ? `go/no-go: ${(await goNoGoOf(run)).verdict}` : undefined,
+      shadow ? await goNoGoOf(run).then((g) => `go/no-go: ${g.verdict}`, (error: unknown) => {
+        logWarning(`deciding go/no-go for shadow run ${record.id}`, error);
+        return 'go/no-go not decided (see the Cutover log)';
+      }) : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
     const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;

@@ -13,6 +13,7 @@ import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
 import type { CompareOutcome } from '../../core/engine/compare';
 import { typeChangeNote } from '../../core/engine/schema';
 import { UsageError } from '../../core/errors';
+import { formatPercent } from '../../core/percent';
 import { sha256Files } from '../../core/runs/hash';
 import { RunStore } from '../../core/runs/store';
 import { typedArgv } from '../argv';
@@ -76,7 +77,7 @@ function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): 
       out.push('');
       out.push(textTable([
         ['segment', 'kpi', 'V1', 'V2', 'variance', 'verdict', 'reason'],
-        ...shown.map((k) => [k.segment, k.kpi, fmtNumber(k.v1), fmtNumber(k.v2), k.relVariance === null ? (k.nonFinite?.relVariance ?? '–') : `${(k.relVariance * 100).toFixed(3)}%`, k.verdict, k.reason]),
+        ...shown.map((k) => [k.segment, k.kpi, fmtNumber(k.v1), fmtNumber(k.v2), formatPercent(k.relVariance, k.nonFinite?.relVariance), k.verdict, k.reason]),
       ]));
     }
   }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ReviewStore } from '../../../src/core/reviews/store';
 import { runCli } from '../cli';
 import { exampleWorkspace, writeFailingV2Config } from './workspace';
 
@@ -133,6 +134,25 @@ describe('cutover shadow on the example workspace', function () {
     assert.ok(list.runs[0] && list.runs[0].id > first.runId, 'newest first');
     assert.deepEqual(list.runs.map((x) => [x.status, x.verdict]), [['complete', 'fail'], ['complete', 'fail']]);
     assert.ok(Math.abs((list.runs[1]?.worstVariance ?? 0) - Math.max(...first.kpis.kpis.map((k) => Math.abs(k.relVariance ?? NaN)))) < 1e-12);
+  });
+
+  it("its gate is cutover gate's: reviews in force are applied in the summary and the JSON", async () => {
+    const reviews = new ReviewStore(ws);
+    const lines = (first.kpis.kpis as (ShadowJson['kpis']['kpis'][number] & { verdict: string })[]).filter((k) => k.verdict !== 'pass');
+    assert.ok(lines.length > 1);
+    try {
+      for (const line of lines) await reviews.accept(first.runId, line, 'intended by the V2 spec', 'Ada');
+      const text = await cutover(ws, 'shadow');
+      assert.equal(text.code, 1, 'the comparison itself still fails');
+      assert.match(text.stdout, /^Gate: go$/m);
+      assert.match(text.stdout, new RegExp(`^ {2}~ ${lines[0]!.kpi} \\[${lines[0]!.segment.replace(/[=.]/g, '\\$&')}\\] accepted by Ada on .*: intended by the V2 spec$`, 'm'));
+      await reviews.revoke({ segment: lines[0]!.segment, kpi: lines[0]!.kpi }, 'not intended after all', 'Bob');
+      const json = JSON.parse((await cutover(ws, 'shadow', '--json')).stdout) as ShadowJson & { gate: { accepted: unknown[] } };
+      assert.equal(json.gate.verdict, 'no-go');
+      assert.equal(json.gate.accepted.length, lines.length - 1);
+    } finally {
+      rmSync(join(ws, '.cutover', 'reviews.json'), { force: true });
+    }
   });
 
   it('two shadow runs started at once both finish with intact, distinct records', async () => {

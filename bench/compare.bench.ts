@@ -1,129 +1,136 @@
 /**
- * `cutover compare` end to end against two peers, on the same files, as whole processes:
- *   - cutover: `node dist/cli.js compare v1 v2 --key loan_id --json` (schema, duplicate keys, row diff, mismatch
- *     Parquet, run record with input hashes), on Parquet and on the CSV copies;
- *   - bare DuckDB: node + @duckdb/node-api running the same duplicate-key counts and one FULL OUTER JOIN with the
- *     same per-column counts (the floor for our overhead), from Parquet and from the CSV copies;
- *   - DuckDB CSV floor: one streaming FULL OUTER JOIN straight from the CSV files with the column types given, no
- *     type sniffing, no duplicate-key check and nothing materialized: the least any DuckDB-based compare of those
- *     files can do, so pandas / floor bounds the speed-up over pandas such a tool can reach on this machine;
- *   - pandas: a datacompy-style outer merge with per-column np.isclose, by /usr/bin/python3 on the CSV copies.
- * Data: 100k, 1M and 10M-row pairs of loan-level outputs (loan_id, balance, rate, dpd, status, product) with
- * differences injected by construction, generated once into bench/.data/compare/ and reused. The three tools'
- * counts are checked against each other and against the counts known from construction.
+ * `cutover compare` end to end against the bare DuckDB join on the same files, as whole processes, in every shape
+ * a migration produces: integer, string and two-column keys; 0, 10 and 1% duplicate keys in V2; Parquet and CSV.
+ *   - cutover: `node dist/cli.js compare v1 v2 --key K --json` (schema, duplicate keys, row diff, mismatch Parquet;
+ *     from Parquet also the run record with input hashes, from CSV with `--no-record`);
+ *   - bare DuckDB: node + @duckdb/node-api running the duplicate-key counts (a grouping per side) and one FULL OUTER
+ *     JOIN with the same per-column counts: the yardstick (CSV parsed into tables once, as cutover does);
+ *   - pandas, as a reference row: a datacompy-style outer merge with per-column np.isclose, by /usr/bin/python3, on
+ *     the integer-key CSV without duplicates.
+ * Data: 1M-row loan-level outputs (keys, balance, rate, dpd, status, product) with differences injected by
+ * construction, generated once into bench/.data/compare/ and reused. Duplicate keys repeat rows that are otherwise
+ * equal, so the counts known from construction hold for both tools (cutover leaves the duplicates out, the bare join
+ * pairs identical rows). cutover and bare DuckDB runs alternate, so load on the machine falls on both alike.
  * Wall time is measured around the process; peak RSS is /usr/bin/time's maximum resident set size.
  * `CUTOVER_CLI` may point at another build of the CLI (default dist/cli.js; build it with `node scripts/build.mjs`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(__dirname, '.data', 'compare');
 const CLI = path.resolve(ROOT, process.env['CUTOVER_CLI'] ?? 'dist/cli.js');
-const SIZES = [100_000, 1_000_000, 10_000_000] as const;
+const N = 1_000_000;
+const RUNS = 5;
 const COLUMNS = ['balance', 'rate', 'dpd', 'status', 'product'] as const;
 
-type Counts = { onlyV1: number; onlyV2: number; changed: number; columns: Record<string, number> };
+/** Key shapes: the key columns and how they are made from the row number i. */
+const KEYS = {
+  integer: { columns: ['loan_id'], sql: (i: string) => `${i} AS loan_id` },
+  string: { columns: ['loan_ref'], sql: (i: string) => `'L' || lpad(${i}::VARCHAR, 9, '0') AS loan_ref` },
+  'two-column': { columns: ['branch', 'seq'], sql: (i: string) => `'B' || lpad((${i} % 1000)::VARCHAR, 3, '0') AS branch, ${i} // 1000 AS seq` },
+} as const;
+type KeyShape = keyof typeof KEYS;
+
+/** Duplicate keys in V2: none, 10, and 1% of the rows, chosen among V1's rows with no injected difference. */
+const DUPLICATES = { '0': '', '10': `i < ${N} AND i % 100000 = 13`, '1%': `i < ${N} AND i % 100 = 13` } as const;
+type DupShape = keyof typeof DUPLICATES;
+const FORMATS = ['parquet', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+type Counts = { onlyV1: number; onlyV2: number; changed: number; columns: Record<string, number>; dupV2: number };
 
 function log(message: string): void {
   process.stderr.write(`[compare.bench] ${message}\n`);
 }
 
 /** Counts known from construction (see generate): computed by arithmetic, independent of every tool. */
-function expected(n: number): Counts {
+function expected(n: number, dup: DupShape): Counts {
   const count = (mod: number, rest: number): number => Math.floor((n - 1 - rest) / mod) + 1;
   const balance = count(1000, 1);
   const dpd = count(5000, 2);
   const status = count(20000, 7);
-  return { onlyV1: count(10000, 3), onlyV2: 50, changed: balance + dpd + status, columns: { balance, rate: 0, dpd, status, product: 0 } };
+  const dupV2 = dup === '0' ? 0 : dup === '10' ? count(100000, 13) : count(100, 13);
+  return { onlyV1: count(10000, 3), onlyV2: 50, changed: balance + dpd + status, columns: { balance, rate: 0, dpd, status, product: 0 }, dupV2 };
 }
 
-function files(n: number): Record<'v1p' | 'v2p' | 'v1c' | 'v2c', string> {
-  return {
-    v1p: path.join(DATA, `v1_${n}.parquet`),
-    v2p: path.join(DATA, `v2_${n}.parquet`),
-    v1c: path.join(DATA, `v1_${n}.csv`),
-    v2c: path.join(DATA, `v2_${n}.csv`),
-  };
+function file(side: 'v1' | 'v2', key: KeyShape, dup: DupShape, format: Format): string {
+  const name = side === 'v1' ? `v1_${key}` : `v2_${key}_dup${dup.replace('%', 'pct')}`;
+  return path.join(DATA, `${name}_${N}.${format}`);
 }
 
-async function generate(n: number): Promise<void> {
-  const f = files(n);
-  if (Object.values(f).every((p) => existsSync(p))) return;
-  log(`generating ${n.toLocaleString('en-US')}-row pair`);
+async function generate(): Promise<void> {
+  const all = (Object.keys(KEYS) as KeyShape[]).flatMap((k) => (Object.keys(DUPLICATES) as DupShape[]).flatMap((d) => FORMATS.flatMap((f) => [file('v1', k, d, f), file('v2', k, d, f)])));
+  if (all.every((p) => existsSync(p))) return;
+  log(`generating ${N.toLocaleString('en-US')}-row pairs`);
+  const started = performance.now();
   const duckdb = await import('@duckdb/node-api');
   const instance = await duckdb.DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   const q = (p: string): string => `'${p.replaceAll("'", "''")}'`;
-  await c.run(`CREATE TABLE v1 AS SELECT i AS loan_id,
+  await c.run(`CREATE TABLE v1 AS SELECT i,
       round(1000 + (hash(i, 1) % 5000000) / 100.0, 2)::DOUBLE AS balance,
       round((hash(i, 2) % 2000) / 100.0, 2)::DOUBLE AS rate,
       (hash(i, 3) % 120)::INTEGER AS dpd,
       CASE WHEN hash(i, 4) % 10 = 0 THEN 'closed' ELSE 'open' END AS status,
       ['auto', 'home', 'card', 'student'][1 + (hash(i, 5) % 4)::INTEGER] AS product
-    FROM range(${n}) t(i)`);
+    FROM range(${N}) t(i)`);
   // V2: loans with i % 10000 = 3 dropped, 50 new loans, balance +1 at i % 1000 = 1, dpd +1 at i % 5000 = 2,
   // status flipped at i % 20000 = 7.
-  await c.run(`CREATE TABLE v2 AS SELECT loan_id,
-      CASE WHEN loan_id % 1000 = 1 THEN balance + 1 ELSE balance END AS balance, rate,
-      CASE WHEN loan_id % 5000 = 2 THEN dpd + 1 ELSE dpd END AS dpd,
-      CASE WHEN loan_id % 20000 = 7 THEN (CASE WHEN status = 'open' THEN 'closed' ELSE 'open' END) ELSE status END AS status, product
-    FROM v1 WHERE loan_id % 10000 <> 3
-    UNION ALL SELECT ${n} + i, 100.0, 1.0, 0, 'open', 'auto' FROM range(50) t(i)`);
-  for (const [table, pq, csv] of [['v1', f.v1p, f.v1c], ['v2', f.v2p, f.v2c]] as const) {
-    await c.run(`COPY (SELECT * FROM ${table} ORDER BY loan_id) TO ${q(`${pq}.tmp`)} (FORMAT parquet)`);
-    await c.run(`COPY (SELECT * FROM ${table} ORDER BY loan_id) TO ${q(`${csv}.tmp`)} (FORMAT csv, HEADER true)`);
+  await c.run(`CREATE TABLE v2 AS SELECT i,
+      CASE WHEN i % 1000 = 1 THEN balance + 1 ELSE balance END AS balance, rate,
+      CASE WHEN i % 5000 = 2 THEN dpd + 1 ELSE dpd END AS dpd,
+      CASE WHEN i % 20000 = 7 THEN (CASE WHEN status = 'open' THEN 'closed' ELSE 'open' END) ELSE status END AS status, product
+    FROM v1 WHERE i % 10000 <> 3
+    UNION ALL SELECT ${N} + i, 100.0, 1.0, 0, 'open', 'auto' FROM range(50) t(i)`);
+  const values = COLUMNS.join(', ');
+  const write = async (sql: string, target: string, format: Format): Promise<void> => {
+    if (existsSync(target)) return;
+    await c.run(`COPY (${sql}) TO ${q(`${target}.tmp`)} (FORMAT ${format}${format === 'csv' ? ', HEADER true' : ''})`);
+    renameSync(`${target}.tmp`, target);
+  };
+  for (const key of Object.keys(KEYS) as KeyShape[]) {
+    const keys = KEYS[key].sql('i');
+    for (const format of FORMATS) {
+      await write(`SELECT ${keys}, ${values} FROM v1 ORDER BY i`, file('v1', key, '0', format), format);
+      for (const [dup, where] of Object.entries(DUPLICATES) as [DupShape, string][]) {
+        const extra = where === '' ? '' : ` UNION ALL SELECT * FROM v2 WHERE ${where}`;
+        await write(`SELECT ${keys}, ${values} FROM (SELECT * FROM v2${extra}) ORDER BY i`, file('v2', key, dup, format), format);
+      }
+    }
   }
   c.closeSync();
   instance.closeSync();
-  // Renamed into place only when complete, so an interrupted generation is redone next time.
-  for (const p of Object.values(f)) renameSync(`${p}.tmp`, p);
+  log(`generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 const BARE = `
 const duckdb = require(${JSON.stringify(path.join(ROOT, 'node_modules', '@duckdb', 'node-api'))});
 (async () => {
-  const [v1, v2, fmt] = process.argv.slice(2);
+  const [v1, v2, fmt, keyList] = process.argv.slice(2);
+  const keys = keyList.split(',');
   const read = (p) => fmt === 'csv' ? "read_csv('" + p + "')" : "read_parquet('" + p + "')";
   const inst = await duckdb.DuckDBInstance.create(':memory:');
   const c = await inst.connect();
   const make = fmt === 'csv' ? 'TABLE' : 'VIEW';
   await c.run('CREATE ' + make + ' a AS SELECT * FROM ' + read(v1));
   await c.run('CREATE ' + make + ' b AS SELECT * FROM ' + read(v2));
-  const d = await c.runAndReadAll('SELECT (SELECT count(*) FROM (SELECT loan_id FROM a GROUP BY ALL HAVING count(*) > 1))::DOUBLE d1, (SELECT count(*) FROM (SELECT loan_id FROM b GROUP BY ALL HAVING count(*) > 1))::DOUBLE d2');
+  const k = keys.join(', ');
+  const d = await c.runAndReadAll('SELECT (SELECT count(*) FROM (SELECT ' + k + ' FROM a GROUP BY ALL HAVING count(*) > 1))::DOUBLE d1, (SELECT count(*) FROM (SELECT ' + k + ' FROM b GROUP BY ALL HAVING count(*) > 1))::DOUBLE d2');
   const cols = ${JSON.stringify(COLUMNS)};
   const m = (x) => '(a.' + x + ' IS DISTINCT FROM b.' + x + ')';
-  const r = await c.runAndReadAll('SELECT count(*) FILTER (WHERE b.loan_id IS NULL)::DOUBLE AS "onlyV1", count(*) FILTER (WHERE a.loan_id IS NULL)::DOUBLE AS "onlyV2", '
-    + 'count(*) FILTER (WHERE a.loan_id IS NOT NULL AND b.loan_id IS NOT NULL AND (' + cols.map(m).join(' OR ') + '))::DOUBLE AS changed, '
-    + cols.map((x) => 'count(*) FILTER (WHERE a.loan_id IS NOT NULL AND b.loan_id IS NOT NULL AND ' + m(x) + ')::DOUBLE AS "c_' + x + '"').join(', ')
-    + ' FROM a FULL OUTER JOIN b ON a.loan_id = b.loan_id');
+  const on = keys.map((x) => 'a.' + x + ' = b.' + x).join(' AND ');
+  const both = 'a.' + keys[0] + ' IS NOT NULL AND b.' + keys[0] + ' IS NOT NULL';
+  const r = await c.runAndReadAll('SELECT count(*) FILTER (WHERE b.' + keys[0] + ' IS NULL)::DOUBLE AS "onlyV1", count(*) FILTER (WHERE a.' + keys[0] + ' IS NULL)::DOUBLE AS "onlyV2", '
+    + 'count(*) FILTER (WHERE ' + both + ' AND (' + cols.map(m).join(' OR ') + '))::DOUBLE AS changed, '
+    + cols.map((x) => 'count(*) FILTER (WHERE ' + both + ' AND ' + m(x) + ')::DOUBLE AS "c_' + x + '"').join(', ')
+    + ' FROM a FULL OUTER JOIN b ON ' + on);
   const row = r.getRowObjectsJS()[0];
   const columns = {};
   for (const x of cols) columns[x] = row['c_' + x];
-  process.stdout.write(JSON.stringify({ onlyV1: row.onlyV1, onlyV2: row.onlyV2, changed: row.changed, columns, dups: d.getRowsJS()[0] }));
-})();
-`;
-
-// Column types as the generator writes them, so the floor does no sniffing.
-const FLOOR = `
-const duckdb = require(${JSON.stringify(path.join(ROOT, 'node_modules', '@duckdb', 'node-api'))});
-(async () => {
-  const [v1, v2] = process.argv.slice(2);
-  const opts = "columns = {'loan_id': 'BIGINT', 'balance': 'DOUBLE', 'rate': 'DOUBLE', 'dpd': 'BIGINT', 'status': 'VARCHAR', 'product': 'VARCHAR'}, header = true, auto_detect = false";
-  const read = (p) => "read_csv('" + p + "', " + opts + ")";
-  const inst = await duckdb.DuckDBInstance.create(':memory:');
-  const c = await inst.connect();
-  const cols = ${JSON.stringify(COLUMNS)};
-  const m = (x) => '(a.' + x + ' IS DISTINCT FROM b.' + x + ')';
-  const r = await c.runAndReadAll('SELECT count(*) FILTER (WHERE b.loan_id IS NULL)::DOUBLE AS "onlyV1", count(*) FILTER (WHERE a.loan_id IS NULL)::DOUBLE AS "onlyV2", '
-    + 'count(*) FILTER (WHERE a.loan_id IS NOT NULL AND b.loan_id IS NOT NULL AND (' + cols.map(m).join(' OR ') + '))::DOUBLE AS changed, '
-    + cols.map((x) => 'count(*) FILTER (WHERE a.loan_id IS NOT NULL AND b.loan_id IS NOT NULL AND ' + m(x) + ')::DOUBLE AS "c_' + x + '"').join(', ')
-    + ' FROM ' + read(v1) + ' AS a FULL OUTER JOIN ' + read(v2) + ' AS b ON a.loan_id = b.loan_id');
-  const row = r.getRowObjectsJS()[0];
-  const columns = {};
-  for (const x of cols) columns[x] = row['c_' + x];
-  process.stdout.write(JSON.stringify({ onlyV1: row.onlyV1, onlyV2: row.onlyV2, changed: row.changed, columns }));
+  process.stdout.write(JSON.stringify({ onlyV1: row.onlyV1, onlyV2: row.onlyV2, changed: row.changed, columns, dupV2: d.getRowsJS()[0][1] }));
 })();
 `;
 
@@ -138,7 +145,7 @@ v1, v2 = sys.argv[1], sys.argv[2]
 cols = ${JSON.stringify(COLUMNS)}
 a = pd.read_csv(v1)
 b = pd.read_csv(v2)
-dups = [int(a.duplicated(subset=["loan_id"]).sum()), int(b.duplicated(subset=["loan_id"]).sum())]
+dups = int(b.duplicated(subset=["loan_id"], keep=False).groupby(b["loan_id"]).any().sum())
 m = a.merge(b, on="loan_id", how="outer", suffixes=("_1", "_2"), indicator=True)
 both = m[m["_merge"] == "both"]
 changed = np.zeros(len(both), dtype=bool)
@@ -151,7 +158,7 @@ for c in cols:
         diff = ((x != y) & ~(x.isna() & y.isna())).to_numpy()
     out[c] = int(diff.sum())
     changed |= diff
-print(json.dumps({"onlyV1": int((m["_merge"] == "left_only").sum()), "onlyV2": int((m["_merge"] == "right_only").sum()), "changed": int(changed.sum()), "columns": out, "dups": dups}))
+print(json.dumps({"onlyV1": int((m["_merge"] == "left_only").sum()), "onlyV2": int((m["_merge"] == "right_only").sum()), "changed": int(changed.sum()), "columns": out, "dupV2": dups}))
 `;
 
 interface Sample { seconds: number; rssMb: number; counts: Counts | undefined; error?: string }
@@ -170,11 +177,11 @@ function measure(command: string, args: string[], cwd: string): Sample {
     if (doc['rows']) {
       const rows = doc['rows'] as Record<string, number>;
       const columns = Object.fromEntries((doc['columns'] as { name: string; mismatches: number }[]).map((c) => [c.name, c.mismatches]));
-      return { seconds, rssMb, counts: { onlyV1: rows['onlyV1'] ?? -1, onlyV2: rows['onlyV2'] ?? -1, changed: rows['changed'] ?? -1, columns } };
+      return { seconds, rssMb, counts: { onlyV1: rows['onlyV1'] ?? -1, onlyV2: rows['onlyV2'] ?? -1, changed: rows['changed'] ?? -1, columns, dupV2: rows['duplicateKeysV2'] ?? -1 } };
     }
     return { seconds, rssMb, counts: doc as unknown as Counts };
-  } catch {
-    return { seconds, rssMb, counts: undefined, error: `unreadable output: ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}` };
+  } catch (error) {
+    return { seconds, rssMb, counts: undefined, error: `unreadable output (${String(error)}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}` };
   }
 }
 
@@ -185,97 +192,103 @@ function median(values: readonly number[]): number {
 }
 
 function same(a: Counts, b: Counts): boolean {
-  return a.onlyV1 === b.onlyV1 && a.onlyV2 === b.onlyV2 && a.changed === b.changed && COLUMNS.every((c) => a.columns[c] === b.columns[c]);
+  return a.onlyV1 === b.onlyV1 && a.onlyV2 === b.onlyV2 && a.changed === b.changed && a.dupV2 === b.dupV2 && COLUMNS.every((c) => a.columns[c] === b.columns[c]);
 }
 
 interface Result { seconds: number; rssMb: number; runs: number; agree: boolean; error?: string }
 
-function run(label: string, runs: number, want: Counts, command: string, args: string[], cwd: string): Result {
-  const samples: Sample[] = [];
+interface Tool { readonly label: string; readonly command: string; readonly args: string[] }
+
+/** Runs the tools in turn, `runs` times, so that load on the machine falls on each alike; median per tool. */
+function runAlternating(tools: readonly Tool[], runs: number, want: Counts, cwd: string): Result[] {
+  const samples: Sample[][] = tools.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const s = measure(command, args, cwd);
-    log(`${label} run ${i + 1}/${runs}: ${s.seconds.toFixed(2)} s, ${s.rssMb.toFixed(0)} MB${s.error ? ` — ${s.error}` : ''}`);
-    samples.push(s);
-    if (s.error) return { seconds: NaN, rssMb: NaN, runs: i + 1, agree: false, error: s.error };
+    tools.forEach((tool, t) => {
+      if (samples[t]?.some((s) => s.error)) return;
+      const s = measure(tool.command, tool.args, cwd);
+      log(`${tool.label} run ${i + 1}/${runs}: ${s.seconds.toFixed(2)} s, ${s.rssMb.toFixed(0)} MB${s.error ? ` — ${s.error}` : ''}`);
+      samples[t]?.push(s);
+    });
   }
-  return {
-    seconds: median(samples.map((s) => s.seconds)),
-    rssMb: median(samples.map((s) => s.rssMb)),
-    runs,
-    agree: samples.every((s) => s.counts !== undefined && same(s.counts, want)),
-  };
+  return samples.map((list) => {
+    const error = list.find((s) => s.error)?.error;
+    if (error !== undefined) return { seconds: NaN, rssMb: NaN, runs: list.length, agree: false, error };
+    return {
+      seconds: median(list.map((s) => s.seconds)),
+      rssMb: median(list.map((s) => s.rssMb)),
+      runs: list.length,
+      agree: list.every((s) => s.counts !== undefined && same(s.counts, want)),
+    };
+  });
 }
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const bare = path.join(DATA, 'bare-duckdb.cjs');
-  const floorScript = path.join(DATA, 'duckdb-csv-floor.cjs');
   const pandas = path.join(DATA, 'pandas-compare.py');
   writeFileSync(bare, BARE);
-  writeFileSync(floorScript, FLOOR);
   writeFileSync(pandas, PANDAS);
   const ws = path.join(DATA, 'workspace');
-  const cliOk = existsSync(CLI);
+  if (!existsSync(CLI)) throw new Error(`${CLI} not found (node scripts/build.mjs)`);
+  await generate();
+  const loadBefore = loadavg()[0] ?? NaN;
+  const started = performance.now();
   const rows: string[] = [];
-  const csvRows: string[] = [];
   const checks: { text: string; met: boolean | undefined }[] = [];
-  for (const n of SIZES) {
-    await generate(n);
-    const f = files(n);
-    const want = expected(n);
-    const big = n >= 10_000_000;
-    const runs = big ? 3 : 5;
-    rmSync(ws, { recursive: true, force: true });
-    mkdirSync(ws, { recursive: true });
-    const ours = cliOk ? run(`cutover parquet ${n}`, runs, want, process.execPath, [CLI, 'compare', f.v1p, f.v2p, '--key', 'loan_id', '--json'], ws) : { seconds: NaN, rssMb: NaN, runs: 0, agree: false, error: `${CLI} not found (node scripts/build.mjs)` };
-    const oursCsv = cliOk ? run(`cutover csv ${n}`, runs, want, process.execPath, [CLI, 'compare', f.v1c, f.v2c, '--key', 'loan_id', '--json', '--no-record'], ws) : ours;
-    const floor = run(`bare duckdb ${n}`, runs, want, process.execPath, [bare, f.v1p, f.v2p, 'parquet'], ws);
-    const bareCsv = run(`bare duckdb csv ${n}`, runs, want, process.execPath, [bare, f.v1c, f.v2c, 'csv'], ws);
-    const csvFloor = run(`duckdb csv floor ${n}`, runs, want, process.execPath, [floorScript, f.v1c, f.v2c], ws);
-    // pandas on 10M rows takes about a minute and several GB per run: one run there.
-    const pd = run(`pandas csv ${n}`, big ? 1 : runs, want, '/usr/bin/python3', [pandas, f.v1c, f.v2c], ws);
-    rmSync(ws, { recursive: true, force: true });
-    const ratio = ours.seconds / floor.seconds;
-    const speedup = pd.seconds / oursCsv.seconds;
-    const fmt = (r: Result, digits = 2): string => (r.error ? `error` : r.seconds.toFixed(digits));
-    const size = n.toLocaleString('en-US');
-    const over = (r: Result): string => `${(pd.seconds / r.seconds).toFixed(1)}×`;
-    rows.push(`| ${size} | ${fmt(ours)} | ${ours.rssMb.toFixed(0)} | ${fmt(floor)} | ${floor.rssMb.toFixed(0)} | ${ratio.toFixed(2)}× | ${ours.agree && floor.agree ? 'yes' : 'NO'} |`);
-    csvRows.push(`| ${size} | ${fmt(oursCsv)} | ${oursCsv.rssMb.toFixed(0)} | ${fmt(bareCsv)} | ${fmt(csvFloor)} | ${fmt(pd)} (${pd.runs} run${pd.runs > 1 ? 's' : ''}) | ${pd.rssMb.toFixed(0)} | ${over(oursCsv)} | ${over(bareCsv)} | ${over(csvFloor)} | ${oursCsv.agree && bareCsv.agree && csvFloor.agree && pd.agree ? 'yes' : 'NO'} |`);
-    const limit = n === 100_000 ? { s: 0.5 } : n === 1_000_000 ? { s: 2, mb: 700 } : { s: 10, mb: 2560 };
-    const ok = (v: number, max: number): boolean | undefined => (Number.isNaN(v) ? undefined : v <= max);
-    checks.push({ text: `${n.toLocaleString('en-US')} rows: cutover (Parquet) ≤ ${limit.s} s — ${ours.seconds.toFixed(2)} s`, met: ok(ours.seconds, limit.s) });
-    if (limit.mb !== undefined) checks.push({ text: `${n.toLocaleString('en-US')} rows: peak RSS ≤ ${limit.mb} MB — ${ours.rssMb.toFixed(0)} MB`, met: ok(ours.rssMb, limit.mb) });
-    checks.push({ text: `${n.toLocaleString('en-US')} rows: ≤ 1.5× bare DuckDB — ${ratio.toFixed(2)}×`, met: ok(ratio, 1.5) });
-    checks.push({ text: `${n.toLocaleString('en-US')} rows: ≥ 4× faster than pandas on the same CSV — ${speedup.toFixed(1)}×`, met: Number.isNaN(speedup) ? undefined : speedup >= 4 });
-    for (const [name, r] of [['cutover', ours], ['cutover csv', oursCsv], ['bare DuckDB', floor], ['bare DuckDB csv', bareCsv], ['DuckDB CSV floor', csvFloor], ['pandas', pd]] as const) {
-      if (r.error) checks.push({ text: `${n.toLocaleString('en-US')} rows: ${name} failed: ${r.error}`, met: undefined });
+  let pandasRow = '';
+  for (const format of FORMATS) {
+    for (const key of Object.keys(KEYS) as KeyShape[]) {
+      for (const dup of Object.keys(DUPLICATES) as DupShape[]) {
+        const want = expected(N, dup);
+        const v1 = file('v1', key, dup, format);
+        const v2 = file('v2', key, dup, format);
+        const keyList = KEYS[key].columns.join(',');
+        rmSync(ws, { recursive: true, force: true });
+        mkdirSync(ws, { recursive: true });
+        const shape = `${format} ${key} key, ${dup} duplicate keys`;
+        const record = format === 'csv' ? ['--no-record'] : [];
+        const [ours, floor] = runAlternating([
+          { label: `cutover ${shape}`, command: process.execPath, args: [CLI, 'compare', v1, v2, '--key', keyList, '--json', ...record] },
+          { label: `bare duckdb ${shape}`, command: process.execPath, args: [bare, v1, v2, format, keyList] },
+        ], RUNS, want, ws) as [Result, Result];
+        const ratio = ours.seconds / floor.seconds;
+        const fmt = (r: Result): string => (r.error ? 'error' : r.seconds.toFixed(2));
+        rows.push(`| ${format} | ${key} | ${dup} | ${fmt(ours)} | ${ours.rssMb.toFixed(0)} | ${fmt(floor)} | ${floor.rssMb.toFixed(0)} | ${ratio.toFixed(2)}× | ${ours.agree && floor.agree ? 'yes' : 'NO'} |`);
+        checks.push({ text: `${shape}: ≤ 1.5× bare DuckDB — ${ratio.toFixed(2)}×`, met: Number.isNaN(ratio) ? undefined : ratio <= 1.5 });
+        for (const [name, r] of [['cutover', ours], ['bare DuckDB', floor]] as const) {
+          if (r.error) checks.push({ text: `${shape}: ${name} failed: ${r.error}`, met: undefined });
+          else if (!r.agree) checks.push({ text: `${shape}: ${name} counts differ from the construction`, met: false });
+        }
+        if (format === 'csv' && key === 'integer' && dup === '0') {
+          const [pd] = runAlternating([{ label: 'pandas csv integer key', command: '/usr/bin/python3', args: [pandas, v1, v2] }], 3, want, ws) as [Result];
+          pandasRow = pd.error
+            ? `pandas (reference): ${pd.error}`
+            : `pandas (reference, datacompy-style merge + np.isclose on the integer-key CSV without duplicates): ${pd.seconds.toFixed(2)} s, ${pd.rssMb.toFixed(0)} MB peak, counts ${pd.agree ? 'agree' : 'DIFFER'}; cutover is ${(pd.seconds / ours.seconds).toFixed(1)}× faster, bare DuckDB ${(pd.seconds / floor.seconds).toFixed(1)}×.`;
+        }
+        rmSync(ws, { recursive: true, force: true });
+      }
     }
   }
+  const minutes = (performance.now() - started) / 60000;
   const out = [
-    '### cutover compare: row-level diff of loan-level outputs, end to end',
+    '### cutover compare: row-level diff of loan-level outputs, end to end, by shape',
     '',
-    'Whole processes on the same files: `node dist/cli.js compare v1 v2 --key loan_id --json` (schema check, duplicate-key',
-    'check, FULL OUTER JOIN diff, mismatch Parquet, run record with sha256 of the inputs; on the CSV copies with `--no-record`),',
-    'a bare DuckDB script (node + @duckdb/node-api: the same duplicate-key counts and one FULL OUTER JOIN with the same',
-    'per-column counts; CSV parsed into tables once, as cutover does), the DuckDB CSV floor (one streaming FULL OUTER JOIN',
-    'straight from the CSV files with the column types given: no sniffing, no duplicate check, nothing kept; the least any',
-    'DuckDB-based compare of those files can do) and pandas (datacompy-style outer merge + per-column `np.isclose`, from CSV).',
-    `Pairs of 6-column loan tables with injected differences (${COLUMNS.join(', ')}); counts were checked against`,
-    'the construction and across tools ("agree"). Medians of 5 runs (3 at 10M; pandas once at 10M). Peak RSS from',
-    '`/usr/bin/time`. The machine is shared with other work, so times carry noise.',
+    'Whole processes on the same 1,000,000-row files: `node dist/cli.js compare v1 v2 --key K --json` (schema check,',
+    'duplicate-key check, FULL OUTER JOIN diff, mismatch Parquet; from Parquet also the run record with sha256 of the',
+    'inputs, from CSV with `--no-record`) against a bare DuckDB script (node + @duckdb/node-api: duplicate-key counts by',
+    'grouping each side, and one FULL OUTER JOIN with the same per-column counts; CSV parsed into tables once, as cutover',
+    'does). Keys: `loan_id` BIGINT, `loan_ref` VARCHAR, (`branch` VARCHAR, `seq` BIGINT). V2 repeats 0, 10 or 10,000',
+    '(1%) keys. Differences injected by construction (50 new loans, 100 dropped, 1,000 balances, 200 dpd, 50 statuses',
+    'changed); both tools\' counts were checked against the construction ("agree"). Medians of 5 runs, cutover and bare',
+    'DuckDB alternating. Peak RSS from `/usr/bin/time`.',
+    `Load: 1-minute load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? NaN).toFixed(1)} at the end on 2 cores`,
+    `(the machine is shared with other work, so times carry noise); the runs took ${minutes.toFixed(1)} min.`,
     '',
-    'From Parquet:',
-    '',
-    '| rows | cutover s | RSS MB | bare DuckDB s | RSS MB | cutover / bare | agree |',
-    '|---:|---:|---:|---:|---:|---:|:---:|',
+    '| format | key | duplicate keys | cutover s | RSS MB | bare DuckDB s | RSS MB | cutover / bare | agree |',
+    '|---|---|---:|---:|---:|---:|---:|---:|:---:|',
     ...rows,
     '',
-    'From the CSV copies (speed-ups are pandas time / tool time):',
-    '',
-    '| rows | cutover s | RSS MB | bare DuckDB s | DuckDB floor s | pandas s | RSS MB | over cutover | over bare | over floor | agree |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
-    ...csvRows,
+    pandasRow,
     '',
     'Targets:',
     '',

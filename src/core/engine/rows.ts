@@ -3,8 +3,9 @@
  * the rows that differ at all (one side only, or any compared column distinct) in a temp table; counts, per-column
  * statistics, the sample and the Parquet mismatch set come from that (usually small) table. Whether any key repeats
  * is read off cheaply: a key-only inner join count plus the one-sided rows must add up to each side's row count, and
- * one-sided keys must be distinct. Only when that fails are duplicate keys counted, excluded on both sides and the
- * join repeated, so the usual case reads each table twice at most (join, key-only count).
+ * one-sided keys must be distinct. Only when that fails are duplicate keys counted (one grouping over both sides, as
+ * any duplicate check costs) and their rows dropped from the diff table; the join is never repeated, so each table
+ * is read twice in the usual case (join, key-only count) and three times with duplicate keys.
  *
  * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, ignoreSpaces?,
  * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? })` → RowComparison. Names are V1's; the schema says
@@ -147,7 +148,7 @@ export async function compareRows(
     nullKeysMatch: options.nullKeysMatch ?? false,
   };
 
-  let sources: Sources = { v1: v1.relation, v2: v2.relation };
+  const sources: Sources = { v1: v1.relation, v2: v2.relation };
   await keepDifferingRows(engine, shape, sources);
   let stats = await diffStats(engine, shape);
   let duplicates = { keysV1: 0, keysV2: 0, excludedV1: 0, excludedV2: 0 };
@@ -155,10 +156,7 @@ export async function compareRows(
   // a repeated key breaks one of these.
   const inBoth = await innerJoinCount(engine, shape, sources);
   if (inBoth + stats.only1 !== v1.rows || inBoth + stats.only2 !== v2.rows || stats.oneSidedKeys !== stats.oneSided) {
-    const excluded = await excludeDuplicates(engine, shape, v1, v2);
-    duplicates = excluded.counts;
-    sources = excluded.sources;
-    await keepDifferingRows(engine, shape, sources);
+    duplicates = await excludeDuplicates(engine, shape, v1, v2);
     stats = await diffStats(engine, shape);
   }
 
@@ -307,31 +305,30 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
 
 /**
  * Counts the keys that occur more than once on each side (null keys only under null-safe matching) and the rows on
- * each side whose key is duplicated on either side, and returns sources with those rows left out. Keys are taken
- * as compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
+ * each side whose key is duplicated on either side, and drops those keys' rows from the diff table. A key that
+ * repeats on neither side joins the same rows whether or not the others are left out, so its rows in the diff
+ * table are already what a join without the duplicates would give: no second join is needed. Keys are taken as
+ * compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
  */
-async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ counts: { keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }; sources: Sources }> {
+async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
   const n = shape.normalise;
-  const dupQuery = (t: LoadedTable, side: 'a' | 'b'): string => {
-    const keys = shape.keyColumns.map((c, i) => `${columnExpr('s', side, c, n)} AS "__k${i}"`).join(', ');
-    const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${ident(nameOn(side, c))} IS NOT NULL`).join(' AND ');
-    return `SELECT ${keys} FROM ${t.relation} AS s WHERE ${nonNull} GROUP BY ALL HAVING count(*) > 1`;
+  const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
+  const side = (t: LoadedTable, s: 'a' | 'b'): string => {
+    const keys = shape.keyColumns.map((c, i) => `${columnExpr('s', s, c, n)} AS "__k${i}"`).join(', ');
+    const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${ident(nameOn(s, c))} IS NOT NULL`).join(' AND ');
+    return `SELECT ${keys}, ${s === 'a' ? 1 : 2} AS "__side" FROM ${t.relation} AS s WHERE ${nonNull}`;
   };
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT DISTINCT * FROM (${dupQuery(v1, 'a')} UNION ALL ${dupQuery(v2, 'b')})`);
-  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
-  const on = (side: 'a' | 'b'): string => shape.keyColumns.map((c, i) => `${columnExpr('s', side, c, n)} ${op} d."__k${i}"`).join(' AND ');
-  const counted = await engine.rows(
-    `SELECT (SELECT count(*) FROM (${dupQuery(v1, 'a')}))::DOUBLE AS d1, (SELECT count(*) FROM (${dupQuery(v2, 'b')}))::DOUBLE AS d2, ` +
-      `(SELECT count(*) FROM ${v1.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on('a')})::DOUBLE AS e1, (SELECT count(*) FROM ${v2.relation} AS s SEMI JOIN ${dupTable} AS d ON ${on('b')})::DOUBLE AS e2`,
+  // One grouping over both sides gives each repeated key's row count on either side: every count needed, no rescan.
+  await engine.exec(
+    `CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT ${keyNames.join(', ')}, count(*) FILTER (WHERE "__side" = 1) AS n1, count(*) FILTER (WHERE "__side" = 2) AS n2 ` +
+      `FROM (${side(v1, 'a')} UNION ALL ${side(v2, 'b')}) GROUP BY ALL HAVING n1 > 1 OR n2 > 1`,
   );
-  const r = counted[0] ?? {};
-  return {
-    counts: { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) },
-    sources: {
-      v1: `(SELECT s.* FROM ${v1.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on('a')})`,
-      v2: `(SELECT s.* FROM ${v2.relation} AS s ANTI JOIN ${dupTable} AS d ON ${on('b')})`,
-    },
-  };
+  const r = (await engine.rows(
+    `SELECT count(*) FILTER (WHERE n1 > 1)::DOUBLE AS d1, count(*) FILTER (WHERE n2 > 1)::DOUBLE AS d2, coalesce(sum(n1), 0)::DOUBLE AS e1, coalesce(sum(n2), 0)::DOUBLE AS e2 FROM ${dupTable}`,
+  ))[0] ?? {};
+  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
+  await engine.exec(`DELETE FROM ${diffTable} AS x USING ${dupTable} AS d WHERE ${keyNames.map((k) => `x.${k} ${op} d.${k}`).join(' AND ')}`);
+  return { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) };
 }
 
 /** Key types a JS number cannot hold exactly travel as text. */

@@ -3,7 +3,8 @@
  * just the side), the column, and its close matches (`A` for `a`, `loan_id` for `loanid`), then the columns it has.
  *
  * API: `closeMatches(name, names)` → string[]; `columnNotFound(table, name, role)` → ConfigError (also before a
- * table is loaded: `{ path, label?, names }`); `tablePath(table)` → the file (or glob/folder) a message names.
+ * table is loaded: `{ path, label?, names }`); `tablePath(table)` → the file (or glob/folder) a message names;
+ * `checkColumnMap(v1, v2, map)` → throws when a renamed column is not on its side.
  */
 import leven from 'leven';
 import { ConfigError } from '../errors';
@@ -46,4 +47,12 @@ export function columnNotFound(table: LoadedTable | ColumnsOf, name: string, rol
   const sideName = `${where.label ?? side} `;
   const hint = close.length > 0 ? `; close match${close.length > 1 ? 'es' : ''}: ${close.map((n) => `"${n}"`).join(', ')}` : '';
   return new ConfigError(`${role} column "${name}" is not in ${sideName}(its columns: ${where.names.join(', ')})${hint}`, { file: where.path });
+}
+
+/** Each renamed column (V1 name → V2 name) must be in V1 and its new name in V2. */
+export function checkColumnMap(v1: LoadedTable, v2: LoadedTable, map: Readonly<Record<string, string>> = {}): void {
+  for (const [from, to] of Object.entries(map)) {
+    if (!v1.columns.some((c) => c.name === from)) throw columnNotFound(v1, from, 'mapped', 'V1');
+    if (!v2.columns.some((c) => c.name === to)) throw columnNotFound(v2, to, 'mapped', 'V2');
+  }
 }

@@ -10,6 +10,7 @@
  * inconclusive (no data), never a pass.
  */
 import { join } from 'node:path';
+import { checkColumnMap } from './columns';
 import type { Engine } from './duckdb';
 import { compareKpiTables } from './kpis';
 import { compareRows } from './rows';
@@ -69,6 +70,7 @@ export async function compareTables(engine: Engine, request: CompareRequest): Pr
   const v1 = await phase('load v1', () => loadTable(engine, { label: 'V1', ...request.v1 }, 'v1', load));
   const v2 = await phase('load v2', () => loadTable(engine, { label: 'V2', ...request.v2 }, 'v2', load));
   request.onLoaded?.(v1, v2);
+  checkColumnMap(v1, v2, request.matching?.columnMap);
   const schema = compareSchemas(v1.columns, v2.columns, request.matching);
   const base = { v1: summarizeTable(v1), v2: summarizeTable(v2), schema, tables: { v1, v2 } };
   if (request.kpis) {

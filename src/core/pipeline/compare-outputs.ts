@@ -11,6 +11,7 @@
 import { join, resolve } from 'node:path';
 import type { CompareConfig, PipelineConfig } from '../config/schema';
 import type { LoadedConfig } from '../config/load';
+import { checkColumnMap } from '../engine/columns';
 import { declarativeRelation } from '../engine/declarative';
 import type { Engine } from '../engine/duckdb';
 import { openEngine } from '../engine/duckdb';
@@ -135,6 +136,7 @@ export async function compareOutputs(loaded: LoadedConfig, dirs: OutputDirs, run
       const types = compare?.types ?? {};
       const v1 = await table(dirs.v1, { ...loansOut1, types }, 'v1_loans', 'V1 loan-level table');
       const v2 = await table(dirs.v2, { ...loansOut2, types }, 'v2_loans', 'V2 loan-level table');
+      checkColumnMap(v1, v2, compare?.columnMap);
       loans = { v1, v2, schema: compareSchemas(v1.columns, v2.columns, { ignoreColumnCase: compare?.ignoreColumnCase, columnMap: compare?.columnMap }) };
     }
 

@@ -60,6 +60,10 @@ describe('cli compare: datacompy options and messages that name the file', () =>
     assert.equal(mapped.doc.schema.identical, false);
     const r = await runCli(['compare', a, renamed, '--key', 'loan_id', '--map', 'balance=bal_amt', '--no-record'], fx.dir);
     assert.match(r.stdout, /^schema: balance is bal_amt in V2$/m);
+    const typo = await compare(a, renamed, '--key', 'loan_id', '--map', 'balance=bal_amnt');
+    assert.equal(typo.code, 3);
+    assert.ok(typo.stderr.includes(`${renamed}: mapped column "bal_amnt" is not in V2`), typo.stderr);
+    assert.match(typo.stderr, /close match: "bal_amt"/);
   });
 
   it('--tol sets a column\'s own tolerance (abs or rel), beside the default', async () => {
@@ -76,6 +80,18 @@ describe('cli compare: datacompy options and messages that name the file', () =>
     const unknown = await compare(a, b, '--key', 'id', '--tol', 'balanse=abs:1');
     assert.equal(unknown.code, 3);
     assert.match(unknown.stderr, /tolerance column "balanse".*close match: "balance"/);
+  });
+
+  it('--type reads a column as the given type on both sides', async () => {
+    const a = csv('ty1.csv', 'id,refer_nr\n1,42\n');
+    const b = csv('ty2.csv', 'id,refer_nr\n1,42.0\n');
+    // Sniffed as BIGINT and DOUBLE: compared numerically, equal.
+    assert.equal((await compare(a, b, '--key', 'id')).code, 0);
+    const text = await compare(a, b, '--key', 'id', '--type', 'refer_nr=VARCHAR');
+    assert.equal(text.code, 1);
+    assert.deepEqual(text.doc.v1.columns.map((c: { type: string }) => c.type), ['BIGINT', 'VARCHAR']);
+    assert.deepEqual(text.doc.sample[0].columns, [{ name: 'refer_nr', v1: '42', v2: '42.0' }]);
+    assert.equal((await compare(a, b, '--key', 'id', '--type', 'refer_nr')).code, 3);
   });
 
   it('the relative tolerance is relative to V1 (the reference), and --help says so', async () => {

@@ -37,6 +37,8 @@ export interface PipelineRunSpec {
   /** Aborting kills the whole process tree (SIGTERM, then SIGKILL after `killGraceMs`). */
   readonly signal?: AbortSignal;
   readonly killGraceMs?: number;
+  /** Called with the pid once the process has started (the load sampler watches its tree). */
+  readonly onStart?: (pid: number) => void;
 }
 
 export interface PipelineRunResult {
@@ -122,6 +124,7 @@ export function runPipeline(spec: PipelineRunSpec): Promise<PipelineRunResult> {
       cleanup();
       resolvePromise({ name: spec.name, argv, cwd: spec.cwd, exitCode, signal, cancelled, startedAt, durationMs, logFile: spec.logFile });
     });
+    if (child.pid !== undefined) spec.onStart?.(child.pid);
     if (spec.signal?.aborted) onAbort();
     else spec.signal?.addEventListener('abort', onAbort, { once: true });
   });

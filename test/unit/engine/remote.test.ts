@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { compareTables } from '../../../src/core/engine/compare';
-import { duckdbDialect, postgresDialect, rowText } from '../../../src/core/engine/remote/dialect';
+import { duckdbDialect, isFreeText, postgresDialect, rowText } from '../../../src/core/engine/remote/dialect';
 import { compareWithDatabase } from '../../../src/core/engine/remote/compare';
 import { duckdbTypeOf } from '../../../src/core/engine/remote/postgres';
 import { parseTableReference } from '../../../src/core/engine/remote/reference';
@@ -23,6 +23,17 @@ describe('engine/remote: table references', () => {
   it('refuses a password in the reference and a missing table', () => {
     assert.throws(() => parseTableReference('postgres://app:s3cret@db/prod#loans'), (e: unknown) => e instanceof UsageError && /PGPASSWORD/.test(e.message) && !e.message.includes('s3cret'));
     assert.throws(() => parseTableReference('postgres://db/prod'), UsageError);
+  });
+
+  it('length-prefixes only values whose text could hold the separator', () => {
+    assert.equal(isFreeText('BIGINT', 'INTEGER'), false);
+    assert.equal(isFreeText('DECIMAL(12,2)', 'DATE'), false);
+    assert.equal(isFreeText('BIGINT', 'VARCHAR'), true);
+    assert.equal(isFreeText('VARCHAR', 'VARCHAR'), true);
+    // NULL, "N" and "|"-bearing strings stay apart.
+    const text = rowText(duckdbDialect, [{ name: 'a', free: true }, { name: 'b', free: false }]);
+    assert.match(text, /'V' \|\| length/);
+    assert.match(text, /coalesce\(CAST\("b" AS VARCHAR\), 'N'\) \|\| '\|'/);
   });
 
   it('maps PostgreSQL types without rounding exact ones', () => {
@@ -75,7 +86,7 @@ describe('engine/remote: one side in PostgreSQL (real server)', function () {
     const c = new Client({ connectionString: pg.url });
     await c.connect();
     try {
-      const cols = ['id', 'balance', 'status', 'opened', 'dpd'];
+      const cols = [{ name: 'id', free: false }, { name: 'balance', free: false }, { name: 'status', free: true }, { name: 'opened', free: false }, { name: 'dpd', free: false }];
       const inPg = await c.query(`SELECT md5(${rowText(postgresDialect, cols)}) AS h FROM loans WHERE id IN (50, 51) ORDER BY id`);
       const file = await v2File('same.parquet', false);
       const inDuck = await fx.engine.rows(`SELECT md5(${rowText(duckdbDialect, cols)}) AS h FROM read_parquet('${file}') WHERE id IN (50, 51) ORDER BY id`);

@@ -21,7 +21,8 @@ import { compareRows } from '../rows';
 import { compareSchemas } from '../schema';
 import { loadTable } from '../source';
 import type { LoadedTable, RowCompareOptions, TableSource } from '../types';
-import { duckdbDialect } from './dialect';
+import type { TextColumn } from './dialect';
+import { duckdbDialect, isFreeText } from './dialect';
 import { PostgresTable } from './postgres';
 import type { TableReference } from './reference';
 import type { BisectOptions, ChecksumQuery, Round, SegmentPlan } from './segments';
@@ -77,13 +78,15 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
     const integer = /^(TINYINT|SMALLINT|INTEGER|BIGINT)$/;
     const typeOf = (columns: LoadedTable['columns'], name: string): string => columns.find((c) => c.name === name)?.type ?? '';
     const segmentBy = keys.length === 1 && integer.test(typeOf(file.columns, keys[0] as string)) && integer.test(typeOf(remote.columns, keys[0] as string)) ? 'integer' : 'hash';
-    const plan: SegmentPlan = { keys, columns: [...keys, ...shared], segmentBy };
+    const textColumn = (name: string): TextColumn => ({ name, free: isFreeText(typeOf(file.columns, name), typeOf(remote.columns, name)) });
+    const keyColumns = keys.map(textColumn);
+    const plan: SegmentPlan = { keys: keyColumns, columns: [...keyColumns, ...shared.map(textColumn)], segmentBy };
     remote.use(plan);
     const local: ChecksumQuery = {
       checksums: async (digits, within) => checksumMap(await engine.rows(checksumSql(d, plan, file.relation, digits, within))),
     };
     // maxDigits 0: no checksums, every row moves (the baseline the bench measures against).
-    const found = request.bisect?.maxDigits === 0 ? null : await phase('checksum segments', () => findDifferences(local, remote, request.bisect));
+    const found = request.bisect?.maxDigits === 0 ? null : await phase('checksum segments', () => findDifferences(local, remote, { ...request.bisect, rows: file.rows }));
     const pulledTable = `__cutover_pulled_${dbSide}`;
     const rowsPulled = await phase(`pull ${dbSide}`, () => remote.pull(engine, pulledTable, found?.digits ?? 0, found ? found.segments : null));
     const equalRows = found ? segmentFilter(d, plan, found.digits, found.segments, true) : 'false';

@@ -54,17 +54,32 @@ export const postgresDialect: Dialect = {
   sumText: (expr) => `sum(${expr})::text`,
 };
 
+/** A column in a row text; `free` when its text may hold any character (strings), so it needs a length prefix. */
+export interface TextColumn {
+  readonly name: string;
+  readonly free: boolean;
+}
+
+/** DuckDB types whose text never contains "|" and is never just "N": numbers, dates and times, booleans, UUIDs. */
+const plainText = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMPTZ|TIMESTAMP WITH TIME ZONE|BOOLEAN|UUID)$/i;
+
+/** Whether a column needs the length-prefixed form, given its DuckDB type on each side (text if either side is). */
+export function isFreeText(...types: readonly string[]): boolean {
+  return !types.every((t) => plainText.test(t));
+}
+
 /**
- * An unambiguous text of several columns: each part is `N` for NULL or `V<length>:<text>`, so neither a NULL and
- * the text "N", nor ("ab", "c") and ("a", "bc"), can give the same string. Uses only `||`, CASE and length(),
- * which every dialect has.
+ * An unambiguous text of several columns, so that neither a NULL and a value, nor ("ab", "c") and ("a", "bc"), can
+ * give the same string. A free-text column is `N` for NULL or `V<length>:<text>`; any other column is its text or
+ * `N`, then `|` (its text has no `|` and is never just `N`), which saves PostgreSQL rendering it twice.
+ * Uses only `||`, CASE, coalesce and length(), which every dialect has.
  */
-export function rowText(d: Dialect, columns: readonly string[]): string {
+export function rowText(d: Dialect, columns: readonly TextColumn[]): string {
   if (columns.length === 0) return "''";
   return columns
     .map((c) => {
-      const t = d.text(c);
-      return `(CASE WHEN ${d.ident(c)} IS NULL THEN 'N' ELSE 'V' || length(${t}) || ':' || ${t} END)`;
+      const t = d.text(c.name);
+      return c.free ? `(CASE WHEN ${d.ident(c.name)} IS NULL THEN 'N' ELSE 'V' || length(${t}) || ':' || ${t} END)` : `coalesce(${t}, 'N') || '|'`;
     })
     .join(' || ');
 }

@@ -6,15 +6,20 @@
  * A row's segment at level `digits` is the leading `digits` hex digits of md5(its key text), or, for one integer
  * key column, the key modulo 16^digits (no hashing, and sequential ids spread evenly; a NULL key is segment
  * 16^digits, which no remainder reaches). Either way a segment's children at the next level lie inside it. A row's
- * checksum is md5(key and compared values' text). A segment's checksum is (row count, exact sum of 60 bits of each row checksum). Round 1 compares the 256
- * segments of 2 digits; each later round splits only the segments that differed into 256 and compares those. It
- * stops when the differing segments hold at most `pullThreshold` rows, when a round no longer halves them (the
- * differences are spread too thin to isolate), or at `maxDigits`.
+ * checksum is md5(key and compared values' text); a segment's is (row count, exact sum of 60 bits of each row's).
+ *
+ * Round 1 compares the 256 segments of 2 digits, or the 65,536 of 4 digits for tables over 256,000 rows (a
+ * thousand rows or fewer each: a round costs a scan of the table whatever its segment count, so a finer first
+ * round saves a second full scan when differences are scattered, for a few MB of checksums). Each later round
+ * splits only the segments that differed into 256 and hashes only their rows. It stops when the differing
+ * segments hold at most `pullThreshold` rows, when a round no longer halves them (the differences are spread too
+ * thin to isolate), or at `maxDigits`.
  *
  * Equal checksums mean the segment holds the same multiset of (key, values) on both sides, duplicates and null
  * keys included, so the file side's rows can stand in for the database side's there (see compare.ts).
  */
 import type { Dialect } from './dialect';
+import type { TextColumn } from './dialect';
 import { rowText } from './dialect';
 
 export interface SegmentChecksum {
@@ -28,9 +33,9 @@ export interface ChecksumQuery {
 }
 
 export interface SegmentPlan {
-  readonly keys: readonly string[];
+  readonly keys: readonly TextColumn[];
   /** Key columns first, then the compared columns, as both sides name them. */
-  readonly columns: readonly string[];
+  readonly columns: readonly TextColumn[];
   /** 'integer': one key column, an integer type on both sides, segmented by remainder; else by key hash. */
   readonly segmentBy: 'hash' | 'integer';
 }
@@ -39,7 +44,7 @@ export interface SegmentPlan {
 function segmentExpr(d: Dialect, plan: SegmentPlan, digits: number): string {
   if (plan.segmentBy === 'integer') {
     const modulus = 16 ** digits;
-    return `coalesce(${d.ident(plan.keys[0] as string)} % ${modulus}, ${modulus})`;
+    return `coalesce(${d.ident((plan.keys[0] as TextColumn).name)} % ${modulus}, ${modulus})`;
   }
   return `substr(${d.md5Hex(rowText(d, plan.keys))}, 1, ${digits})`;
 }
@@ -84,13 +89,15 @@ export interface Differences {
 export interface BisectOptions {
   readonly pullThreshold?: number;
   readonly maxDigits?: number;
+  /** Rows of the table known beforehand (e.g. the file side's), to choose the first round's fineness. */
+  readonly rows?: number;
 }
 
 export async function findDifferences(a: ChecksumQuery, b: ChecksumQuery, options: BisectOptions = {}): Promise<Differences> {
   const threshold = options.pullThreshold ?? 10_000;
   const maxDigits = options.maxDigits ?? 8;
   const rounds: Round[] = [];
-  let digits = 2;
+  let digits = Math.min((options.rows ?? 0) > 256_000 ? 4 : 2, Math.max(maxDigits, 2));
   let within: readonly string[] | null = null;
   let totals: { a: number; b: number } | undefined;
   for (;;) {

@@ -1,6 +1,6 @@
 /**
- * Command palette → Start Shadow Run → live terminal output → the verdict notification → the Runs view; then the
- * rollback confirmation a person must read before anything switches, and an invalid cutover.json reported at its
+ * Command palette → Start Shadow Run → live terminal output → the verdict notification → the Runs view, and the
+ * launch in the Cutover log; then the rollback confirmation a person must read before anything switches, and an invalid cutover.json reported at its
  * line and column.
  */
 import * as assert from 'node:assert/strict';
@@ -54,6 +54,20 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await page.getByRole('treeitem', { name: /^dq30/ }).first().waitFor();
     const shot = await wb!.screenshot('shadow-runs-view');
     if (process.env.CUTOVER_UPDATE_MEDIA === '1') fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'shadow-run.png'));
+  });
+
+  it('Cutover: Show Log opens the Cutover log, which names the launch, the id it gave the run and how it ended', async function () {
+    const { page } = wb!;
+    await runCommand(page, 'Cutover: Show Log');
+    // The Output panel's editor: spaces render as no-break spaces and long lines wrap, so whitespace is normalised.
+    const output = page.locator('.monaco-editor .view-lines', { hasText: /\(run\s\d{8}-\d{6}-\d{3}-[0-9a-f]{6}\)/ }).first();
+    await output.waitFor({ timeout: 15_000 });
+    const text = (await output.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /shadow: cutover shadow --config .+? --input sample-10k --run-id (\d{8}-\d{6}-\d{3}-[0-9a-f]{6}) in /);
+    const id = /--run-id (\S+)/.exec(text)![1]!;
+    assert.match(text, new RegExp(`shadow: exit 1 \\(run ${id}\\)`));
+    assert.ok(fs.existsSync(path.join(wb!.folder, '.cutover', 'runs', id, 'run.json')), 'the run was recorded under the id the extension gave it');
+    await wb!.screenshot('cutover-log');
   });
 
   it('Roll Back to V1 asks first, showing the go/no-go evidence, the commands and the budget; Cancel runs nothing', async function () {

@@ -151,6 +151,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
             cwd: ctx.cwd,
             rows: { ...rowOptions, sampleSize },
             ...(writer ? { outDir: writer.dir } : {}),
+            onRows: (n1, n2) => progress.rows(`V1 ${fmtNumber(n1)} rows, V2 ${fmtNumber(n2)} rows`),
             onPhase: (name, ms) => {
               progress.phase(name, ms);
               writer?.addPhase(name, ms);
@@ -177,6 +178,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           await recordInput(writer, 'v1', outcome.tables.v1, h1);
           await recordInput(writer, 'v2', outcome.tables.v2, h2);
         }
+        // A database table has no files to hash: the file side is recorded, the table is named in the results.
+        if (writer && 'remote' in outcome) {
+          for (const role of ['v1', 'v2'] as const) {
+            const table = outcome.tables[role];
+            if (table.format !== 'postgres') await recordInput(writer, role, table);
+          }
+        }
         const runDir = writer ? writer.finalDir : null;
         const rows = outcome.rows && outcome.rows.mismatches && writer
           ? { ...outcome.rows, mismatches: { ...outcome.rows.mismatches, path: join(writer.finalDir, 'mismatches.parquet') } }
@@ -188,6 +196,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           schema: outcome.schema,
           ...(rows ? { rows: { ...rows, mismatches: rows.mismatches ? { path: 'mismatches.parquet', rows: rows.mismatches.rows } : null } } : {}),
           ...(outcome.kpis ? { kpis: outcome.kpis } : {}),
+          ...('remote' in outcome ? { remote: outcome.remote } : {}),
         };
         await writer?.finish({ verdict: { verdict: outcome.verdict, reasons: [...outcome.reasons] }, results, duckdbVersion: engine.duckdbVersion });
         progress.phase('record', 0);

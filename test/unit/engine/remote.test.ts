@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { compareTables } from '../../../src/core/engine/compare';
@@ -138,6 +139,10 @@ describe('engine/remote: one side in PostgreSQL (real server)', function () {
     assert.equal(doc.v2.format, 'postgres');
     assert.ok(doc.remote.rowsPulled < N / 4);
     assert.ok(doc.runDir.startsWith(join(fx.dir, '.cutover', 'runs')));
+    const record = JSON.parse(readFileSync(join(doc.runDir, 'run.json'), 'utf8')) as { inputs: { role: string }[]; results: { remote?: { rowsPulled: number }; v2: { path: string } } };
+    assert.deepEqual(record.inputs.map((i) => i.role), ['v1'], 'the file side is recorded as an input, with its hash');
+    assert.equal(record.results.remote?.rowsPulled, doc.remote.rowsPulled);
+    assert.equal(record.results.v2.path, `${pg.url}#public.loans`);
     const refused = await runCli(['compare', 'postgres://postgres:hunter2@127.0.0.1/postgres#loans', file, '--key', 'id', '--no-record'], fx.dir);
     assert.equal(refused.code, 3);
     assert.ok(!refused.stderr.includes('hunter2'), refused.stderr);

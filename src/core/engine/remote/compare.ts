@@ -38,6 +38,8 @@ export interface RemoteCompareRequest {
   readonly outDir?: string;
   readonly bisect?: BisectOptions;
   readonly onPhase?: (name: string, ms: number) => void;
+  /** Called once both sides' row counts are known (after the first checksum round), e.g. for progress display. */
+  readonly onRows?: (v1: number, v2: number) => void;
 }
 
 export interface RemoteStats {
@@ -87,6 +89,7 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
     };
     // maxDigits 0: no checksums, every row moves (the baseline the bench measures against).
     const found = request.bisect?.maxDigits === 0 ? null : await phase('checksum segments', () => findDifferences(local, remote, { ...request.bisect, rows: file.rows }));
+    if (found) request.onRows?.(dbSide === 'v1' ? found.rowsB : found.rowsA, dbSide === 'v1' ? found.rowsA : found.rowsB);
     const pulledTable = `__cutover_pulled_${dbSide}`;
     const rowsPulled = await phase(`pull ${dbSide}`, () => remote.pull(engine, pulledTable, found?.digits ?? 0, found ? found.segments : null));
     const equalRows = found ? segmentFilter(d, plan, found.digits, found.segments, true) : 'false';

@@ -9,12 +9,14 @@ import { kpiDiffCommands } from './commands/kpiDiff';
 import { Launcher } from './commands/launcher';
 import { runbookCommands } from './commands/runbooks';
 import { runCommands } from './commands/runs';
+import { configCommands } from './commands/workspaceConfig';
 import type { ChecklistTreeProvider } from './views/checklistTree';
 import { createChecklistView } from './views/checklistView';
 import { PlanSource } from './views/planSource';
 import { RunbooksTreeProvider } from './views/runbooksTree';
 import { registerCommands } from './shared/commands';
 import { VIEW_IDS, type CommandTable } from './shared/contributions';
+import { CONTEXT_KEYS, ContextKeys } from './shared/contextKeys';
 import { createLog, loggedAs, showLog } from './shared/log';
 import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
 import { workspaceStores } from './shared/runStores';
@@ -30,6 +32,7 @@ export interface CutoverApi {
   readonly checklist: ChecklistTreeProvider;
   readonly runs: RunsTreeProvider;
   readonly runbooks: RunbooksTreeProvider;
+  readonly contextKeys: ContextKeys;
   /** The status bar item (tests read what it shows). */
   readonly status: CutoverStatus;
 }
@@ -53,7 +56,12 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     // While either view is on screen, runs made in any terminal show up even when no watcher event announces them.
     observeWhileVisible([runsView, runbooksView], storeEvents),
   );
-  const showLastShadow = async (): Promise<void> => status.setLastShadow(await runs.latest('shadow'));
+  const contextKeys = new ContextKeys();
+  const showLastShadow = async (): Promise<void> => {
+    const latest = await runs.latest('shadow');
+    await contextKeys.set(CONTEXT_KEYS.hasShadowRun, latest !== undefined);
+    await status.setLastShadow(latest);
+  };
   context.subscriptions.push(runs.onDidChangeTreeData(showLastShadow));
   void showLastShadow();
   const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
@@ -62,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const commands = {
     ...checklistCommands(checklistContext),
     ...runCommands({ context, runs, launcher, status }),
+    ...configCommands(context),
     ...runbookCommands({ tree: runbooks, launcher }),
     ...kpiDiffCommands({ runs, panel: kpiDiff }),
     'cutover.showLog': showLog,
@@ -72,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs, runbooks, status };
+  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status };
 }
 
 export function deactivate(): void {

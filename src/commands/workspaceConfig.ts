@@ -1,10 +1,26 @@
 /**
  * The workspace's cutover.json for commands that need all of it: a missing file offers a commented starter, an
- * invalid one is reported with a button that opens it at the first error's line and column.
+ * invalid one is reported with a button that opens it at the first error's line and column. Open cutover.json
+ * opens it, or writes the starter when there is none.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../core/config/load';
 import { CutoverError } from '../core/errors';
+import type { CommandTable } from '../shared/contributions';
+
+/** Writes the commented starter cutover.json at the root of `folder` (never over an existing file) and opens it. */
+async function createStarterConfig(folder: vscode.WorkspaceFolder, starterPath: string): Promise<void> {
+  const target = vscode.Uri.joinPath(folder.uri, 'cutover.json');
+  const starter = await vscode.workspace.fs.readFile(vscode.Uri.file(starterPath));
+  // Never overwrite: the file may have appeared since the search.
+  const exists = await vscode.workspace.fs.stat(target).then(() => true, (error: unknown) => {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return false;
+    throw error;
+  });
+  if (!exists) await vscode.workspace.fs.writeFile(target, starter);
+  await vscode.window.showTextDocument(target);
+}
 
 /** Offers to create a commented starter cutover.json at the root of the first workspace folder. */
 async function offerStarterConfig(starterPath: string): Promise<void> {
@@ -13,15 +29,24 @@ async function offerStarterConfig(starterPath: string): Promise<void> {
     'Cutover: no cutover.json in this workspace. It names the V1 and V2 pipelines, their inputs and thresholds.',
     ...(folder ? ['Create cutover.json'] : []));
   if (!choice || !folder) return;
-  const target = vscode.Uri.joinPath(folder.uri, 'cutover.json');
-  const starter = await vscode.workspace.fs.readFile(vscode.Uri.file(starterPath));
-  // Never overwrite: the file may have appeared since the search.
-  try {
-    await vscode.workspace.fs.stat(target);
-  } catch {
-    await vscode.workspace.fs.writeFile(target, starter);
+  await createStarterConfig(folder, starterPath);
+}
+
+/** Open cutover.json: the workspace's (a pick when there are several), else the starter, written and opened. */
+export async function openWorkspaceConfig(starterPath: string): Promise<void> {
+  const files = await vscode.workspace.findFiles('**/cutover.json', '**/node_modules/**', 10);
+  if (files.length === 0) {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage('Cutover: open a folder first; cutover.json lives at its root.');
+      return;
+    }
+    await createStarterConfig(folder, starterPath);
+    return;
   }
-  await vscode.window.showTextDocument(target);
+  const file = files.length === 1 ? files[0] : (await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Open which cutover.json?' }))?.uri;
+  if (file) await vscode.window.showTextDocument(file);
 }
 
 /** The workspace's cutover.json, loaded; an invalid one is reported with a button that opens it at the error. */
@@ -48,4 +73,12 @@ export async function loadWorkspaceConfig(starterPath: string): Promise<LoadedCo
     });
     return undefined;
   }
+}
+
+/** `cutover.openConfig` (Open cutover.json): the walkthrough's second step, and the palette's. */
+export function configCommands(context: vscode.ExtensionContext) {
+  const starter = context.asAbsolutePath(path.join('media', 'cutover.starter.jsonc'));
+  return {
+    'cutover.openConfig': () => openWorkspaceConfig(starter),
+  } satisfies Partial<CommandTable>;
 }

@@ -20,6 +20,7 @@ export const COMMAND_IDS = [
   'cutover.checklist.toggleTask',
   'cutover.checklist.revealTask',
   'cutover.checklist.configurePlans',
+  'cutover.openConfig',
   'cutover.startShadowRun',
   'cutover.compareOutputs',
   'cutover.startReconcile',

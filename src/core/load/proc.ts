@@ -78,6 +78,36 @@ export function openFiles(pid: number): number {
   }
 }
 
+/** The children of a process's main thread (Linux ≥ 3.5); [] when it is gone. */
+export function childrenOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    return text === '' ? [] : text.split(' ').map(Number);
+  } catch (error) {
+    if (vanished(error)) return [];
+    throw error;
+  }
+}
+
+/**
+ * The tree under `root` reached from the processes known to be in it, by the kernel's children lists: reads only
+ * the tree's own files, not the whole machine's. A child started by a thread other than the main one, or
+ * re-parented away, is found by the next full `selectTree(snapshot())`.
+ */
+export function walkTree(known: Iterable<number>): ProcStat[] {
+  const out = new Map<number, ProcStat>();
+  const stack = [...known];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    if (out.has(pid)) continue;
+    const stat = readStat(pid);
+    if (!stat) continue;
+    out.set(pid, stat);
+    stack.push(...childrenOf(pid));
+  }
+  return [...out.values()];
+}
+
 /** Every process on the machine now. */
 export function snapshot(): ProcStat[] {
   const out: ProcStat[] = [];

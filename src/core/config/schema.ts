@@ -204,6 +204,19 @@ export const GateSchema = z
   })
   .describe('Go/no-go thresholds (the plan\'s rollback criteria).');
 
+export const PerformanceSchema = z
+  .strictObject({
+    seconds: z
+      .record(z.string().regex(/^\d+(\.\d+)?[kKmM]?$/, 'a row count such as 10k, 100k, 1m or 2500'), z.number().positive())
+      .default({})
+      .describe('Most wall-clock seconds a pipeline may take, by input size, e.g. { "100k": 10 } (the plan: < 10 s end-to-end for 100k rows).'),
+    maxCpuPercent: z.number().positive().max(100).optional().describe('Most CPU the pipeline\'s process tree may use at its peak, as % of the whole machine (the plan: < 80%).'),
+    maxRssMB: z.number().positive().optional().describe('Most resident memory the pipeline\'s process tree may hold at its peak, in MB.'),
+    leakMBPerHour: z.number().nonnegative().optional().describe('Soak: most growth of peak memory per hour (upper end of the 95% confidence interval) still called stable.'),
+    minSoakIterations: z.number().int().min(3).default(10).describe('Soak: iterations needed before memory can be called stable; fewer is inconclusive.'),
+  })
+  .describe('Thresholds for `cutover load` and `cutover soak`: a figure past its threshold fails; a figure that could not be measured is inconclusive.');
+
 const switchSchema = (what: string) =>
   z
     .strictObject({
@@ -213,6 +226,95 @@ const switchSchema = (what: string) =>
       cwd: z.string().optional().describe('Working directory, relative to the folder of cutover.json.'),
     })
     .describe(`How to ${what}.`);
+
+/** An environment variable's name: channels name where a secret is, never the secret itself. */
+const envVarName = (what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _), not the secret itself')
+    .describe(`Name of the environment variable holding ${what} (set it in the shell, or with "Cutover: Set Channel Secret…"); the value never goes into cutover.json, run records or logs.`);
+
+/** `${side}` in a channel's location stands for v1 or v2: needed when a channel carries both sides. */
+export const CHANNEL_SIDE_PLACEHOLDER = '${side}';
+
+const channelBase = {
+  output: z.enum(['kpis', 'loans']).describe('The pipeline output this channel carries (pipelines.<side>.outputs.<output>).'),
+  sides: z
+    .array(z.enum(['v1', 'v2']))
+    .min(1)
+    .default(['v2'])
+    .describe('The pipeline side(s) that deliver to this channel. Default ["v2"]; with both, the location must contain ${side}.'),
+};
+
+const fileChannel = (type: 'parquet' | 'csv') =>
+  z.strictObject({
+    type: z.literal(type),
+    ...channelBase,
+    path: z.string().min(1).describe(`A ${type === 'parquet' ? 'Parquet' : 'CSV'} file, a folder of them, or a hive layout (key=value sub-folders), relative to cutover.json; \${side} allowed.`),
+  }).describe(`Local ${type === 'parquet' ? 'Parquet' : 'CSV'} export.`);
+
+const AzureBlobChannelSchema = z
+  .strictObject({
+    type: z.literal('azureBlob'),
+    ...channelBase,
+    container: z.string().min(1).describe('The blob container.'),
+    prefix: z.string().min(1).describe('The blob name, or a folder-like prefix ending in "/" whose blobs together are the delivery; ${side} allowed.'),
+    format: tableFormat.optional(),
+    connectionStringEnv: envVarName('the storage account connection string').optional(),
+    accountUrlEnv: envVarName('the account URL with a SAS token').optional(),
+  })
+  .refine((c) => (c.connectionStringEnv === undefined) !== (c.accountUrlEnv === undefined), {
+    message: 'give exactly one of connectionStringEnv and accountUrlEnv',
+  })
+  .describe('Azure Blob Storage upload; each blob is downloaded into the run folder and its Content-MD5 checked.');
+
+const SupabaseChannelSchema = z
+  .strictObject({
+    type: z.literal('supabase'),
+    ...channelBase,
+    table: z.string().min(1).describe('The table the pipeline writes; ${side} allowed.'),
+    schema: z.string().min(1).default('public').describe('The table\'s PostgreSQL schema.'),
+    connectionStringEnv: envVarName('the Supabase database (PostgreSQL) connection string'),
+  })
+  .describe('Supabase database write, read back with COPY … TO STDOUT over the Postgres connection (pg).');
+
+/** The manifest fields checked when a manifest channel names none (`[]` means every entry of the list). */
+export const DEFAULT_MANIFEST_FIELDS = [
+  'runId',
+  'pipeline.name',
+  'pipeline.version',
+  'input.sha256',
+  'createdAt',
+  'outputs[].channel',
+  'outputs[].location',
+  'outputs[].rows',
+  'outputs[].sha256',
+  'outputs[].schema',
+] as const;
+
+const ManifestChannelSchema = z
+  .strictObject({
+    type: z.literal('manifest'),
+    path: z.string().min(1).describe('The manifest JSON file the pipeline writes, relative to cutover.json; ${side} allowed.'),
+    sides: channelBase.sides,
+    required: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\])?)*$/, 'a field path such as pipeline.version or outputs[].rows'))
+      .min(1)
+      .default([...DEFAULT_MANIFEST_FIELDS])
+      .describe(`Fields the manifest must have (dotted paths, [] for every list entry). Default: ${DEFAULT_MANIFEST_FIELDS.join(', ')}.`),
+  })
+  .describe('The manifest the pipeline writes beside its deliveries: checked for its required fields and against what was delivered.');
+
+export const ChannelSchema = z
+  .discriminatedUnion('type', [fileChannel('parquet'), fileChannel('csv'), AzureBlobChannelSchema, SupabaseChannelSchema, ManifestChannelSchema])
+  .superRefine((c, ctx) => {
+    const location = c.type === 'azureBlob' ? 'prefix' : c.type === 'supabase' ? 'table' : 'path';
+    const value = (c as Record<string, unknown>)[location] as string;
+    if (c.sides.length > 1 && !value.includes(CHANNEL_SIDE_PLACEHOLDER)) {
+      ctx.addIssue({ code: 'custom', path: [location], message: `carries ${c.sides.join(' and ')}: ${location} must contain ${CHANNEL_SIDE_PLACEHOLDER} so the deliveries do not overwrite each other` });
+    }
+  })
+  .describe('An output channel: where a pipeline delivers an output, read back and checked by `cutover channels validate`.');
 
 export const CutoverConfigSchema = z
   .strictObject({
@@ -226,8 +328,13 @@ export const CutoverConfigSchema = z
     defaultInput: z.string().optional().describe('The input used when none is given. Default: the first one.'),
     compare: CompareSchema.optional(),
     gate: GateSchema.prefault({}),
+    performance: PerformanceSchema.optional(),
     rollback: switchSchema('rolls production back to V1').optional(),
     forward: switchSchema('rolls production forward to V2').optional(),
+    channels: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a channel name (letters, digits, _ . -)'), ChannelSchema)
+      .default({})
+      .describe('Named output channels the pipelines deliver to (Parquet, CSV, Azure Blob, Supabase, manifest).'),
   })
   .superRefine((c, ctx) => {
     if (c.defaultInput !== undefined && !(c.defaultInput in c.inputs)) {
@@ -247,5 +354,7 @@ export type PipelineConfig = z.output<typeof PipelineSchema>;
 export type InputConfig = z.output<typeof InputSchema>;
 export type CompareConfig = z.output<typeof CompareSchema>;
 export type GateConfig = z.output<typeof GateSchema>;
+export type PerformanceConfig = z.output<typeof PerformanceSchema>;
 export type DeclarativeKpisConfig = z.output<typeof DeclarativeKpisSchema>;
 export type SwitchConfig = NonNullable<CutoverConfig['rollback']>;
+export type ChannelConfig = z.output<typeof ChannelSchema>;

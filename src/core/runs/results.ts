@@ -114,6 +114,72 @@ export const ReconcilePart = z.object({
 
 export const DeclarativePart = z.object({ comparison: KpiComparisonPart, selfCheck: z.object({ v1: KpiComparisonPart, v2: KpiComparisonPart }) });
 
+/** One check of one delivered channel (exists, schema, rows, checksum, md5, contents, manifest fields). */
+export const ChannelCheckPart = z.object({ check: z.string(), verdict: Verdict, detail: z.string() });
+
+/** What `cutover channels validate` found for one channel and side: a verdict with its reasons, check by check. */
+export const ChannelResultPart = z.object({
+  channel: z.string(),
+  type: z.enum(['parquet', 'csv', 'azureBlob', 'supabase', 'manifest']),
+  side: z.enum(['v1', 'v2']),
+  output: z.string().optional().describe('The pipeline output it carries (absent for a manifest)'),
+  location: z.string().describe('Where it was read (a path, azure://container/blob, postgres table); never a secret'),
+  verdict: Verdict,
+  reasons: z.array(z.string()),
+  checks: z.array(ChannelCheckPart),
+  rows: z.object({ local: z.number().nullable(), delivered: z.number().nullable() }).optional(),
+  sha256: z.string().optional().describe('sha256 of the delivered bytes (files and blobs)'),
+}).meta({ id: 'ChannelResult' });
+
+export const ChannelsPart = z.object({
+  run: z.string().describe('The run whose deliveries were validated'),
+  verdict: Verdict,
+  channels: z.array(ChannelResultPart),
+});
+
+/** Figures of one pipeline run sampled as a process tree (`cutover load`); null where nothing could be measured. */
+export const LoadMeasurementPart = z.object({
+  pipeline: z.string(),
+  size: z.string().describe('Size label, e.g. 100k'),
+  rows: z.number(),
+  copy: z.number().int().nonnegative().describe('0: the sequential run; 1…N: the copies run at once (--parallel)'),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().optional(),
+  wallSeconds: z.number(),
+  rowsPerSecond: z.number().nullable(),
+  samples: z.number().int(),
+  peakRssBytes: z.number().nullable(), meanRssBytes: z.number().nullable(),
+  peakCpuPercent: z.number().nullable().describe('% of the whole machine'), meanCpuPercent: z.number().nullable(),
+  peakThreads: z.number().nullable(), peakOpenFiles: z.number().nullable(), peakProcesses: z.number().nullable(),
+  leftovers: z.array(z.object({ pid: z.number(), comm: z.string(), kind: z.enum(['zombie', 'orphan']) })).describe('Processes the run left behind (then killed)'),
+  log: z.string(),
+});
+
+/** One figure judged against its threshold in cutover.json `performance`. */
+export const LoadJudgementPart = z.object({
+  pipeline: z.string(), size: z.string(), criterion: z.string(),
+  value: z.number().nullable(), threshold: z.number().nullable(), verdict: Verdict, reason: z.string(),
+});
+
+/** An output file of a parallel copy that differs from the sequential reference run's. */
+export const CorruptionEventPart = z.object({
+  pipeline: z.string(), size: z.string(), copy: z.number().int(), file: z.string(),
+  kind: z.enum(['missing', 'extra', 'different']), expected: z.string().nullable(), actual: z.string().nullable(),
+});
+
+export const LoadPart = z.object({
+  sizes: z.array(z.object({ size: z.string(), rows: z.number(), input: z.string() })),
+  parallel: z.number().int().positive().describe('Copies run at once per pipeline and size (1: sequential only)'),
+  measurements: z.array(LoadMeasurementPart),
+  judgements: z.array(LoadJudgementPart),
+  corruption: z.array(CorruptionEventPart).describe('Empty when every copy matched the reference (or --parallel was 1)'),
+  summary: z.object({
+    seconds100k: z.number().nullable().describe('Slowest sequential wall time at 100k rows; null when not measured'),
+    peakCpuPercent: z.number().nullable(), peakRssBytes: z.number().nullable(),
+    corruptionEvents: z.number().nullable().describe('null when no parallel copies ran'),
+  }).describe('The figures the plan\'s success criteria need'),
+}).meta({ id: 'LoadResults' });
+
 export const RunResults = z.looseObject({
   input: z.object({ name: z.string().optional(), path: z.string() }).optional(),
   kpis: KpiComparisonPart.optional().describe("The KPI tables' comparison"),
@@ -122,5 +188,14 @@ export const RunResults = z.looseObject({
   declarative: DeclarativePart.optional().describe('KPIs computed by the engine from both loan-level outputs'),
   profiles: z.object({ v1: TableProfilePart.optional(), v2: TableProfilePart.optional() }).optional().describe('Data-quality profile of each side'),
   reconcile: ReconcilePart.optional().describe('Day-by-day reconciliation'),
-}).describe('Comparison results by name: schema, rows, kpis, declarative, profiles, noise, reconcile…');
+  load: LoadPart.optional().describe('Load and concurrency figures per pipeline and size, judged against cutover.json performance'),
+  channels: ChannelsPart.optional().describe("Output channels: each delivery read back and checked against the run's local output"),
+}).describe('Comparison results by name: schema, rows, kpis, declarative, profiles, noise, reconcile, channels…');
 export type RunResults = z.infer<typeof RunResults>;
+export type LoadResults = z.infer<typeof LoadPart>;
+export type LoadMeasurement = z.infer<typeof LoadMeasurementPart>;
+export type LoadJudgement = z.infer<typeof LoadJudgementPart>;
+export type CorruptionEvent = z.infer<typeof CorruptionEventPart>;
+export type ChannelResult = z.infer<typeof ChannelResultPart>;
+export type ChannelCheck = z.infer<typeof ChannelCheckPart>;
+export type ChannelsResult = z.infer<typeof ChannelsPart>;

@@ -1,0 +1,175 @@
+/**
+ * Reading back what a pipeline delivered to a channel, into files the engine can load: a local Parquet/CSV export is
+ * read where it is; Azure blobs are downloaded into the run folder, each checked against its Content-MD5; a Supabase
+ * (PostgreSQL) table is exported with `COPY … TO STDOUT` through `pg` into a CSV file in the run folder, with its
+ * columns' PostgreSQL types. The SDKs are required on first use, so a command without such channels never loads them.
+ *
+ * API: `await fetchDelivery(channel, { name, side, cwd, dir, secrets })` → Delivery | Missing.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ChannelConfig } from '../config/schema';
+import { CHANNEL_SIDE_PLACEHOLDER } from '../config/schema';
+import { duckdbTypeOf } from '../engine/remote/postgres';
+import type { ColumnInfo } from '../engine/types';
+import { RuntimeError } from '../errors';
+import type { ChannelCheck } from '../runs/results';
+import type { Secrets } from './secrets';
+
+export type DataChannel = Exclude<ChannelConfig, { type: 'manifest' }>;
+export type Side = 'v1' | 'v2';
+
+export interface FetchContext {
+  readonly name: string;
+  readonly side: Side;
+  /** Folder of cutover.json: relative channel paths start there. */
+  readonly cwd: string;
+  /** A folder of the run being recorded, for downloaded copies. */
+  readonly dir: string;
+  readonly secrets: Secrets;
+}
+
+export interface Delivery {
+  readonly kind: 'delivered';
+  /** Where it was read, for people: never a secret. */
+  readonly location: string;
+  /** What the engine loads: a file, a folder of files. */
+  readonly path: string;
+  readonly format: 'parquet' | 'csv';
+  /** Checks made while fetching (each blob's MD5). */
+  readonly checks: readonly ChannelCheck[];
+  /** The columns with the types the channel itself stores (PostgreSQL's, mapped to DuckDB's). */
+  readonly nativeColumns?: readonly ColumnInfo[];
+}
+
+export interface Missing {
+  readonly kind: 'missing';
+  readonly location: string;
+  readonly reason: string;
+}
+
+/** A channel location with `${side}` filled in. */
+export function locate(template: string, side: Side): string {
+  return template.split(CHANNEL_SIDE_PLACEHOLDER).join(side);
+}
+
+/** Where a channel delivers for `side`, as shown to people (never a secret). */
+export function channelLocation(channel: ChannelConfig, side: Side, cwd: string): string {
+  switch (channel.type) {
+    case 'parquet':
+    case 'csv':
+    case 'manifest':
+      return resolve(cwd, locate(channel.path, side));
+    case 'azureBlob':
+      return `azure://${channel.container}/${locate(channel.prefix, side)}`;
+    case 'supabase':
+      return `postgres table ${channel.schema}.${locate(channel.table, side)}`;
+  }
+}
+
+function formatOfName(name: string): 'parquet' | 'csv' | undefined {
+  const lower = name.toLowerCase();
+  if (/\.(parquet|pq)$/.test(lower)) return 'parquet';
+  if (/\.(csv|tsv)(\.gz)?$/.test(lower)) return 'csv';
+  return undefined;
+}
+
+export async function fetchDelivery(channel: DataChannel, ctx: FetchContext): Promise<Delivery | Missing> {
+  const location = channelLocation(channel, ctx.side, ctx.cwd);
+  switch (channel.type) {
+    case 'parquet':
+    case 'csv':
+      return existsSync(location)
+        ? { kind: 'delivered', location, path: location, format: channel.type, checks: [] }
+        : { kind: 'missing', location, reason: `nothing at ${location}` };
+    case 'azureBlob':
+      return fetchBlobs(channel, ctx, location);
+    case 'supabase':
+      return fetchTable(channel, ctx, location);
+  }
+}
+
+async function md5File(file: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest();
+}
+
+type AzureChannel = Extract<DataChannel, { type: 'azureBlob' }>;
+
+async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
+  const { BlobServiceClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
+  const where = `channels.${ctx.name}`;
+  const service = channel.connectionStringEnv !== undefined
+    ? BlobServiceClient.fromConnectionString(ctx.secrets.read(channel.connectionStringEnv, `${where}.connectionStringEnv`))
+    : new BlobServiceClient(ctx.secrets.read(channel.accountUrlEnv as string, `${where}.accountUrlEnv`));
+  const container = service.getContainerClient(channel.container);
+  if (!(await container.exists())) return { kind: 'missing', location, reason: `container ${channel.container} does not exist` };
+  const prefix = locate(channel.prefix, ctx.side);
+  const names: string[] = [];
+  if (prefix.endsWith('/')) {
+    for await (const blob of container.listBlobsFlat({ prefix })) names.push(blob.name);
+  } else if (await container.getBlobClient(prefix).exists()) {
+    names.push(prefix);
+  }
+  if (names.length === 0) return { kind: 'missing', location, reason: `no blob ${prefix.endsWith('/') ? 'under' : 'named'} ${prefix} in container ${channel.container}` };
+  names.sort();
+  // Blobs keep their names below the prefix, so a hive layout stays one; a single blob keeps its file name.
+  const folder = prefix.endsWith('/');
+  const local = join(ctx.dir, 'blobs');
+  const fileOf = (name: string): string => join(local, folder ? name.slice(prefix.length) : basename(name));
+  const checks: ChannelCheck[] = [];
+  for (const name of names) {
+    const file = fileOf(name);
+    await mkdir(dirname(file), { recursive: true });
+    const response = await container.getBlobClient(name).downloadToFile(file);
+    const actual = await md5File(file);
+    const stored = response.contentMD5 === undefined ? undefined : Buffer.from(response.contentMD5);
+    checks.push(stored === undefined
+      ? { check: 'md5', verdict: 'inconclusive', detail: `${name}: the blob has no Content-MD5, so the download cannot be verified (upload with blobContentMD5 set)` }
+      : stored.equals(actual)
+        ? { check: 'md5', verdict: 'pass', detail: `${name}: MD5 ${actual.toString('base64')} matches its Content-MD5` }
+        : { check: 'md5', verdict: 'fail', detail: `${name}: downloaded bytes have MD5 ${actual.toString('base64')}, the blob's Content-MD5 is ${stored.toString('base64')}` });
+  }
+  const format = channel.format ?? formatOfName(names[0] as string) ?? 'parquet';
+  return { kind: 'delivered', location, path: folder ? local : fileOf(prefix), format, checks };
+}
+
+type TableChannel = Extract<DataChannel, { type: 'supabase' }>;
+
+async function fetchTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
+  const pg = require('pg') as typeof import('pg');
+  const { to } = require('pg-copy-streams') as typeof import('pg-copy-streams');
+  const client = new pg.Client({ connectionString: ctx.secrets.read(channel.connectionStringEnv, `channels.${ctx.name}.connectionStringEnv`), connectionTimeoutMillis: 15_000 });
+  const table = locate(channel.table, ctx.side);
+  await client.connect();
+  try {
+    const qualified = `${client.escapeIdentifier(channel.schema)}.${client.escapeIdentifier(table)}`;
+    const described = await client.query<{ name: string; type: string }>(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [qualified],
+    );
+    if (described.rows.length === 0) return { kind: 'missing', location, reason: `table ${channel.schema}.${table} does not exist (or has no columns)` };
+    const file = join(ctx.dir, `${table}.csv`);
+    await mkdir(ctx.dir, { recursive: true });
+    // UTC and exact float text, so values read back as DuckDB wrote them.
+    await client.query("SET TIME ZONE 'UTC'; SET extra_float_digits = 3");
+    await pipeline(client.query(to(`COPY (SELECT * FROM ${qualified}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(file));
+    return {
+      kind: 'delivered',
+      location,
+      path: file,
+      format: 'csv',
+      checks: [],
+      nativeColumns: described.rows.map((r) => ({ name: r.name, type: duckdbTypeOf(r.type) })),
+    };
+  } catch (error) {
+    throw new RuntimeError(`reading ${location}: ${(error as Error).message}`, undefined, { cause: error });
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A throwaway Azure Blob Storage for tests, benchmarks and `npm start`: azurite (the npm devDependency, pinned) on a
+ * free loopback port, in memory, stopped by `stop()` (its process group is killed, so nothing outlives the caller).
+ *
+ *   const blob = await startAzurite();   // { connectionString, port, stop() }
+ *   … BlobServiceClient.fromConnectionString(blob.connectionString) …
+ *   await blob.stop();
+ *
+ * `--skipApiVersionCheck`: azurite 3.35 otherwise rejects the API version @azure/storage-blob 12.32 sends.
+ * The account is azurite's well-known development account (devstoreaccount1), whose key is public.
+ */
+import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from './server';
+import { REPO_ROOT } from './workspace';
+
+export interface Azurite {
+  readonly connectionString: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const ACCOUNT = 'devstoreaccount1';
+const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startAzurite(): Promise<Azurite> {
+  const port = await freePort();
+  const main = join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
+  const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 15_000;
+  while (!(await accepting(port))) {
+    if (child.exitCode !== null) throw new Error(`azurite exited with ${child.exitCode} before listening on 127.0.0.1:${port}\n${stderr}`);
+    if (Date.now() > deadline) {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      throw new Error(`azurite did not listen on 127.0.0.1:${port} within 15 s\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  let stopped = false;
+  return {
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`,
+    port,
+    async stop() {
+      if (stopped || child.exitCode !== null) return;
+      stopped = true;
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await exited;
+    },
+  };
+}

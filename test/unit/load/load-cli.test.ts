@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { judgeLoad } from '../../../src/core/load/judge';
+import { diffDigests } from '../../../src/core/load/outputs';
+import { parseSize, sizeLabel } from '../../../src/core/load/sizes';
+import { RunRecord } from '../../../src/core/runs/record';
+import type { LoadMeasurement } from '../../../src/core/runs/results';
+import { RunStore } from '../../../src/core/runs/store';
+import { runCli } from '../cli';
+
+const fixture = (name: string): string => resolve(__dirname, '../../fixtures/load', name);
+
+function measurement(extra: Partial<LoadMeasurement> = {}): LoadMeasurement {
+  return {
+    pipeline: 'v2', size: '100k', rows: 100_000, copy: 0, exitCode: 0, wallSeconds: 4, rowsPerSecond: 25_000, samples: 40,
+    peakRssBytes: 200 * 2 ** 20, meanRssBytes: 100 * 2 ** 20, peakCpuPercent: 60, meanCpuPercent: 40,
+    peakThreads: 8, peakOpenFiles: 20, peakProcesses: 1, leftovers: [], log: 'logs/v2-100k.log', ...extra,
+  };
+}
+
+describe('load: sizes, judgement, output checksums', () => {
+  it('reads and prints sizes as people write them, and refuses what is not a row count', () => {
+    assert.deepEqual(['10k', '100K', '1m', '2500', '1.5k'].map((s) => parseSize(s)), [10_000, 100_000, 1_000_000, 2500, 1500]);
+    assert.deepEqual([10_000, 1_000_000, 2500].map(sizeLabel), ['10k', '1m', '2500']);
+    for (const bad of ['', 'ten', '0', '1.5', '-3k']) assert.throws(() => parseSize(bad), /not a row count/, bad);
+  });
+
+  it('passes figures within their thresholds, naming value and threshold', () => {
+    const v = judgeLoad([measurement()], [], { seconds: { '100k': 10 }, maxCpuPercent: 80, maxRssMB: 512, minSoakIterations: 10 });
+    assert.equal(v.verdict, 'pass');
+    assert.deepEqual(v.reasons, ['v2 at 100k: seconds 4.00 s ≤ 10.00 s', 'v2 at 100k: peak CPU 60.0% ≤ 80.0%', 'v2 at 100k: peak RSS 200 MB ≤ 512 MB']);
+  });
+
+  it('fails a figure past its threshold, a failed exit, leftovers and corruption', () => {
+    const perf = { seconds: { '100000': 3 }, minSoakIterations: 10 };
+    assert.deepEqual(judgeLoad([measurement()], [], perf).reasons, ['v2 at 100k: seconds 4.00 s > 3.00 s']);
+    assert.equal(judgeLoad([measurement({ exitCode: 1, rowsPerSecond: null })], [], perf).verdict, 'fail');
+    assert.match(judgeLoad([measurement({ wallSeconds: 1, leftovers: [{ pid: 9, comm: 'sleep', kind: 'orphan' }] })], [], perf).reasons.join(), /left orphan sleep \(pid 9\)/);
+    const corrupt = judgeLoad([measurement({ wallSeconds: 1 })], [{ pipeline: 'v2', size: '100k', copy: 2, file: 'kpis.parquet', kind: 'different', expected: 'a', actual: 'b' }], perf);
+    assert.deepEqual(corrupt.reasons, ['corruption: v2 at 100k, copy 2: kpis.parquet different']);
+  });
+
+  it('is inconclusive, never a pass, when a judged figure is missing or nothing is judged', () => {
+    const noCpu = judgeLoad([measurement({ peakCpuPercent: null })], [], { seconds: {}, maxCpuPercent: 80, minSoakIterations: 10 });
+    assert.equal(noCpu.verdict, 'inconclusive');
+    assert.match(noCpu.reasons.join(), /no CPU figure/);
+    assert.equal(judgeLoad([measurement()], [], undefined).verdict, 'inconclusive');
+    assert.equal(judgeLoad([], [], { seconds: { '100k': 10 }, minSoakIterations: 10 }).verdict, 'inconclusive');
+  });
+
+  it('names missing, extra and different files between a copy and the reference', () => {
+    const d = diffDigests(new Map([['a', '1'], ['b', '2'], ['c', '3']]), new Map([['a', '1'], ['b', 'X'], ['d', '4']]));
+    assert.deepEqual(d.map((x) => `${x.file}:${x.kind}`), ['b:different', 'c:missing', 'd:extra']);
+  });
+});
+
+describe('load: cutover load on synthetic pipelines', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cutover-load-cli-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function workspace(v1: string[], v2: string[], performance: unknown): void {
+    writeFileSync(join(dir, 'input.csv'), `id,amount\n${Array.from({ length: 20 }, (_, i) => `${i + 1},${i * 1.5}`).join('\n')}\n`);
+    const node = (args: string[]) => [process.execPath, ...args];
+    writeFileSync(join(dir, 'cutover.json'), JSON.stringify({
+      pipelines: {
+        v1: { command: node(v1), outputs: { kpis: { path: 'result.txt' } } },
+        v2: { command: node(v2), outputs: { kpis: { path: 'result.txt' } } },
+      },
+      inputs: { small: { path: 'input.csv' } },
+      compare: { keys: ['id'] },
+      performance,
+    }));
+  }
+
+  it('measures each pipeline at each size (the base input and one scaled by perturb), records a load run and judges it', async () => {
+    workspace([fixture('busy.mjs'), '${output}', '48', '400'], [fixture('busy.mjs'), '${output}', '48', '400'], { seconds: { 20: 30, 40: 30 }, maxRssMB: 4096 });
+    const r = await runCli(['load', '--sizes', '20,40', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout) as { id: string; load: { sizes: { rows: number }[]; measurements: LoadMeasurement[] } };
+    assert.deepEqual(out.load.sizes.map((s) => s.rows), [20, 40]);
+    assert.deepEqual(out.load.measurements.map((m) => `${m.pipeline} ${m.size}`), ['v1 20', 'v2 20', 'v1 40', 'v2 40']);
+    for (const m of out.load.measurements) assert.ok((m.peakRssBytes ?? 0) > 48 * 2 ** 20, `${m.pipeline} ${m.size}: ${m.peakRssBytes}`);
+    const record = RunRecord.parse(await new RunStore(dir).read(out.id));
+    assert.equal(record.kind, 'load');
+    assert.equal(record.verdict?.verdict, 'pass');
+    assert.equal(record.results.load?.summary.corruptionEvents, null);
+  });
+
+  it('fails a pipeline that leaves an orphan, naming it', async () => {
+    workspace([fixture('busy.mjs'), '${output}', '16', '100'], [fixture('orphan.mjs'), '${output}'], { seconds: { 20: 30 } });
+    const r = await runCli(['load', '--sizes', '20'], dir);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stdout, /v2 at 20 left orphan node \(pid \d+\)/);
+  });
+
+  it('with --parallel, copies that clobber each other are corruption events, shown with their files', async () => {
+    const racy = [fixture('racy.mjs'), '${output}', join(dir, 'shared.tmp')];
+    workspace(racy, racy, { seconds: { 20: 30 } });
+    const r = await runCli(['load', '--sizes', '20', '--pipelines', 'v2', '--parallel', '3', '--json'], dir);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout) as { load: { corruption: { file: string; kind: string; copy: number }[]; summary: { corruptionEvents: number } } };
+    // Of three copies at once, at most the last to park its token gets it back.
+    assert.ok(out.load.corruption.length >= 2, JSON.stringify(out.load.corruption));
+    assert.equal(out.load.summary.corruptionEvents, out.load.corruption.length);
+    assert.ok(out.load.corruption.every((e) => e.file === 'result.txt' && e.kind === 'different'));
+  });
+
+  it('finds no corruption when copies of a well-behaved pipeline run at once', async () => {
+    workspace([fixture('busy.mjs'), '${output}', '16', '100'], [fixture('busy.mjs'), '${output}', '16', '100'], { seconds: { 20: 30 } });
+    const r = await runCli(['load', '--sizes', '20', '--pipelines', 'v1', '--parallel', '2', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal((JSON.parse(r.stdout) as { load: { summary: { corruptionEvents: number } } }).load.summary.corruptionEvents, 0);
+  });
+});

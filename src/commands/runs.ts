@@ -201,6 +201,20 @@ export function compareOutputs(ctx: RunCommandContext) {
   };
 }
 
+/** Validate Output Channels: `cutover channels validate` on the given (else the latest) shadow run's deliveries. */
+export function validateChannels(ctx: RunCommandContext) {
+  const { workspaceConfig, launch, announce } = runHelpers(ctx);
+  return async (target?: RunRef) => {
+    if (!requireTrust('Validate Output Channels')) return undefined;
+    const loaded = await workspaceConfig();
+    if (!loaded) return undefined;
+    const run = target?.record.kind === 'shadow' ? ['--run', target.record.id] : [];
+    const outcome = await launch('channels', ['channels', 'validate', '--config', loaded.file, ...run], loaded.dir, 'channels');
+    if (outcome) void announce(outcome);
+    return outcome;
+  };
+}
+
 /** Evaluate Go/No-Go: each criterion of the given (else the latest) shadow run; returns the go/no-go. */
 export function evaluateGate(ctx: RunCommandContext) {
   const { workspaceConfig } = runHelpers(ctx);
@@ -314,6 +328,7 @@ export function runCommands(ctx: RunCommandContext) {
     'cutover.startShadowRun': startShadowRun(ctx),
     'cutover.startReconcile': startReconcile(ctx),
     'cutover.compareOutputs': compareOutputs(ctx),
+    'cutover.validateChannels': validateChannels(ctx),
     'cutover.evaluateGate': evaluateGate(ctx),
     'cutover.rollBack': switchPipeline(ctx, 'rollback'),
     'cutover.rollForward': switchPipeline(ctx, 'forward'),

@@ -23,6 +23,7 @@ export const COMMAND_IDS = [
   'cutover.openConfig',
   'cutover.startShadowRun',
   'cutover.compareOutputs',
+  'cutover.validateChannels',
   'cutover.startReconcile',
   'cutover.evaluateGate',
   'cutover.cancelRun',

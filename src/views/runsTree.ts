@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/runs/record';
 import type { RunStore } from '../core/runs/store';
-import type { RunKpiLine } from '../core/runs/results';
+import type { ChannelResult, RunKpiLine } from '../core/runs/results';
 import { summarizeRun, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/percent';
 import { goNoGoDecider, goNoGoLabel, goNoGoLines, type GoNoGoShown } from '../shared/goNoGo';
@@ -17,6 +17,7 @@ import { workspaceStores, type RunRef } from '../shared/runStores';
 export type RunNode =
   | (RunRef & { readonly kind: 'run'; readonly goNoGo?: GoNoGoShown })
   | (RunRef & { readonly kind: 'kpi'; readonly kpi: RunKpiLine; readonly accepted?: { readonly by: string; readonly reason: string } })
+  | (RunRef & { readonly kind: 'channel'; readonly channel: ChannelResult })
   | (RunRef & { readonly kind: 'file'; readonly uri: vscode.Uri });
 
 const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {
@@ -101,13 +102,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       const review = reviews.find((r) => covers(r, kpi));
       return { kind: 'kpi', store, record, kpi, ...(review ? { accepted: { by: review.who, reason: review.reason } } : {}) };
     });
+    // A channels run: one node per channel and side, its verdict as the icon and its reasons on hover.
+    const channels = (record.results.channels?.channels ?? []).map((channel): RunNode => ({ kind: 'channel', store, record, channel }));
     const files = [
       'run.json',
       ...record.commands.flatMap((c) => (c.log ? [c.log] : [])),
       ...record.outputs.filter((o) => !path.isAbsolute(o.path)).map((o) => o.path),
     ];
     const unique = [...new Set(files)].map((f): RunNode => ({ kind: 'file', store, record, uri: vscode.Uri.file(path.join(dir, f)) }));
-    return [...kpis, ...unique];
+    return [...kpis, ...channels, ...unique];
   }
 
   getTreeItem(node: RunNode): vscode.TreeItem {
@@ -147,6 +150,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         item.command = { command: 'cutover.openKpiDiff', title: 'Open KPI Diff', arguments: [node] };
         item.accessibilityInformation = { label: `${item.label}, ${item.description}: ${kpi.reason}` };
         item.contextValue = 'cutover.runKpi';
+        return item;
+      }
+      case 'channel': {
+        const { channel } = node;
+        const item = new vscode.TreeItem(`${channel.channel} · ${channel.side}`);
+        item.iconPath = ICONS[channel.verdict];
+        const rows = channel.rows ? `${channel.rows.delivered ?? '–'} of ${channel.rows.local ?? '–'} rows` : undefined;
+        item.description = [channel.verdict, channel.type, rows].filter(Boolean).join(' · ');
+        item.tooltip = new vscode.MarkdownString([`**${channel.channel}** (${channel.type}, ${channel.side}) — ${channel.verdict}`, '', channel.location, '', ...channel.reasons.map((r) => `- ${r}`)].join('\n'));
+        item.accessibilityInformation = { label: `channel ${channel.channel}, ${channel.side}, ${channel.verdict}: ${channel.reasons.join('; ')}` };
+        item.contextValue = 'cutover.runChannel';
         return item;
       }
       case 'file': {

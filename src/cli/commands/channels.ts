@@ -75,7 +75,7 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
     }));
     const reasons = result.channels.length === 0
       ? [`no channels in ${loaded.file}: nothing to validate`]
-      : result.channels.filter((c) => c.verdict !== 'pass').map((c) => `${c.channel} (${c.side}): ${c.verdict}`);
+      : result.channels.filter((c) => c.verdict !== 'pass').map((c) => `${c.channel} (${c.side}) ${c.verdict}: ${c.reasons[0] ?? ''}`);
     const record = await run.finish({
       verdict: { verdict: result.verdict, reasons: reasons.length > 0 ? reasons : [`${result.channels.length} channel checks pass`] },
       results: { channels: result },

@@ -1,0 +1,60 @@
+/**
+ * Validate Output Channels from VS Code on the example workspace: the command launches `cutover channels validate`
+ * in a terminal (like every CLI launch), the channels run's record decides the outcome, and the Runs view lists
+ * each channel under the run with its verdict as the icon and its reasons on hover. The channels here are local
+ * Parquet files (Azure and PostgreSQL deliveries are covered against real backends by test/unit/channels/).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyEdits, modify } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { LaunchOutcome } from '../../../src/commands/runs';
+import { cutoverApi, workspaceRoot } from '../util';
+
+describe('Output channels (in the extension host)', function () {
+  this.timeout(120_000);
+  let configFile: string;
+  let original: string;
+
+  before(() => {
+    configFile = path.join(workspaceRoot().fsPath, 'cutover.json');
+    original = fs.readFileSync(configFile, 'utf8');
+    const channels = {
+      'loans-export': { type: 'parquet', output: 'loans', path: 'delivery/loans.parquet' },
+      'kpis-export': { type: 'parquet', output: 'kpis', path: 'delivery/kpis.parquet' },
+    };
+    fs.writeFileSync(configFile, applyEdits(original, modify(original, ['channels'], channels, { formattingOptions: { insertSpaces: true, tabSize: 2 } })));
+  });
+  after(() => fs.writeFileSync(configFile, original));
+
+  it('validates a shadow run\'s deliveries in a terminal and shows each channel\'s verdict in the Runs view', async function () {
+    const shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
+    assert.ok(shadow.run, 'the shadow run was recorded');
+    // The pipeline delivered its loans; the KPI export never arrived.
+    const delivery = path.join(workspaceRoot().fsPath, 'delivery');
+    fs.mkdirSync(delivery, { recursive: true });
+    fs.copyFileSync(path.join(shadow.run.store.runDir(shadow.run.record.id), 'v2', 'loans.parquet'), path.join(delivery, 'loans.parquet'));
+
+    const terminals = vscode.window.terminals.length;
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.validateChannels', shadow.run))!;
+    assert.ok(vscode.window.terminals.length > terminals, 'the CLI ran in a new terminal');
+    assert.equal(outcome.exitCode, 1, 'a missing delivery fails');
+    assert.equal(outcome.run?.record.kind, 'channels');
+    assert.deepEqual(outcome.run?.record.results.channels?.channels.map((c) => [c.channel, c.verdict]), [['loans-export', 'pass'], ['kpis-export', 'fail']]);
+    assert.equal(outcome.run?.record.results.channels?.run, shadow.run.record.id);
+
+    const api = await cutoverApi();
+    const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === outcome.run!.record.id);
+    assert.ok(node, 'the channels run is listed');
+    assert.equal(api.runs.getTreeItem(node).label, 'channels · FAIL');
+    const channels = (await api.runs.getChildren(node)).filter((c) => c.kind === 'channel');
+    const items = channels.map((c) => api.runs.getTreeItem(c));
+    assert.deepEqual(items.map((i) => i.label), ['loans-export · v2', 'kpis-export · v2']);
+    assert.deepEqual(items.map((i) => (i.iconPath as vscode.ThemeIcon).id), ['pass-filled', 'error']);
+    assert.match(String(items[0]?.description), /^pass · parquet · 10000 of 10000 rows$/);
+    const hover = (items[1]?.tooltip as vscode.MarkdownString).value;
+    assert.match(hover, /kpis-export.*fail/);
+    assert.match(hover, /exists: nothing delivered: nothing at .*delivery[\\/]kpis\.parquet/);
+  });
+});

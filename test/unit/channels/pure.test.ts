@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { missingFields } from '../../../src/core/channels/manifest';
 import { Secrets } from '../../../src/core/channels/secrets';
+import { parseConfig } from '../../../src/core/config/load';
 import { DEFAULT_MANIFEST_FIELDS } from '../../../src/core/config/schema';
 import { ConfigError } from '../../../src/core/errors';
 
@@ -25,5 +26,24 @@ describe('channel manifest fields and secrets', () => {
     const text = `failed ${pg}; password p@ss-word-1; key a2V5LWtleS1rZXk= for acct`;
     assert.equal(secrets.redact(text), 'failed ***; password ***; key *** for acct');
     assert.throws(() => secrets.read('UNSET', 'channels.x.connectionStringEnv'), (e: unknown) => e instanceof ConfigError && /channels\.x\.connectionStringEnv: the environment variable UNSET is not set/.test((e as Error).message));
+  });
+
+  it('reports a bad channel in cutover.json at its file:line:column, without echoing a pasted secret', () => {
+    const text = [
+      '{',
+      '  "pipelines": { "v1": { "command": ["a"], "outputs": { "kpis": { "path": "k.parquet" } } }, "v2": { "command": ["a"], "outputs": { "kpis": { "path": "k.parquet" } } } },',
+      '  "channels": {',
+      '    "blob": { "type": "azureBlob", "output": "kpis", "container": "c", "prefix": "p", "connectionStringEnv": "AccountKey=pasted-secret" },',
+      '    "db": { "type": "supabase", "output": "loans", "table": "t", "sides": ["v1", "v2"], "connectionStringEnv": "DB_URL" }',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.throws(() => parseConfig(text, 'cutover.json'), (e: unknown) => {
+      const message = (e as Error).message;
+      assert.match(message, /cutover\.json:4:\d+: channels\.blob\.connectionStringEnv: must be an environment variable name/);
+      assert.match(message, /cutover\.json:5:\d+: channels\.db\.table: carries v1 and v2: table must contain \$\{side\}/);
+      assert.ok(!message.includes('pasted-secret'));
+      return true;
+    });
   });
 });

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { logError } from '../shared/log';
+import { logError, logWarning } from '../shared/log';
 
 export interface CliRun {
   readonly terminal: vscode.Terminal;
@@ -45,7 +45,13 @@ export function runCliInTerminal(launch: CliLaunch): CliRun {
   const kill = (): void => {
     if (!child?.pid || child.exitCode !== null) return;
     cancelled = true;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { child.kill('SIGTERM'); }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch (error) {
+      // Its process group is gone or not ours to signal: stop the CLI itself at least.
+      logWarning(`cancelling ${displayCommand(launch.args)}: signalling its process group`, error);
+      child.kill('SIGTERM');
+    }
   };
 
   const pty: vscode.Pseudoterminal = {

@@ -10,6 +10,7 @@ import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
 import type { Plan } from '../core/plan/model';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from '../core/config/workspaceKeys';
+import { logError } from '../shared/log';
 
 export interface PlanEntry {
   readonly uri: vscode.Uri;
@@ -162,6 +163,8 @@ export class PlanSource implements vscode.Disposable {
         ? `${label} has no tasks: a plan lists them as GitHub task items (- [ ] …)` : undefined;
       return { uri, label, text, plan, problem };
     } catch (error) {
+      // A plan's own problem is shown on its node; anything else is also the extension's to log.
+      if (!(error instanceof CutoverError)) logError(`Checklist: reading the plan ${uri.fsPath}`, error);
       const message = error instanceof CutoverError ? error.message : `${label}: ${(error as Error).message}`;
       return { uri, label, problem: message };
     }

@@ -12,7 +12,7 @@ import type { RunRecord } from '../core/runs/record';
 import { RunStore } from '../core/runs/store';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from '../core/config/workspaceKeys';
-import { loggedAs } from '../shared/log';
+import { logError, loggedAs } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 
 export interface RunbookEntry {
@@ -136,6 +136,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         try {
           entries.push({ file, root, runbook: parseRunbook(await readRunbookFile(file)) });
         } catch (error) {
+          // A runbook's own problem is shown on its node; anything else is also the extension's to log.
+          if (!(error instanceof CutoverError)) logError(`Runbooks: reading ${file}`, error);
           entries.push({ file, root, problem: error instanceof CutoverError ? error.message : String(error) });
         }
         this.results.set(file, latestStepResults(done, file));

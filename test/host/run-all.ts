@@ -1,5 +1,5 @@
 /**
- * `npm test`: type-check, unit tests, the bundle, the in-host integration suites in a real VS Code (code-server),
+ * `npm test`: type-check, lint, unit tests, the bundle, the in-host integration suites in a real VS Code (code-server),
  * then the Playwright UI checks. First the machine is provisioned (the Debian packages of system-packages.json, then
  * the test VS Code), so a machine that cannot be set up stops with one message before any stage. Every stage runs
  * even when an earlier one failed (so one run shows all problems), and the run ends with one total line.

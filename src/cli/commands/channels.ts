@@ -5,7 +5,7 @@
  * 4 error. Secrets come from the environment variables the channels name and are scrubbed from everything printed
  * or recorded.
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { Secrets } from '../../core/channels/secrets';
 import { validateChannels } from '../../core/channels/validate';
@@ -26,9 +26,12 @@ interface Options {
 
 const MARK = { pass: '✓', inconclusive: '?', fail: '✗' } as const;
 
-export function formatChannel(r: ChannelResult): string {
+/** One channel's verdict line and its reasons; a path under `cwd` is shown relative to it. */
+export function formatChannel(r: ChannelResult, cwd: string): string {
+  const rel = relative(cwd, r.location);
+  const location = isAbsolute(r.location) && !rel.startsWith('..') && !isAbsolute(rel) ? rel : r.location;
   const rows = r.rows ? ` · rows ${r.rows.delivered ?? '–'} delivered / ${r.rows.local ?? '–'} local` : '';
-  return [`${MARK[r.verdict]} ${r.verdict.padEnd(12)} ${r.channel} (${r.type}, ${r.side}) ${r.location}${rows}`, ...r.reasons.map((x) => `    - ${x}`)].join('\n');
+  return [`${MARK[r.verdict]} ${r.verdict.padEnd(12)} ${r.channel} (${r.type}, ${r.side}) ${location}${rows}`, ...r.reasons.map((x) => `    - ${x}`)].join('\n');
 }
 
 export function registerChannels(program: Command, ctx: CliContext): void {
@@ -71,7 +74,7 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
       outDir: run.dir,
       secrets,
       engine,
-      onChannel: (r) => say(formatChannel(r)),
+      onChannel: (r) => say(formatChannel(r, ctx.cwd)),
     }));
     const reasons = result.channels.length === 0
       ? [`no channels in ${loaded.file}: nothing to validate`]

@@ -21,8 +21,8 @@ describe('Output channels (in the extension host)', function () {
     configFile = path.join(workspaceRoot().fsPath, 'cutover.json');
     original = fs.readFileSync(configFile, 'utf8');
     const channels = {
-      'loans-export': { type: 'parquet', output: 'loans', path: 'delivery/loans.parquet' },
-      'kpis-export': { type: 'parquet', output: 'kpis', path: 'delivery/kpis.parquet' },
+      'loans-export': { type: 'parquet', output: 'loans', path: 'handoff/loans.parquet' },
+      'kpis-export': { type: 'parquet', output: 'kpis', path: 'handoff/kpis.parquet' },
     };
     fs.writeFileSync(configFile, applyEdits(original, modify(original, ['channels'], channels, { formattingOptions: { insertSpaces: true, tabSize: 2 } })));
   });
@@ -32,7 +32,7 @@ describe('Output channels (in the extension host)', function () {
     const shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
     assert.ok(shadow.run, 'the shadow run was recorded');
     // The pipeline delivered its loans; the KPI export never arrived.
-    const delivery = path.join(workspaceRoot().fsPath, 'delivery');
+    const delivery = path.join(workspaceRoot().fsPath, 'handoff');
     fs.mkdirSync(delivery, { recursive: true });
     fs.copyFileSync(path.join(shadow.run.store.runDir(shadow.run.record.id), 'v2', 'loans.parquet'), path.join(delivery, 'loans.parquet'));
 
@@ -55,6 +55,6 @@ describe('Output channels (in the extension host)', function () {
     assert.match(String(items[0]?.description), /^pass · parquet · 10000 of 10000 rows$/);
     const hover = (items[1]?.tooltip as vscode.MarkdownString).value;
     assert.match(hover, /kpis-export.*fail/);
-    assert.match(hover, /exists: nothing delivered: nothing at .*delivery[\\/]kpis\.parquet/);
+    assert.match(hover, /exists: nothing delivered: nothing at .*handoff[\\/]kpis\.parquet/);
   });
 });

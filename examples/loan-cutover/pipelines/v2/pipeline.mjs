@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { deliver } from './deliver.mjs';
 
 const { values: opts } = parseArgs({ options: { input: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } } });
 if (!opts.input || !opts.output) {
@@ -70,6 +71,11 @@ await con.run(`
 
 await con.run(`COPY (FROM loans ORDER BY loan_id, as_of_date) TO ${lit(join(opts.output, 'loans.parquet'))} (FORMAT parquet)`);
 await con.run(`COPY (SELECT segment, kpi, value FROM kpis ORDER BY segment, kpi) TO ${lit(join(opts.output, 'kpis.parquet'))} (FORMAT parquet)`);
+// A shadow run's V2 (output `.cutover/runs/.tmp-<run id>/v2`) delivers; a reconciliation's day partitions and a load
+// test's copies do not, so they never race each other for the channels.
+if (config.delivery && /[\\/]\.tmp-[^\\/]+[\\/]v2$/.test(resolve(opts.output))) {
+  await deliver(con, { output: opts.output, input: resolve(opts.input), settings: config.delivery, pipeline: config.pipeline, version: config.version });
+}
 const [row] = (await con.runAndReadAll('SELECT (FROM loans SELECT count(*)) AS loans, (FROM kpis SELECT count(*)) AS kpis')).getRowObjectsJson();
 console.log(`v2: ${row.loans} loans, ${row.kpis} KPI values in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 con.closeSync();

@@ -7,7 +7,7 @@
  *   await engine.exec(sql);            // statements for their effect
  *   const rows = await engine.rows(sql); // plain JS rows (BIGINT/DECIMAL → number, DATE/TIMESTAMP → ISO text)
  *   await engine.appendText(table, rows); // rows of text/null into an existing all-VARCHAR table (fast path)
- *   const result = await engine.result(sql); // DuckDB's own columnar chunks, for readers that copy vector memory
+ *   const { columns, chunks } = await engine.stream(sql); // DuckDB's own chunks, for readers of vector memory
  *   engine.duckdbVersion;              // e.g. "v1.5.6"
  *   engine.spillDirectory;             // this engine's own spill folder, removed by close()
  *   engine.close();
@@ -22,7 +22,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import { RuntimeError } from '../errors';
 
 export interface EngineOptions {
@@ -43,14 +43,22 @@ export interface EngineOptions {
 
 export type Row = Record<string, unknown>;
 
+export interface StreamedResult {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly chunks: AsyncIterable<DuckDBDataChunk>;
+}
+
 export interface Engine {
   readonly duckdbVersion: string;
   /** This engine's spill folder (DuckDB's temp_directory); gone after close(). */
   readonly spillDirectory: string;
   exec(sql: string): Promise<void>;
   rows(sql: string): Promise<Row[]>;
-  /** The materialized result: its chunks' vectors stay DuckDB's memory, no JS value per cell (see mismatchesIpc). */
-  result(sql: string): Promise<DuckDBMaterializedResult>;
+  /**
+   * The result as DuckDB streams it, chunk by chunk: the vectors stay DuckDB's memory and no JS value is made per
+   * cell (see mismatchesIpc). Each column's name and type (as DuckDB prints it, e.g. VARCHAR) come first.
+   */
+  stream(sql: string): Promise<StreamedResult>;
   /** Appends rows of text (or null) to `table` (a plain, unquoted table name whose columns are all VARCHAR). */
   appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
   close(): void;
@@ -110,8 +118,14 @@ class DuckEngine implements Engine {
     });
   }
 
-  async result(sql: string): Promise<DuckDBMaterializedResult> {
-    return this.guard(sql, () => this.connection.run(sql));
+  async stream(sql: string): Promise<StreamedResult> {
+    const result = await this.guard(sql, () => this.connection.stream(sql));
+    const columns = result.columnNames().map((name, j) => ({ name, type: result.columnType(j).toString() }));
+    const fetch = (): Promise<DuckDBDataChunk | null> => this.guard(sql, () => result.fetchChunk());
+    async function* chunks(): AsyncGenerator<DuckDBDataChunk> {
+      for (let chunk = await fetch(); chunk && chunk.rowCount > 0; chunk = await fetch()) yield chunk;
+    }
+    return { columns, chunks: chunks() };
   }
 
   async appendText(table: string, rows: readonly (readonly (string | null)[])[]): Promise<void> {

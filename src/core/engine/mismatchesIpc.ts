@@ -13,11 +13,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type * as Bindings from '@duckdb/node-bindings';
-import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, type Data } from 'apache-arrow';
 import { InputError, RuntimeError } from '../errors';
 import type { RunRecord } from '../runs/record';
-import { openEngine } from './duckdb';
+import { openEngine, type StreamedResult } from './duckdb';
 import { literal } from './sql';
 
 /** More rows than this stay in the file: the panel says how many it shows of how many. */
@@ -93,22 +92,18 @@ function utf8Data(duckdb: typeof Bindings, vector: Vector, rows: number): Data<U
   return makeData({ type: new Utf8(), length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets: offsets, data });
 }
 
-/** One record batch per DuckDB chunk, its buffers copied out of the chunk's vectors. */
-function toTable(duckdb: typeof Bindings, result: DuckDBMaterializedResult): Table {
-  const names = result.columnNames();
-  const fields = names.map((name, j) => {
-    const type = result.columnType(j).toString();
+/** One record batch per DuckDB chunk, its buffers copied out of the chunk's vectors as it streams in. */
+async function toTable(duckdb: typeof Bindings, result: StreamedResult): Promise<Table> {
+  const fields = result.columns.map(({ name, type }) => {
     const expected = name === DIFF_COLUMN ? 'DOUBLE' : 'VARCHAR';
     if (type !== expected) throw new RuntimeError(`mismatch rows: column "${name}" came back as ${type}, not ${expected}`);
     return new Field(name, name === DIFF_COLUMN ? new Float64() : new Utf8(), true);
   });
   const schema = new Schema(fields);
   const batches: RecordBatch[] = [];
-  for (let c = 0; c < result.chunkCount; c++) {
-    const chunk = result.getChunk(c).chunk;
+  for await (const { chunk } of result.chunks) {
     const rows = duckdb.data_chunk_get_size(chunk);
-    if (rows === 0) continue;
-    const children = names.map((name, j) => {
+    const children = fields.map(({ name }, j) => {
       const vector = duckdb.data_chunk_get_vector(chunk, j);
       return name === DIFF_COLUMN ? float64Data(duckdb, vector, rows) : utf8Data(duckdb, vector, rows);
     });
@@ -127,10 +122,9 @@ export async function mismatchesIpc(runDir: string, record: Pick<RunRecord, 'out
   const engine = await openEngine({ threads: 1 });
   try {
     const source = `read_parquet(${literal(file)})`;
-    const result = await engine.result(
+    const table = await toTable(duckdb, await engine.stream(
       `SELECT COLUMNS(c -> c <> ${literal(DIFF_COLUMN)})::VARCHAR, COLUMNS(c -> c = ${literal(DIFF_COLUMN)})::DOUBLE FROM ${source} LIMIT ${limit} OFFSET ${offset}`,
-    );
-    const table = toTable(duckdb, result);
+    ));
     const total = Number((await engine.rows(`SELECT count(*) AS n FROM ${source}`))[0]?.['n'] ?? 0);
     return { ipc: tableToIPC(table, 'stream'), total, rows: table.numRows };
   } finally {

@@ -3,11 +3,14 @@
  * the npm registry) on 127.0.0.1 with our extension linked in; open the printed URL in a browser. With a desktop
  * `code` on the PATH, `npm start -- --desktop` opens it there instead (--extensionDevelopmentPath).
  * The machine's Debian packages are provisioned first, before anything is built (test/host/system.ts).
+ * For the example's output channels it starts azurite and a throwaway PostgreSQL (see startChannelBackends).
  * Ctrl+C stops everything this started.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { startAzurite } from '../test/host/azurite';
+import { startPostgres } from '../test/host/postgres';
 import { onPath } from '../test/host/system';
 import { provision } from '../test/host/toolchain';
 import { freePort, portIsFree, startServer } from '../test/host/server';
@@ -17,6 +20,25 @@ const EXAMPLE = path.join(REPO, 'examples', 'loan-cutover');
 
 function buildExtension(): void {
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
+}
+
+/**
+ * The example's output channels need an Azure Blob Storage and a Supabase (PostgreSQL) database: azurite and a
+ * throwaway PostgreSQL on loopback, their connection strings in the environment variables the example's
+ * cutover.json names (VS Code, its terminals and the pipelines inherit them). Both stop when this process ends.
+ */
+async function startChannelBackends(): Promise<void> {
+  process.stdout.write('▶ starting azurite and PostgreSQL for the example\'s output channels\n');
+  const [azurite, postgres] = await Promise.all([startAzurite(), startPostgres()]);
+  // Both stop synchronously up to their first await, so this works on 'exit' (Ctrl+C ends in process.exit).
+  process.on('exit', () => {
+    void azurite.stop();
+    void postgres.stop();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
+  process.env.CUTOVER_EXAMPLE_AZURE_STORAGE = azurite.connectionString;
+  process.env.CUTOVER_EXAMPLE_SUPABASE_DB_URL = postgres.url;
+  process.stdout.write(`  azurite on 127.0.0.1:${azurite.port}, PostgreSQL on 127.0.0.1:${postgres.port} (stopped with Ctrl+C)\n`);
 }
 
 async function main(): Promise<void> {
@@ -35,6 +57,7 @@ async function main(): Promise<void> {
     process.stdout.write('▶ generating the example data (10k loans, 30 daily partitions)\n');
     execFileSync(process.execPath, [generator], { cwd: EXAMPLE, stdio: 'inherit' });
   }
+  await startChannelBackends();
   const wanted = Number(process.env.CUTOVER_PORT ?? 8080);
   const port = await portIsFree(wanted) ? wanted : await freePort();
   const server = await startServer(toolchain, { linkExtensions: [REPO], port, settings: { 'workbench.startupEditor': 'none' } });

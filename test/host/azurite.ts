@@ -41,6 +41,9 @@ export async function startAzurite(): Promise<Azurite> {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  // azurite alone must not keep the caller alive (a failed `npm start` ends; its 'exit' hook stops azurite).
+  child.unref();
+  (child.stderr as unknown as { unref(): void }).unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 15_000;
   while (!(await accepting(port))) {

@@ -14,7 +14,7 @@ import { RunStore } from '../core/runs/store';
 import { summarizeRun } from '../core/runs/summary';
 import { logWarning, showErrorWithLog } from '../shared/log';
 import type { Launcher } from './launcher';
-import type { CutoverStatus } from '../views/statusBar';
+import type { CutoverStatus, TimerHandle } from '../views/statusBar';
 import { confirm } from '../shared/confirm';
 import type { CommandTable } from '../shared/contributions';
 import { goNoGoOf } from '../shared/goNoGo';
@@ -252,7 +252,7 @@ export function evaluateGate(ctx: RunCommandContext) {
 export function switchPipeline(ctx: RunCommandContext, direction: 'rollback' | 'forward') {
   const { status } = ctx;
   const { workspaceConfig, launch, announce } = runHelpers(ctx);
-  return async (): Promise<(LaunchOutcome & { readonly overBudget: boolean }) | undefined> => {
+  return async (): Promise<(LaunchOutcome & { readonly timer: TimerHandle }) | undefined> => {
     const title = direction === 'rollback' ? 'Roll Back to V1' : 'Roll Forward to V2';
     if (!requireTrust(title)) return undefined;
     const loaded = await workspaceConfig();
@@ -284,7 +284,8 @@ export function switchPipeline(ctx: RunCommandContext, direction: 'rollback' | '
       timer.stop();
     }
     if (outcome) void announce(outcome);
-    return outcome && { ...outcome, overBudget: timer.overBudget };
+    // The stopped timer: its elapsed time and over-budget stay those of the switch.
+    return outcome && { ...outcome, timer };
   };
 }
 

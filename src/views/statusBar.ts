@@ -12,7 +12,9 @@ import { logError } from '../shared/log';
 import type { RunRef } from '../shared/runStores';
 
 export interface TimerHandle {
-  /** True once the budget was exceeded. */
+  /** Seconds since the start; frozen at stop(), so whoever asks after the switch ended gets its duration. */
+  readonly elapsedSeconds: number;
+  /** True once the budget was exceeded (for a stopped timer: whether the switch took longer than its budget). */
   readonly overBudget: boolean;
   stop(): void;
 }
@@ -61,10 +63,15 @@ export class CutoverStatus implements vscode.Disposable {
     this.timer = { label, started, budget: budgetSeconds, interval: setInterval(() => this.render(), 1000) };
     this.render();
     const timer = this.timer;
-    const elapsed = (): number => (Date.now() - started) / 1000;
+    let stoppedAt: number | undefined;
+    const elapsed = (): number => ((stoppedAt ?? Date.now()) - started) / 1000;
     return {
+      get elapsedSeconds() { return elapsed(); },
       get overBudget() { return elapsed() > budgetSeconds; },
-      stop: () => { if (this.timer === timer) this.stopTimer(); },
+      stop: () => {
+        stoppedAt ??= Date.now();
+        if (this.timer === timer) this.stopTimer();
+      },
     };
   }
 

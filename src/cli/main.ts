@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Register> = {
   perturb: () => (require('./commands/perturb') as typeof import('./commands/perturb')).registerPerturb,
   runbook: () => (require('./commands/runbook') as typeof import('./commands/runbook')).registerRunbook,
   load: () => (require('./commands/load') as typeof import('./commands/load')).registerLoad,
+  soak: () => (require('./commands/soak') as typeof import('./commands/soak')).registerSoak,
   channels: () => (require('./commands/channels') as typeof import('./commands/channels')).registerChannels,
   // One module registers both directions.
   rollback: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,

@@ -180,6 +180,47 @@ export const LoadPart = z.object({
   }).describe('The figures the plan\'s success criteria need'),
 }).meta({ id: 'LoadResults' });
 
+/** One pipeline run of one soak iteration. */
+export const SoakIterationPart = z.object({
+  iteration: z.number().int().positive(),
+  pipeline: z.string(),
+  startedAt: z.string().describe('ISO 8601'),
+  hours: z.number().describe('Hours since the soak began, across resumes'),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().optional(),
+  injected: z.boolean().describe('Killed mid-run on purpose (--inject-failures)'),
+  wallSeconds: z.number(),
+  peakRssBytes: z.number().nullable(), meanRssBytes: z.number().nullable(),
+  peakCpuPercent: z.number().nullable(), meanCpuPercent: z.number().nullable(),
+  leftovers: z.array(z.object({ pid: z.number(), comm: z.string(), kind: z.enum(['zombie', 'orphan']) })),
+});
+
+export const SoakPart = z.object({
+  pipelines: z.array(z.string()),
+  input: z.string(),
+  durationSeconds: z.number(),
+  intervalSeconds: z.number(),
+  injectFailures: z.number().describe('Share of iterations in which a pipeline is killed mid-run'),
+  seed: z.number().int(),
+  elapsedSeconds: z.number().describe('Soak time so far, across resumes'),
+  sessions: z.number().int().positive().describe('1 + the number of times it was resumed'),
+  stopped: z.boolean().describe('Cancelled before its duration: the iterations so far are kept'),
+  iterations: z.array(SoakIterationPart),
+  leaks: z.array(z.object({
+    pipeline: z.string(), iterations: z.number().int(),
+    slopeMBPerHour: z.number().nullable(), lowMBPerHour: z.number().nullable(), highMBPerHour: z.number().nullable(),
+    thresholdMBPerHour: z.number().nullable(), verdict: Verdict, reason: z.string(),
+  })).describe('Slope of peak RSS over the soak per pipeline, with its 95% interval; empty while running'),
+  failures: z.array(z.object({
+    iteration: z.number().int(), pipeline: z.string(), injected: z.boolean(),
+    recovered: z.boolean().nullable().describe("The pipeline's next iteration succeeded; null when none followed"),
+  })),
+  summary: z.object({
+    worstSlopeMBPerHour: z.number().nullable().describe('Highest upper 95% bound of the memory slopes'),
+    zombies: z.number().int(), orphans: z.number().int(), failures: z.number().int(), unrecovered: z.number().int(),
+  }).describe('The figures the plan\'s success criteria need'),
+}).meta({ id: 'SoakResults' });
+
 export const RunResults = z.looseObject({
   input: z.object({ name: z.string().optional(), path: z.string() }).optional(),
   kpis: KpiComparisonPart.optional().describe("The KPI tables' comparison"),
@@ -188,11 +229,14 @@ export const RunResults = z.looseObject({
   declarative: DeclarativePart.optional().describe('KPIs computed by the engine from both loan-level outputs'),
   profiles: z.object({ v1: TableProfilePart.optional(), v2: TableProfilePart.optional() }).optional().describe('Data-quality profile of each side'),
   reconcile: ReconcilePart.optional().describe('Day-by-day reconciliation'),
+  soak: SoakPart.optional().describe('Soak iterations as they ran, memory slope, zombies and orphans, failures and recovery'),
   load: LoadPart.optional().describe('Load and concurrency figures per pipeline and size, judged against cutover.json performance'),
   channels: ChannelsPart.optional().describe("Output channels: each delivery read back and checked against the run's local output"),
 }).describe('Comparison results by name: schema, rows, kpis, declarative, profiles, noise, reconcile, channels…');
 export type RunResults = z.infer<typeof RunResults>;
 export type LoadResults = z.infer<typeof LoadPart>;
+export type SoakResults = z.infer<typeof SoakPart>;
+export type SoakIteration = z.infer<typeof SoakIterationPart>;
 export type LoadMeasurement = z.infer<typeof LoadMeasurementPart>;
 export type LoadJudgement = z.infer<typeof LoadJudgementPart>;
 export type CorruptionEvent = z.infer<typeof CorruptionEventPart>;

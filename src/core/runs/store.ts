@@ -228,6 +228,26 @@ export class RunStore {
   }
 
   /**
+   * Continues an interrupted run (a soak killed with kill -9, `cutover soak --resume`): its folder goes back to a temp
+   * folder owned by this process, status running again, with everything it recorded so far. Only an interrupted run
+   * of `kind` can be reopened.
+   */
+  async reopen(id: string, kind: string): Promise<RunWriter> {
+    await this.recoverInterrupted();
+    const record = await this.read(id);
+    if (record.kind !== kind || record.status !== 'interrupted') {
+      throw new UsageError(`run ${id} is a ${record.status} ${record.kind} run: only an interrupted ${kind} run can be resumed`);
+    }
+    const dir = join(this.root, `${tmpPrefix}${id}`);
+    await withLock(join(this.root, '.lock'), () => rename(this.runDir(id), dir));
+    await writeFile(join(dir, 'pid'), `${process.pid}\n`);
+    const { endedAt: _ended, ...open } = record;
+    const reopened: RunRecord = { ...open, status: 'running' };
+    await writeJsonAtomic(join(dir, 'run.json'), reopened);
+    return new RunWriter(id, dir, this.runDir(id), reopened);
+  }
+
+  /**
    * Moves temp folders of dead processes (a run killed or crashed before it landed) into place as `interrupted`;
    * returns their ids. The one place the store rewrites runs it did not begin.
    */

@@ -3,9 +3,9 @@
  * the rows that differ at all (one side only, or any compared column distinct) in a temp table; counts, per-column
  * statistics, the sample and the Parquet mismatch set come from that (usually small) table. Whether any key repeats
  * is read off cheaply: a key-only inner join count plus the one-sided rows must add up to each side's row count, and
- * one-sided keys must be distinct. Only when that fails are duplicate keys counted (one grouping over both sides, as
- * any duplicate check costs) and their rows dropped from the diff table; the join is never repeated, so each table
- * is read twice in the usual case (join, key-only count) and three times with duplicate keys.
+ * one-sided keys must be distinct. Only when that fails are duplicate keys counted (a grouping of the side that
+ * repeats keys, as any duplicate check costs) and their rows dropped from the diff table; the join is never
+ * repeated, so each table is read twice in the usual case (join, key-only count) and the repeating side once more.
  *
  * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, ignoreSpaces?,
  * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? })` → RowComparison. Names are V1's; the schema says
@@ -152,11 +152,16 @@ export async function compareRows(
   await keepDifferingRows(engine, shape, sources);
   let stats = await diffStats(engine, shape);
   let duplicates = { keysV1: 0, keysV2: 0, excludedV1: 0, excludedV2: 0 };
-  // With unique keys every row is either in the inner join once or one-sided, and one-sided keys are distinct;
-  // a repeated key breaks one of these.
+  // The inner join has Σ n1·n2 rows over the keys on both sides, where n1 and n2 are a key's rows on each side. It
+  // equals V1's matched rows (Σ n1) only when no such key repeats in V2, and V2's only when none repeats in V1; a
+  // key repeated on one side only shows as one-sided rows with fewer distinct keys than rows.
   const inBoth = await innerJoinCount(engine, shape, sources);
-  if (inBoth + stats.only1 !== v1.rows || inBoth + stats.only2 !== v2.rows || stats.oneSidedKeys !== stats.oneSided) {
-    duplicates = await excludeDuplicates(engine, shape, v1, v2);
+  const repeats = {
+    v1: inBoth + stats.only2 !== v2.rows || stats.oneSided1 !== stats.oneSidedKeys1,
+    v2: inBoth + stats.only1 !== v1.rows || stats.oneSided2 !== stats.oneSidedKeys2,
+  };
+  if (repeats.v1 || repeats.v2) {
+    duplicates = await excludeDuplicates(engine, shape, v1, v2, repeats);
     stats = await diffStats(engine, shape);
   }
 
@@ -258,9 +263,11 @@ interface DiffStats {
   readonly only1: number;
   readonly only2: number;
   readonly changed: number;
-  /** One-sided rows with a non-null key, and how many distinct keys they have. */
-  readonly oneSided: number;
-  readonly oneSidedKeys: number;
+  /** One-sided rows of each side with a non-null key, and how many distinct keys they have. */
+  readonly oneSided1: number;
+  readonly oneSidedKeys1: number;
+  readonly oneSided2: number;
+  readonly oneSidedKeys2: number;
 }
 
 /** Counts and per-column statistics from the diff table. */
@@ -278,8 +285,10 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
     `count(*) FILTER (WHERE "__in1" AND NOT "__in2")::DOUBLE AS only1`,
     `count(*) FILTER (WHERE "__in2" AND NOT "__in1")::DOUBLE AS only2`,
     `count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))::DOUBLE AS changed`,
-    `count(*) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided`,
-    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT (${both}) AND ${nonNullKey})::DOUBLE AS one_sided_keys`,
+    `count(*) FILTER (WHERE NOT "__in2" AND ${nonNullKey})::DOUBLE AS os1`,
+    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in2" AND ${nonNullKey})::DOUBLE AS osk1`,
+    `count(*) FILTER (WHERE NOT "__in1" AND ${nonNullKey})::DOUBLE AS os2`,
+    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in1" AND ${nonNullKey})::DOUBLE AS osk2`,
     ...shape.compared.flatMap((c, j) => {
       const out = [
         `count(*) FILTER (WHERE ${both} AND "__m${j}")::DOUBLE AS m${j}`,
@@ -300,35 +309,54 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
     }),
   ];
   const row = (await engine.rows(`SELECT ${aggregates.join(', ')} FROM ${diffTable}`))[0] ?? {};
-  return { row, only1: num(row['only1']), only2: num(row['only2']), changed: num(row['changed']), oneSided: num(row['one_sided']), oneSidedKeys: num(row['one_sided_keys']) };
+  return {
+    row, only1: num(row['only1']), only2: num(row['only2']), changed: num(row['changed']),
+    oneSided1: num(row['os1']), oneSidedKeys1: num(row['osk1']), oneSided2: num(row['os2']), oneSidedKeys2: num(row['osk2']),
+  };
 }
 
 /**
  * Counts the keys that occur more than once on each side (null keys only under null-safe matching) and the rows on
- * each side whose key is duplicated on either side, and drops those keys' rows from the diff table. A key that
- * repeats on neither side joins the same rows whether or not the others are left out, so its rows in the diff
- * table are already what a join without the duplicates would give: no second join is needed. Keys are taken as
- * compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
+ * each side whose key is repeated on either side, and drops those keys' rows from the diff table. A key repeated on
+ * neither side joins the same rows whether or not the others are left out, so its rows in the diff table are
+ * already what a join without the repeated keys gives: the join is never redone. Only the sides that repeat keys
+ * are grouped (`repeats`). When one side alone does, the other side's rows with those keys need no scan: it has at
+ * most one row per key, and a key it lacks shows in the diff table as one-sided rows of the repeating side. Keys
+ * are taken as compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
  */
-async function excludeDuplicates(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
+async function excludeDuplicates(
+  engine: Engine,
+  shape: JoinShape,
+  v1: LoadedTable,
+  v2: LoadedTable,
+  repeats: { readonly v1: boolean; readonly v2: boolean },
+): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
   const n = shape.normalise;
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
+  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
   const side = (t: LoadedTable, s: 'a' | 'b'): string => {
     const keys = shape.keyColumns.map((c, i) => `${columnExpr('s', s, c, n)} AS "__k${i}"`).join(', ');
     const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${ident(nameOn(s, c))} IS NOT NULL`).join(' AND ');
     return `SELECT ${keys}, ${s === 'a' ? 1 : 2} AS "__side" FROM ${t.relation} AS s WHERE ${nonNull}`;
   };
-  // One grouping over both sides gives each repeated key's row count on either side: every count needed, no rescan.
-  await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT ${keyNames.join(', ')}, count(*) FILTER (WHERE "__side" = 1) AS n1, count(*) FILTER (WHERE "__side" = 2) AS n2 ` +
-      `FROM (${side(v1, 'a')} UNION ALL ${side(v2, 'b')}) GROUP BY ALL HAVING n1 > 1 OR n2 > 1`,
-  );
+  const counts = 'count(*) FILTER (WHERE "__side" = 1) AS n1, count(*) FILTER (WHERE "__side" = 2) AS n2';
+  // Both sides repeat keys: one grouping over both gives each repeated key's rows on either side.
+  const source = repeats.v1 && repeats.v2 ? `${side(v1, 'a')} UNION ALL ${side(v2, 'b')}` : repeats.v1 ? side(v1, 'a') : side(v2, 'b');
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT ${keyNames.join(', ')}, ${counts} FROM (${source}) GROUP BY ALL HAVING n1 > 1 OR n2 > 1`);
   const r = (await engine.rows(
     `SELECT count(*) FILTER (WHERE n1 > 1)::DOUBLE AS d1, count(*) FILTER (WHERE n2 > 1)::DOUBLE AS d2, coalesce(sum(n1), 0)::DOUBLE AS e1, coalesce(sum(n2), 0)::DOUBLE AS e2 FROM ${dupTable}`,
   ))[0] ?? {};
-  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
-  await engine.exec(`DELETE FROM ${diffTable} AS x USING ${dupTable} AS d WHERE ${keyNames.map((k) => `x.${k} ${op} d.${k}`).join(' AND ')}`);
-  return { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) };
+  const counted = { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) };
+  const on = keyNames.map((k) => `x.${k} ${op} d.${k}`).join(' AND ');
+  if (repeats.v1 !== repeats.v2) {
+    // The other side has a row for each repeated key it has: all of them but those only the repeating side has.
+    const only = repeats.v1 ? 'NOT x."__in2"' : 'NOT x."__in1"';
+    const lacking = (await engine.rows(`SELECT count(DISTINCT row(${keyNames.map((k) => `x.${k}`).join(', ')}))::DOUBLE AS n FROM ${diffTable} AS x SEMI JOIN ${dupTable} AS d ON ${on} WHERE ${only}`))[0] ?? {};
+    if (repeats.v1) counted.excludedV2 = counted.keysV1 - num(lacking['n']);
+    else counted.excludedV1 = counted.keysV2 - num(lacking['n']);
+  }
+  await engine.exec(`DELETE FROM ${diffTable} AS x USING ${dupTable} AS d WHERE ${on}`);
+  return counted;
 }
 
 /** Key types a JS number cannot hold exactly travel as text. */

@@ -132,6 +132,19 @@ describe('engine/rows', () => {
     });
   });
 
+  it('counts the rows a key repeated on one side only covers on the other side, whether or not it has that key', async () => {
+    // V2 repeats 5 and 9 (V1 has each once) and 7 (V1 lacks it); V1's keys are unique. Then the mirror image.
+    const unique = "SELECT * FROM (VALUES (1, 'a'), (5, 'e'), (9, 'i'), (10, 'j')) t(id, v)";
+    const repeated = "SELECT * FROM (VALUES (1, 'a'), (5, 'e'), (5, 'e'), (7, 'g'), (7, 'g'), (9, 'i'), (9, 'i'), (9, 'x'), (10, 'k')) t(id, v)";
+    const counts = { v1: 4, v2: 9, matched: 2, onlyV1: 0, onlyV2: 0, changed: 1, duplicateKeysV1: 0, duplicateKeysV2: 3, excludedV1: 2, excludedV2: 7, nullKeysV1: 0, nullKeysV2: 0 };
+    assert.deepEqual((await compare(unique, repeated, { keys: ['id'] })).result.rows, counts);
+    assert.deepEqual((await compare(repeated, unique, { keys: ['id'] })).result.rows, {
+      ...counts, v1: 9, v2: 4, duplicateKeysV1: 3, duplicateKeysV2: 0, excludedV1: 7, excludedV2: 2,
+    });
+    const nullSafe = await compare("SELECT * FROM (VALUES (NULL, 'n'), (1, 'a')) t(id, v)", "SELECT * FROM (VALUES (NULL, 'n'), (NULL, 'n'), (1, 'a')) t(id, v)", { keys: ['id'], nullKeysMatch: true });
+    assert.deepEqual([nullSafe.result.rows.duplicateKeysV2, nullSafe.result.rows.excludedV1, nullSafe.result.rows.excludedV2, nullSafe.result.rows.matched], [1, 1, 2, 1]);
+  });
+
   it('matches on a composite key, a null in any key column never matching', async () => {
     const v1 = "SELECT * FROM (VALUES ('a', 1, 10.0), ('a', 2, 20.0), ('b', 1, 30.0), ('b', NULL, 40.0)) t(p, n, x)";
     const v2 = "SELECT * FROM (VALUES ('a', 1, 10.0), ('a', 2, 21.0), ('b', 1, 30.0), ('b', NULL, 40.0), ('b', 1, 30.0)) t(p, n, x)";

@@ -14,7 +14,8 @@ import { judgeLoad, loadSummary } from '../../core/load/judge';
 import type { Side } from '../../core/load/run';
 import { runLoad, sizedInputs } from '../../core/load/run';
 import { parseSize } from '../../core/load/sizes';
-import type { LoadMeasurement, LoadResults } from '../../core/runs/results';
+import { alignedRow, MEASUREMENT_HEADER, measurementRow } from '../../core/load/format';
+import type { CorruptionEvent, LoadMeasurement, LoadResults } from '../../core/runs/results';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
 import { exitCodeOf } from '../exitCodes';
@@ -54,29 +55,6 @@ export function parsePipelines(text: string): Side[] {
   return [...new Set(names)] as Side[];
 }
 
-const MB = 1024 * 1024;
-const fixed = (v: number | null, digits: number, unit = ''): string => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
-
-/** One line per measurement, as printed and as the Runs view's hover shows it. */
-export function measurementRow(m: LoadMeasurement): string[] {
-  return [
-    `${m.pipeline} ${m.size}${m.copy > 0 ? ` #${m.copy}` : ''}`,
-    m.exitCode === 0 ? 'ok' : m.exitCode === null ? (m.signal ?? 'killed') : `exit ${m.exitCode}`,
-    fixed(m.wallSeconds, 2, ' s'),
-    m.rowsPerSecond === null ? '–' : Math.round(m.rowsPerSecond).toLocaleString('en-US'),
-    fixed(m.peakRssBytes === null ? null : m.peakRssBytes / MB, 0, ' MB'),
-    fixed(m.meanRssBytes === null ? null : m.meanRssBytes / MB, 0, ' MB'),
-    fixed(m.peakCpuPercent, 1, '%'),
-    fixed(m.meanCpuPercent, 1, '%'),
-    String(m.leftovers.length),
-  ];
-}
-/** Fixed widths, so rows printed one at a time as they come line up. */
-function aligned(cells: readonly string[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(10))).join(' ').trimEnd();
-}
-export const MEASUREMENT_HEADER = ['pipeline', 'exit', 'wall', 'rows/s', 'peak RSS', 'mean RSS', 'peak CPU', 'mean CPU', 'left'];
-
 async function load(ctx: CliContext, options: Options): Promise<void> {
   const loaded = loadConfig(locateConfig(ctx.cwd, options.config));
   const base = resolveInput(loaded, options.input, ctx.cwd);
@@ -108,22 +86,31 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
     } finally {
       engine.close();
     }
-    const partial = (measurements: LoadMeasurement[]): Pick<LoadResults, 'sizes' | 'parallel' | 'measurements'> => ({ sizes: inputs.map((i) => ({ size: i.size, rows: i.rows, input: i.input })), parallel, measurements });
+    const sizes = inputs.map((i) => ({ size: i.size, rows: i.rows, input: i.input }));
+    /** The load part as far as it has got (a complete part, so the running record stays valid for the Runs view). */
+    const sofar = (measurements: LoadMeasurement[], corruption: CorruptionEvent[]): LoadResults => {
+      const judged = judgeLoad(measurements, corruption, performance);
+      return { sizes, parallel, measurements, judgements: judged.judgements, corruption, summary: loadSummary(measurements, corruption, parallel) };
+    };
     const seen: LoadMeasurement[] = [];
-    say(aligned(MEASUREMENT_HEADER));
+    const corrupted: CorruptionEvent[] = [];
+    say(alignedRow(MEASUREMENT_HEADER));
     const { measurements, corruption } = await run.phase('load', () => runLoad({
       loaded, inputs, pipelines, parallel, runDir: run.dir, logPath: (name) => run.logPath(name), intervalMs, signal: controller.signal,
       onMeasured: (m) => {
         seen.push(m);
-        say(aligned(measurementRow(m)));
+        say(alignedRow(measurementRow(m)));
         // Live in the Runs view; a failed progress write only costs the live view, the final record still lands.
-        run.progress({ load: partial(seen) }).catch((error: unknown) => ctx.stderr.write(`cutover: progress of run ${run.id} not written: ${error instanceof Error ? error.message : String(error)}\n`));
+        run.progress({ load: sofar(seen, corrupted) }).catch((error: unknown) => ctx.stderr.write(`cutover: progress of run ${run.id} not written: ${error instanceof Error ? error.message : String(error)}\n`));
       },
-      onCorruption: (e) => say(`✗ corruption: ${e.pipeline} ${e.size} copy ${e.copy}: ${e.file} ${e.kind}`),
+      onCorruption: (e) => {
+        corrupted.push(e);
+        say(`✗ corruption: ${e.pipeline} ${e.size} copy ${e.copy}: ${e.file} ${e.kind}`);
+      },
     }));
     if (controller.signal.aborted) throw new UsageError('interrupted');
     const judged = judgeLoad(measurements, corruption, performance);
-    const results: LoadResults = { ...partial(measurements), measurements, judgements: judged.judgements, corruption, summary: loadSummary(measurements, corruption, parallel) };
+    const results = sofar(measurements, corruption);
     const record = await run.finish({ verdict: { verdict: judged.verdict, reasons: judged.reasons }, results: { input: { name: base.name, path: base.path }, load: results } });
     if (options.json) {
       ctx.stdout.write(`${JSON.stringify({ id: record.id, dir: run.finalDir, verdict: record.verdict, load: results }, null, 2)}\n`);

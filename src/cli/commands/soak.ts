@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import { resolveInput } from '../../core/config/resolve';
 import { UsageError } from '../../core/errors';
+import { iterationLine } from '../../core/load/format';
 import { judgeSoak, runSoak } from '../../core/load/soak';
 import type { Side } from '../../core/load/run';
 import { parseDuration } from '../../core/load/sizes';
@@ -52,15 +53,6 @@ export function registerSoak(program: Command, ctx: CliContext): void {
     .action(async (options: Options) => {
       await soak(ctx, options);
     });
-}
-
-const MB = 2 ** 20;
-
-function iterationLine(it: SoakIteration): string {
-  const fig = (v: number | null, d: number, unit: string): string => (v === null ? '–' : `${v.toFixed(d)}${unit}`);
-  const how = it.exitCode === 0 ? 'ok' : it.injected ? 'killed (injected)' : it.exitCode === null ? (it.signal ?? 'killed') : `exit ${it.exitCode}`;
-  const left = it.leftovers.length > 0 ? ` · left ${it.leftovers.map((l) => `${l.kind} ${l.comm} (${l.pid})`).join(', ')}` : '';
-  return `#${it.iteration} ${it.pipeline} ${how} · ${it.wallSeconds.toFixed(2)} s · peak ${fig(it.peakRssBytes === null ? null : it.peakRssBytes / MB, 0, ' MB')} · CPU ${fig(it.peakCpuPercent, 1, '%')}${left}`;
 }
 
 type Settings = Pick<SoakResults, 'pipelines' | 'input' | 'durationSeconds' | 'intervalSeconds' | 'injectFailures' | 'seed'>;

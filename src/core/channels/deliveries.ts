@@ -9,13 +9,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ChannelConfig } from '../config/schema';
 import { CHANNEL_SIDE_PLACEHOLDER } from '../config/schema';
 import { duckdbTypeOf } from '../engine/remote/postgres';
 import type { ColumnInfo } from '../engine/types';
-import { RuntimeError } from '../errors';
+import { InputError, RuntimeError } from '../errors';
 import type { ChannelCheck } from '../runs/results';
 import type { Secrets } from './secrets';
 
@@ -103,9 +103,11 @@ type AzureChannel = Extract<DataChannel, { type: 'azureBlob' }>;
 async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
   const { BlobServiceClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
   const where = `channels.${ctx.name}`;
+  // The SDK retries transient faults itself; bounded, so an unreachable service ends in minutes, not a hang.
+  const options = { retryOptions: { maxTries: 3, tryTimeoutInMs: 60_000, retryDelayInMs: 500 } };
   const service = channel.connectionStringEnv !== undefined
-    ? BlobServiceClient.fromConnectionString(ctx.secrets.read(channel.connectionStringEnv, `${where}.connectionStringEnv`))
-    : new BlobServiceClient(ctx.secrets.read(channel.accountUrlEnv as string, `${where}.accountUrlEnv`));
+    ? BlobServiceClient.fromConnectionString(ctx.secrets.read(channel.connectionStringEnv, `${where}.connectionStringEnv`), options)
+    : new BlobServiceClient(ctx.secrets.read(channel.accountUrlEnv as string, `${where}.accountUrlEnv`), undefined, options);
   const container = service.getContainerClient(channel.container);
   if (!(await container.exists())) return { kind: 'missing', location, reason: `container ${channel.container} does not exist` };
   const prefix = locate(channel.prefix, ctx.side);
@@ -124,6 +126,8 @@ async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: st
   const checks: ChannelCheck[] = [];
   for (const name of names) {
     const file = fileOf(name);
+    // A blob name is any text: one with `..` segments must not write outside the run folder.
+    if (!resolve(file).startsWith(`${resolve(local)}${sep}`)) throw new InputError(`blob name ${name} points outside the download folder`);
     await mkdir(dirname(file), { recursive: true });
     const response = await container.getBlobClient(name).downloadToFile(file);
     const actual = await md5File(file);

@@ -81,6 +81,14 @@ export async function runSuite(spec: SuiteSpec, options: { echo?: boolean } = {}
     });
     const counts = parseSummary(output) ?? { passes: 0, failures: exitCode === 0 ? 0 : 1, pending: 0 };
     if (exitCode !== 0 && counts.failures === 0) counts.failures = 1;
+    // A suite that ran no test proves nothing (no test file bundled, a grep that matches nothing, a describe that
+    // never registered): it fails, as a whole stage with no test does in run-all.ts.
+    if (counts.passes === 0 && counts.failures === 0) {
+      const line = `✗ suite '${spec.name}' ran no test inside the host`;
+      output += `${line}\n`;
+      if (echo) process.stdout.write(`${line}\n`);
+      counts.failures = 1;
+    }
     return { ...counts, output };
   } finally {
     await browser.close();

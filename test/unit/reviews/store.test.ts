@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../../../src/core/errors';
 import { evaluateGate } from '../../../src/core/gate/evaluate';
@@ -121,8 +122,26 @@ describe('reviews store (.cutover/reviews.json)', () => {
     assert.equal(acceptedFor(reviews, [dq30]).acceptedReason(dq30), 'second look');
   });
 
-  it('names the reviewer from git or the OS user', async () => {
-    const name = await reviewerName(root);
-    assert.ok(name.length > 0);
+  it('names the reviewer from the workspace\'s git user.name', async () => {
+    execFileSync('git', ['init', '--quiet', root]);
+    execFileSync('git', ['config', 'user.name', 'Ada Lovelace (reviews test)'], { cwd: root });
+    assert.equal(await reviewerName(root), 'Ada Lovelace (reviews test)');
+  });
+
+  it('names the OS user when git has no user.name', async () => {
+    // No repository, and git told to read neither the global nor the system configuration.
+    const saved = { global: process.env['GIT_CONFIG_GLOBAL'], nosystem: process.env['GIT_CONFIG_NOSYSTEM'] };
+    const empty = join(root, 'empty.gitconfig');
+    writeFileSync(empty, '');
+    process.env['GIT_CONFIG_GLOBAL'] = empty;
+    process.env['GIT_CONFIG_NOSYSTEM'] = '1';
+    try {
+      assert.equal(await reviewerName(root), userInfo().username);
+    } finally {
+      for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.nosystem]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });

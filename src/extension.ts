@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { checklistCommands, connectChecklistView } from './commands/checklist';
 import { kpiDiffCommands } from './commands/kpiDiff';
 import { Launcher } from './commands/launcher';
+import { loadCommands } from './commands/load';
 import { runbookCommands } from './commands/runbooks';
 import { runCommands } from './commands/runs';
 import { configCommands } from './commands/workspaceConfig';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   const commands = {
     ...checklistCommands(checklistContext),
     ...runCommands({ context, runs, launcher, status }),
+    ...loadCommands({ context, runs, launcher, status }),
     ...configCommands(context),
     ...runbookCommands({ tree: runbooks, launcher }),
     ...kpiDiffCommands({ runs, panel: kpiDiff }),

@@ -57,7 +57,7 @@ export interface RunCommandContext {
 }
 
 /** What every Runs command shares: the workspace's cutover.json, launching the CLI and announcing the run it recorded. */
-function runHelpers({ context, runs, launcher }: RunCommandContext) {
+export function runHelpers({ context, runs, launcher }: RunCommandContext) {
   const starter = context.asAbsolutePath(path.join('media', 'cutover.starter.jsonc'));
   const workspaceConfig = (): Promise<LoadedConfig | undefined> => loadWorkspaceConfig(starter);
   /** Runs the CLI in a terminal and finds the run record it wrote. */

@@ -25,6 +25,8 @@ export const COMMAND_IDS = [
   'cutover.compareOutputs',
   'cutover.validateChannels',
   'cutover.startReconcile',
+  'cutover.startLoadTest',
+  'cutover.startSoak',
   'cutover.evaluateGate',
   'cutover.cancelRun',
   'cutover.runs.refresh',

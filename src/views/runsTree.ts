@@ -9,6 +9,7 @@ import type { RunStore } from '../core/runs/store';
 import type { ChannelResult, RunKpiLine } from '../core/runs/results';
 import { summarizeRun, type RunOutcome } from '../core/runs/summary';
 import { formatPercent } from '../core/percent';
+import { figuresLabel, figuresLines } from '../core/load/format';
 import { goNoGoDecider, goNoGoLabel, goNoGoLines, type GoNoGoShown } from '../shared/goNoGo';
 import { logError, loggedAs, logWarning } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
@@ -125,6 +126,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         item.description = [
           s.worstVariance !== undefined ? `worst ${formatPercent(s.worstVariance)}` : undefined,
           node.goNoGo ? goNoGoLabel(node.goNoGo) : undefined,
+          figuresLabel(record.results),
           s.durationMs !== undefined ? duration(s.durationMs) : undefined,
           when,
         ].filter(Boolean).join(' · ');
@@ -135,6 +137,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
           s.worstKpi ? `\nworst KPI: ${s.worstKpi}` : '',
         ].join('\n'));
         if (node.goNoGo) item.tooltip.appendCodeblock(goNoGoLines(node.goNoGo).join('\n'), 'text');
+        // A load or soak run: its figures (live while it runs).
+        const figures = figuresLines(record.results);
+        if (figures.length > 0) item.tooltip.appendCodeblock(figures.join('\n'), 'text');
         item.contextValue = `cutover.run.${s.outcome}`;
         item.accessibilityInformation = { label: `${record.kind} run, ${s.outcome}${node.goNoGo ? `, ${goNoGoLabel(node.goNoGo)}` : ''}, started ${when}` };
         return item;

@@ -1,0 +1,74 @@
+/**
+ * Start Load Test… and Start Soak… on the example workspace: each launches its CLI in a terminal (like every CLI
+ * launch), the run's record decides the outcome, and the Runs view shows the run with its figures: in the
+ * description while it runs and after, in a table on hover. Cancel Run stops a soak as stopped, iterations kept.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LaunchOutcome } from '../../../src/commands/runs';
+import type { RunNode } from '../../../src/views/runsTree';
+import { cutoverApi, waitFor } from '../util';
+
+const exitOf = { pass: 0, fail: 1, inconclusive: 2 } as Record<string, number>;
+
+async function runNode(id: string): Promise<RunNode> {
+  const api = await cutoverApi();
+  const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === id);
+  assert.ok(node, `run ${id} is listed`);
+  return node;
+}
+
+describe('Load test and soak (in the extension host)', function () {
+  this.timeout(180_000);
+
+  it('runs a load test with 2 copies at once in a terminal and shows its figures in the Runs view', async function () {
+    const terminals = vscode.window.terminals.length;
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startLoadTest', { sizes: '10k', pipelines: 'v2', parallel: 2 }))!;
+    assert.ok(vscode.window.terminals.length > terminals, 'the CLI ran in a new terminal');
+    const record = outcome.run?.record;
+    assert.equal(record?.kind, 'load');
+    assert.equal(outcome.exitCode, exitOf[record?.verdict?.verdict ?? 'error'], record?.verdict?.reasons.join('\n'));
+    const load = record?.results.load;
+    assert.deepEqual(load?.measurements.map((m) => `${m.pipeline} ${m.size} ${m.copy}`).sort(), ['v2 10k 0', 'v2 10k 1', 'v2 10k 2']);
+    assert.equal(load?.summary.corruptionEvents, 0);
+    assert.ok((load?.measurements[0]?.peakRssBytes ?? 0) > 10 * 2 ** 20, 'the pipeline tree was sampled');
+
+    const api = await cutoverApi();
+    const item = api.runs.getTreeItem(await runNode(record!.id));
+    assert.match(String(item.label), /^load · (PASS|FAIL|INCONCLUSIVE)$/);
+    assert.match(String(item.description), /CPU ≤ \d+% · 0 corrupt/);
+    const hover = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(hover, /pipeline +exit +wall +rows\/s +peak RSS/);
+    assert.match(hover, /v2 10k #2 +ok +[\d.]+ s/);
+  });
+
+  it('soaks V2 for a few seconds: every run recorded, too few to call memory stable', async function () {
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startSoak', { duration: '4s', interval: '1s', pipelines: 'v2' }))!;
+    const record = outcome.run?.record;
+    assert.equal(record?.kind, 'soak');
+    assert.equal(outcome.exitCode, 2, record?.verdict?.reasons.join('\n'));
+    assert.ok((record?.results.soak?.iterations.length ?? 0) >= 2);
+    assert.match(record?.verdict?.reasons.join('\n') ?? '', /v2: \d+ measured iteration\(s\), 20 needed to call memory stable/);
+    const item = (await cutoverApi()).runs.getTreeItem(await runNode(record!.id));
+    assert.match(String(item.description), /iteration \d+ · [\d.]+\/0 min/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /#1 v2 ok · [\d.]+ s · peak \d+ MB/);
+  });
+
+  it('shows a soak live in the Runs view and stops it on Cancel Run, its iterations kept', async function () {
+    const api = await cutoverApi();
+    const launched = vscode.commands.executeCommand<LaunchOutcome>('cutover.startSoak', { duration: '10m', interval: '0.5s', pipelines: 'v2' });
+    const live = await waitFor('a running soak with two iterations in the Runs view', async () => {
+      const nodes = await api.runs.getChildren();
+      return nodes.find((n) => n.kind === 'run' && n.record.kind === 'soak' && n.record.status === 'running' && (n.record.results.soak?.iterations.length ?? 0) >= 2);
+    }, 60_000);
+    assert.match(String(api.runs.getTreeItem(live).description), /iteration \d+/);
+    await vscode.commands.executeCommand('cutover.cancelRun');
+    const outcome = (await launched)!;
+    const record = outcome.run?.record;
+    assert.equal(record?.id, live.record.id);
+    assert.equal(record?.status, 'complete');
+    assert.equal(record?.results.soak?.stopped, true);
+    assert.equal(record?.verdict?.verdict, 'inconclusive');
+    assert.ok((record?.results.soak?.iterations.length ?? 0) >= 2);
+  });
+});

@@ -206,9 +206,13 @@ export function validateChannels(ctx: RunCommandContext) {
   const { workspaceConfig, launch, announce } = runHelpers(ctx);
   return async (target?: RunRef) => {
     if (!requireTrust('Validate Output Channels')) return undefined;
+    if (target && target.record.kind !== 'shadow') {
+      void vscode.window.showWarningMessage(`Cutover: Validate Output Channels checks what a shadow run's pipelines delivered; run ${target.record.id} is a ${target.record.kind} run.`);
+      return undefined;
+    }
     const loaded = await workspaceConfig();
     if (!loaded) return undefined;
-    const run = target?.record.kind === 'shadow' ? ['--run', target.record.id] : [];
+    const run = target ? ['--run', target.record.id] : [];
     const outcome = await launch('channels', ['channels', 'validate', '--config', loaded.file, ...run], loaded.dir, 'channels');
     if (outcome) void announce(outcome);
     return outcome;

@@ -56,5 +56,10 @@ describe('Output channels (in the extension host)', function () {
     const hover = (items[1]?.tooltip as vscode.MarkdownString).value;
     assert.match(hover, /kpis-export.*fail/);
     assert.match(hover, /exists: nothing delivered: nothing at .*handoff[\\/]kpis\.parquet/);
+
+    // On a run that is not a shadow run (here the channels run itself) it launches nothing.
+    const before = vscode.window.terminals.length;
+    assert.equal(await vscode.commands.executeCommand('cutover.validateChannels', outcome.run), undefined);
+    assert.equal(vscode.window.terminals.length, before);
   });
 });

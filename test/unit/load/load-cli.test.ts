@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { judgeLoad } from '../../../src/core/load/judge';
 import { diffDigests } from '../../../src/core/load/outputs';
 import { parseSize, sizeLabel } from '../../../src/core/load/sizes';
@@ -114,5 +116,34 @@ describe('load: cutover load on synthetic pipelines', function () {
     const r = await runCli(['load', '--sizes', '20', '--pipelines', 'v1', '--parallel', '2', '--json'], dir);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal((JSON.parse(r.stdout) as { load: { summary: { corruptionEvents: number } } }).load.summary.corruptionEvents, 0);
+  });
+});
+
+describe('load: the run store under contention', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cutover-load-store-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps N intact records when N cutover load processes record at once', async () => {
+    writeFileSync(join(dir, 'input.csv'), 'id,amount\n1,2\n2,3\n');
+    const busy = [process.execPath, fixture('busy.mjs'), '${output}', '16', '200'];
+    writeFileSync(join(dir, 'cutover.json'), JSON.stringify({
+      pipelines: { v1: { command: busy, outputs: { kpis: { path: 'result.txt' } } }, v2: { command: busy, outputs: { kpis: { path: 'result.txt' } } } },
+      inputs: { small: { path: 'input.csv' } },
+      performance: { seconds: { 2: 30 } },
+    }));
+    const tsx = pathToFileURL(resolve(__dirname, '../../../node_modules/tsx/dist/loader.mjs')).href;
+    const cli = resolve(__dirname, '../../../src/cli/main.ts');
+    const N = 4;
+    const codes = await Promise.all(Array.from({ length: N }, () => new Promise<number | null>((done) => {
+      spawn(process.execPath, ['--import', tsx, cli, 'load', '--sizes', '2', '--pipelines', 'v2'], { cwd: dir, stdio: 'ignore' }).once('exit', done);
+    })));
+    assert.deepEqual(codes, Array.from({ length: N }, () => 0));
+    const scan = await new RunStore(dir).scan();
+    assert.deepEqual(scan.problems, []);
+    assert.equal(scan.runs.length, N);
+    assert.equal(new Set(scan.runs.map((r) => r.id)).size, N);
+    for (const r of scan.runs) assert.equal(r.results.load?.measurements.length, 1);
   });
 });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { openEngine } from '../../../src/core/engine/duckdb';
 import { RunRecord } from '../../../src/core/runs/record';
 import type { ChannelResult } from '../../../src/core/runs/results';
 import type { Azurite } from '../../host/azurite';
@@ -116,6 +117,29 @@ describe('cutover channels validate with azurite and PostgreSQL', function () {
     assert.equal(manifest.verdict, 'fail');
     assert.deepEqual(manifest.reasons, ['required fields: missing pipeline.version']);
     assert.ok(r.json.channels.filter((c) => c.channel !== 'manifest').every((c) => c.verdict === 'pass'));
+  });
+
+  it('fails a Parquet delivery whose column type changed and a CSV delivery with one value changed', async () => {
+    await deliver(ws, secrets);
+    const engine = await openEngine();
+    try {
+      const out = join(ws.dir, 'delivery');
+      await engine.exec(`COPY (SELECT * REPLACE (balance::DOUBLE AS balance) FROM '${ws.local.loans}') TO '${join(out, 'loans.parquet')}' (FORMAT parquet)`);
+      await engine.exec(`COPY (SELECT * REPLACE (CASE WHEN segment = 'car' THEN value + 0.01 ELSE value END AS value) FROM '${ws.local.kpis}') TO '${join(out, 'kpis.csv')}' (FORMAT csv, HEADER true)`);
+    } finally {
+      engine.close();
+    }
+    const r = await validate();
+    assert.equal(r.code, 1);
+    const parquet = r.byName('loans-parquet');
+    assert.equal(parquet.verdict, 'fail');
+    assert.ok(parquet.reasons.includes('schema: column balance is DOUBLE, locally DECIMAL(12,2)'), parquet.reasons.join('\n'));
+    const csv = r.byName('kpis-csv');
+    assert.equal(csv.verdict, 'fail');
+    assert.deepEqual(csv.rows, { local: 4, delivered: 4 });
+    assert.ok(csv.reasons.some((x) => /^contents: keyed on segment, kpi: 1 changed rows \(value 1\)/.test(x)), csv.reasons.join('\n'));
+    // Both files differ from what the manifest recorded.
+    for (const c of [parquet, csv]) assert.ok(c.reasons.some((x) => x.startsWith('checksum: the manifest says sha256')), c.reasons.join('\n'));
   });
 
   it('fails a missing delivery (never a pass) and is inconclusive about a channel whose secret is not set', async () => {

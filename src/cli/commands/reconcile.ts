@@ -35,6 +35,7 @@ import { Progress } from '../progress';
 import { recordInput } from '../runInputs';
 import { fmtNumber, textTable } from '../textTable';
 import { withEngine } from '../withEngine';
+import { cancelOnSignals } from '../engine-options';
 
 interface ReconcileFlags extends KpiFlags {
   dateColumn?: string;
@@ -147,9 +148,9 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
   const out = flags.json ? ctx.stderr : ctx.stdout;
   const say = (text: string): void => void out.write(`${text}\n`);
   const writer = await new RunStore(loaded.dir).begin('reconcile', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds: thresholdsOf(daily), id: ctx.runId });
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl+C in a terminal (SIGINT) and the extension's Cancel Run (SIGTERM to the CLI's process group) both stop the
+  // pipelines, which run in process groups of their own and would outlive the CLI otherwise.
+  const controller = cancelOnSignals();
   const progress = new Progress(ctx, 'reconcile', 3);
   try {
     say(`cutover reconcile · run ${writer.id} · input ${input.name} · ${partitions.length} day(s) ${partitions[0]?.day} … ${partitions.at(-1)?.day}`);
@@ -180,7 +181,7 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
     });
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    controller.dispose();
   }
   const kpiFile = (side: 'v1' | 'v2'): string => join(writer.dir, side, '*', loaded.config.pipelines[side].outputs.kpis.path);
   const format = (side: 'v1' | 'v2'): { format?: 'parquet' | 'csv' } => {

@@ -27,6 +27,7 @@ import type { RunRecord } from '../../core/runs/record';
 import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
 
 interface Options {
   readonly input?: string;
@@ -94,9 +95,9 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     id: ctx.runId,
     thresholds: { gate: loaded.config.gate, ...(loaded.config.compare ? { compare: thresholdsOf(loaded) } : {}) },
   });
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl+C in a terminal (SIGINT) and the extension's Cancel Run (SIGTERM to the CLI's process group) both stop the
+  // pipelines, which run in process groups of their own and would outlive the CLI otherwise.
+  const controller = cancelOnSignals();
   try {
     say(`cutover shadow · run ${run.id} · input ${input.name}${input.name === input.path ? '' : ` (${input.path})`}`);
     const files = dataFiles(input.path);
@@ -166,7 +167,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     });
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    controller.dispose();
   }
 }
 

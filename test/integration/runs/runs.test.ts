@@ -8,16 +8,57 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LaunchOutcome } from '../../../src/commands/runs';
 import type { GateResult } from '../../../src/core/gate/evaluate';
-import { cutoverApi, workspaceRoot } from '../util';
+import { cutoverApi, quiet, waitFor, workspaceRoot } from '../util';
+
+/** Whether a process runs (a zombie, dead but not yet reaped, does not). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** The keyed row counts of two loan-level files, in plain DuckDB SQL (independent of the engine's comparison). */
+interface RowCounts { v1: number; v2: number; matched: number; changed: number; onlyV1: number; onlyV2: number }
+
+async function rowCounts(v1: string, v2: string, key: string): Promise<RowCounts> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    const q = (f: string): string => `'${f.replace(/'/g, "''")}'`;
+    await c.run(`CREATE VIEW a AS SELECT * FROM read_parquet(${q(v1)}); CREATE VIEW b AS SELECT * FROM read_parquet(${q(v2)})`);
+    const reader = await c.runAndReadAll(`SELECT
+      (SELECT count(*) FROM a)::INTEGER,
+      (SELECT count(*) FROM b)::INTEGER,
+      (SELECT count(*) FROM a JOIN b USING (${key}))::INTEGER, -- matched: the keys found on both sides
+      (SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b) WHERE ${key} IN (SELECT ${key} FROM b))::INTEGER,
+      (SELECT count(*) FROM a WHERE ${key} NOT IN (SELECT ${key} FROM b))::INTEGER,
+      (SELECT count(*) FROM b WHERE ${key} NOT IN (SELECT ${key} FROM a))::INTEGER`);
+    const [row] = reader.getRows();
+    const [v1Rows, v2Rows, joined, changed, onlyV1, onlyV2] = (row ?? []).map(Number);
+    return { v1: v1Rows!, v2: v2Rows!, matched: joined!, changed: changed!, onlyV1: onlyV1!, onlyV2: onlyV2! };
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
 
 describe('Runs (in the extension host)', function () {
   this.timeout(120_000);
   let shadow: LaunchOutcome;
 
   before(async function () {
-    const terminals = vscode.window.terminals.length;
-    shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
-    assert.ok(vscode.window.terminals.length >= terminals, 'the run had a terminal');
+    const opened: string[] = [];
+    const watching = vscode.window.onDidOpenTerminal((t) => opened.push(t.name));
+    try {
+      shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
+    } finally {
+      watching.dispose();
+    }
+    assert.deepEqual(opened, ['Cutover: shadow'], 'the run had its own terminal');
   });
 
   it('Start Shadow Run runs both pipelines in a terminal and exits as the data says', async function () {
@@ -63,7 +104,13 @@ describe('Runs (in the extension host)', function () {
     }))!;
     assert.ok(outcome.run, 'the compare run was recorded');
     assert.ok(outcome.run.record.argv?.includes(odd), `argv ${JSON.stringify(outcome.run.record.argv)} holds the exact path`);
-    assert.ok(outcome.exitCode === 1 || outcome.exitCode === 0 || outcome.exitCode === 2, `a verdict exit code, got ${outcome.exitCode}`);
+    // Expected from plain DuckDB SQL over the same two files: V2 rounds balances to cents, so rows differ.
+    const expected = await rowCounts(odd, path.join(runDir, 'v2', 'loans.parquet'), 'loan_id');
+    assert.ok(expected.changed > 0, 'the example\'s V2 changes some loans');
+    assert.equal(outcome.exitCode, 1, 'changed rows without tolerances: a fail');
+    assert.equal(outcome.run.record.verdict?.verdict, 'fail');
+    const rows = outcome.run.record.results.rows?.rows;
+    assert.deepEqual(rows && { v1: rows.v1, v2: rows.v2, matched: rows.matched, changed: rows.changed, onlyV1: rows.onlyV1, onlyV2: rows.onlyV2 }, expected);
   });
 
   it('Start Day-by-Day Reconciliation runs V1 and V2 on each day in a terminal and lists the reconcile run', async function () {
@@ -89,13 +136,99 @@ describe('Runs (in the extension host)', function () {
   it('deletes a run after confirmation, and keeps it when the confirmation is declined', async function () {
     const api = await cutoverApi();
     const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.kind === 'compare')!;
+    const listed = async (): Promise<boolean> => (await api.runs.getChildren()).some((n) => n.kind === 'run' && n.record.id === node.record.id);
     await vscode.commands.executeCommand('cutover.test.answerConfirmations', false);
     await vscode.commands.executeCommand('cutover.deleteRun', node);
     assert.equal(fs.existsSync(node.store.runDir(node.record.id)), true, 'declined: the run stays');
+    assert.equal(await listed(), true, 'declined: the Runs view still lists the run');
     await vscode.commands.executeCommand('cutover.test.answerConfirmations', true);
     await vscode.commands.executeCommand('cutover.deleteRun', node);
     const asked = await vscode.commands.executeCommand<{ message: string }>('cutover.test.lastConfirmation');
     assert.equal(asked?.message, `Delete run ${node.record.id} and all its files?`);
     assert.equal(fs.existsSync(node.store.runDir(node.record.id)), false);
+    await waitFor('the Runs view to drop the deleted run', async () => !(await listed()));
+  });
+
+  it('Open Manifest opens the run\'s run.json, and Show Run Log the log of its first command', async function () {
+    const api = await cutoverApi();
+    const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === shadow.run!.record.id)!;
+    const runDir = shadow.run!.store.runDir(shadow.run!.record.id);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('cutover.openRunManifest', node);
+    const manifest = await waitFor('run.json in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(runDir, 'run.json') && vscode.window.activeTextEditor);
+    assert.equal((JSON.parse(manifest.document.getText()) as { id: string }).id, shadow.run!.record.id);
+    // Both pipelines exited 0: the log shown is V1's, the first command of the run.
+    await vscode.commands.executeCommand('cutover.showRunLog', node);
+    const log = await waitFor('a log in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.log') && vscode.window.activeTextEditor);
+    assert.ok(log.document.uri.fsPath.startsWith(`${runDir}${path.sep}`), `${log.document.uri.fsPath} is in the run's folder`);
+    assert.match(log.document.getText(), /pipelines\/v1\/pipeline\.mjs/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Refresh Runs lists a run another program wrote into the store', async function () {
+    const api = await cutoverApi();
+    const store = shadow.run!.store;
+    const copyId = shadow.run!.record.id.replace(/-[0-9a-f]{6}$/, '-c0ffee');
+    const copyDir = store.runDir(copyId);
+    fs.cpSync(store.runDir(shadow.run!.record.id), copyDir, { recursive: true });
+    const record = JSON.parse(fs.readFileSync(path.join(copyDir, 'run.json'), 'utf8')) as { id: string };
+    record.id = copyId;
+    fs.writeFileSync(path.join(copyDir, 'run.json'), JSON.stringify(record));
+    try {
+      await quiet(api.runs.onDidChangeTreeData, 500);
+      let redraws = 0;
+      const counting = api.runs.onDidChangeTreeData(() => { redraws++; });
+      try {
+        await vscode.commands.executeCommand('cutover.runs.refresh');
+        assert.ok(redraws > 0, 'Refresh Runs redrew the view');
+      } finally {
+        counting.dispose();
+      }
+      assert.ok((await api.runs.getChildren()).some((n) => n.kind === 'run' && n.record.id === copyId), 'the copied run is listed');
+    } finally {
+      fs.rmSync(copyDir, { recursive: true, force: true });
+      await vscode.commands.executeCommand('cutover.runs.refresh');
+    }
+  });
+
+  it('Cancel Run stops the CLI and every process it started, and the run is recorded as interrupted', async function () {
+    const root = workspaceRoot().fsPath;
+    const config = path.join(root, 'cutover.json');
+    const original = fs.readFileSync(config, 'utf8');
+    const pids = path.join(root, 'slow-pids.txt');
+    // V1 becomes a pipeline that starts a child of its own and never ends: only a cancel stops them.
+    fs.writeFileSync(path.join(root, 'slow-pipeline.cjs'), `const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+require('node:fs').appendFileSync(process.argv[2], process.pid + '\\n' + child.pid + '\\n');
+setInterval(() => {}, 1000);
+`);
+    const v1 = '"command": ["node", "pipelines/v1/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v1/pipeline.config.json"]';
+    assert.ok(original.includes(v1), 'the example\'s V1 command');
+    fs.writeFileSync(config, original.replace(v1, `"command": ["node", "slow-pipeline.cjs", ${JSON.stringify(pids)}]`));
+    let cancelled: LaunchOutcome | undefined;
+    try {
+      const running = vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false });
+      const started = await waitFor('the slow pipeline and its child to start', () => {
+        const list = fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+        return list.length === 2 && list;
+      }, 30_000);
+      assert.ok(started.every(alive), 'both processes run before the cancel');
+      await vscode.commands.executeCommand('cutover.cancelRun');
+      cancelled = (await running)!;
+      assert.equal(cancelled.exitCode, undefined, 'a cancelled run has no exit code');
+      await waitFor('the pipeline and its child to be gone', () => !started.some(alive), 10_000);
+      assert.equal(cancelled.run?.record.kind, 'shadow');
+      // The CLI stopped its pipelines and closed the run itself (a CLI killed outright would leave it `interrupted`).
+      assert.equal(cancelled.run?.record.status, 'failed');
+      assert.equal(cancelled.run?.record.error?.message, 'interrupted');
+      const api = await cutoverApi();
+      const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === cancelled!.run!.record.id);
+      assert.ok(node, 'the cancelled run is listed');
+      assert.equal(api.runs.getTreeItem(node).label, 'shadow · ERROR');
+    } finally {
+      fs.writeFileSync(config, original);
+      // Later suites read "the latest shadow run": the cancelled one must not be it.
+      if (cancelled?.run) await cancelled.run.store.delete(cancelled.run.record.id);
+    }
   });
 });

@@ -48,6 +48,23 @@ describe('Runbooks (in the extension host)', function () {
     assert.ok(steps.every((s) => api.runbooks.getTreeItem(s).description === 'not run'));
   });
 
+  it('Refresh Runbooks lists a runbook added on disk as soon as it returns', async function () {
+    const api = await cutoverApi();
+    const listed = async (): Promise<string[]> => (await api.runbooks.getChildren()).map((n) => path.basename(n.entry.file));
+    assert.ok(!(await listed()).includes('zz-added.md'));
+    const added = path.join(workspaceRoot().fsPath, 'runbooks', 'zz-added.md');
+    fs.writeFileSync(added, '# Added\n\n## Only step\n```sh\necho added\n```\n');
+    try {
+      // The view reads its cached list until a refresh; the command's refresh comes before the watcher's (250 ms later).
+      await vscode.commands.executeCommand('cutover.runbooks.refresh');
+      assert.ok((await listed()).includes('zz-added.md'), 'the added runbook is listed');
+    } finally {
+      fs.rmSync(added, { force: true });
+      await vscode.commands.executeCommand('cutover.runbooks.refresh');
+    }
+    assert.ok(!(await listed()).includes('zz-added.md'), 'and gone after the next refresh');
+  });
+
   it('Run All stops at the first failure: 1–2 passed, 3 failed with its exit code, 4+ not run', async function () {
     const api = await cutoverApi();
     const book = (await api.runbooks.getChildren()).find((n) => n.entry.file === drill)!;

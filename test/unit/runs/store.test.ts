@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Files } from '../../../src/core/runs/hash';
@@ -180,8 +180,14 @@ describe('runs/store', () => {
     const run = await store.begin('compare');
     const during = await store.fingerprint();
     assert.equal(during.busy, true);
-    // A run in progress that rewrites its record changes the fingerprint (mtime granularity: wait a little).
-    await new Promise((r) => setTimeout(r, 20));
+    // A run in progress that rewrites its record changes the fingerprint. File times advance in clock ticks, not
+    // instantly: first wait (bounded) until a file written now gets a later time than the record has.
+    const written = statSync(join(run.dir, 'run.json')).mtimeMs;
+    const probe = join(ws, 'clock-probe');
+    const deadline = Date.now() + 2000;
+    do writeFileSync(probe, ''); while (statSync(probe).mtimeMs <= written && Date.now() < deadline);
+    assert.ok(statSync(probe).mtimeMs > written, 'the file system clock moved on within 2 s');
+    rmSync(probe);
     await run.progress({ step: 1 });
     assert.notEqual((await store.fingerprint()).names, during.names);
     assert.deepEqual((await store.running())[0]?.results, { step: 1 });

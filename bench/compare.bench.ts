@@ -161,27 +161,29 @@ for c in cols:
 print(json.dumps({"onlyV1": int((m["_merge"] == "left_only").sum()), "onlyV2": int((m["_merge"] == "right_only").sum()), "changed": int(changed.sum()), "columns": out, "dupV2": dups}))
 `;
 
-interface Sample { seconds: number; rssMb: number; counts: Counts | undefined; error?: string }
+interface Sample { seconds: number; cpu: number; rssMb: number; counts: Counts | undefined; error?: string }
 
 function measure(command: string, args: string[], cwd: string): Sample {
   const timeFile = path.join(DATA, 'time.txt');
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   const seconds = (performance.now() - started) / 1000;
-  const rssMb = Number.parseInt(readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '0', 10) / 1024;
+  const [rss, user, sys] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+  const rssMb = (rss ?? 0) / 1024;
+  const cpu = (user ?? NaN) + (sys ?? NaN);
   // cutover exits 1 for "differences found", which is the expected verdict here.
-  if (r.status !== 0 && r.status !== 1) return { seconds, rssMb, counts: undefined, error: `exit ${r.status}: ${(r.stderr || r.stdout).slice(0, 300)}` };
+  if (r.status !== 0 && r.status !== 1) return { seconds, cpu, rssMb, counts: undefined, error: `exit ${r.status}: ${(r.stderr || r.stdout).slice(0, 300)}` };
   try {
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    if (doc['unavailable']) return { seconds, rssMb, counts: undefined, error: `pandas not importable: ${String(doc['unavailable'])}` };
+    if (doc['unavailable']) return { seconds, cpu, rssMb, counts: undefined, error: `pandas not importable: ${String(doc['unavailable'])}` };
     if (doc['rows']) {
       const rows = doc['rows'] as Record<string, number>;
       const columns = Object.fromEntries((doc['columns'] as { name: string; mismatches: number }[]).map((c) => [c.name, c.mismatches]));
-      return { seconds, rssMb, counts: { onlyV1: rows['onlyV1'] ?? -1, onlyV2: rows['onlyV2'] ?? -1, changed: rows['changed'] ?? -1, columns, dupV2: rows['duplicateKeysV2'] ?? -1 } };
+      return { seconds, cpu, rssMb, counts: { onlyV1: rows['onlyV1'] ?? -1, onlyV2: rows['onlyV2'] ?? -1, changed: rows['changed'] ?? -1, columns, dupV2: rows['duplicateKeysV2'] ?? -1 } };
     }
-    return { seconds, rssMb, counts: doc as unknown as Counts };
+    return { seconds, cpu, rssMb, counts: doc as unknown as Counts };
   } catch (error) {
-    return { seconds, rssMb, counts: undefined, error: `unreadable output (${String(error)}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}` };
+    return { seconds, cpu, rssMb, counts: undefined, error: `unreadable output (${String(error)}): ${r.stdout.slice(0, 200)} ${r.stderr.slice(0, 200)}` };
   }
 }
 
@@ -195,7 +197,7 @@ function same(a: Counts, b: Counts): boolean {
   return a.onlyV1 === b.onlyV1 && a.onlyV2 === b.onlyV2 && a.changed === b.changed && a.dupV2 === b.dupV2 && COLUMNS.every((c) => a.columns[c] === b.columns[c]);
 }
 
-interface Result { seconds: number; rssMb: number; runs: number; agree: boolean; error?: string }
+interface Result { seconds: number; cpu: number; rssMb: number; runs: number; agree: boolean; samples: readonly Sample[]; error?: string }
 
 interface Tool { readonly label: string; readonly command: string; readonly args: string[] }
 
@@ -212,10 +214,12 @@ function runAlternating(tools: readonly Tool[], runs: number, want: Counts, cwd:
   }
   return samples.map((list) => {
     const error = list.find((s) => s.error)?.error;
-    if (error !== undefined) return { seconds: NaN, rssMb: NaN, runs: list.length, agree: false, error };
+    if (error !== undefined) return { seconds: NaN, cpu: NaN, rssMb: NaN, runs: list.length, agree: false, samples: list, error };
     return {
       seconds: median(list.map((s) => s.seconds)),
+      cpu: median(list.map((s) => s.cpu)),
       rssMb: median(list.map((s) => s.rssMb)),
+      samples: list,
       runs: list.length,
       agree: list.every((s) => s.counts !== undefined && same(s.counts, want)),
     };
@@ -251,9 +255,12 @@ async function main(): Promise<void> {
           { label: `cutover ${shape}`, command: process.execPath, args: [CLI, 'compare', v1, v2, '--key', keyList, '--json', ...record] },
           { label: `bare duckdb ${shape}`, command: process.execPath, args: [bare, v1, v2, format, keyList] },
         ], RUNS, want, ws) as [Result, Result];
-        const ratio = ours.seconds / floor.seconds;
+        // Each cutover run and the bare run right after it see about the same load: the median of their ratios
+        // is steadier on a shared machine than the ratio of two medians.
+        const ratio = median(ours.samples.map((o, i) => o.seconds / (floor.samples[i]?.seconds ?? NaN)));
+        const cpuRatio = median(ours.samples.map((o, i) => o.cpu / (floor.samples[i]?.cpu ?? NaN)));
         const fmt = (r: Result): string => (r.error ? 'error' : r.seconds.toFixed(2));
-        rows.push(`| ${format} | ${key} | ${dup} | ${fmt(ours)} | ${ours.rssMb.toFixed(0)} | ${fmt(floor)} | ${floor.rssMb.toFixed(0)} | ${ratio.toFixed(2)}× | ${ours.agree && floor.agree ? 'yes' : 'NO'} |`);
+        rows.push(`| ${format} | ${key} | ${dup} | ${fmt(ours)} | ${ours.cpu.toFixed(2)} | ${ours.rssMb.toFixed(0)} | ${fmt(floor)} | ${floor.cpu.toFixed(2)} | ${floor.rssMb.toFixed(0)} | ${ratio.toFixed(2)}× | ${cpuRatio.toFixed(2)}× | ${ours.agree && floor.agree ? 'yes' : 'NO'} |`);
         checks.push({ text: `${shape}: ≤ 1.5× bare DuckDB — ${ratio.toFixed(2)}×`, met: Number.isNaN(ratio) ? undefined : ratio <= 1.5 });
         for (const [name, r] of [['cutover', ours], ['bare DuckDB', floor]] as const) {
           if (r.error) checks.push({ text: `${shape}: ${name} failed: ${r.error}`, met: undefined });
@@ -280,12 +287,13 @@ async function main(): Promise<void> {
     'does). Keys: `loan_id` BIGINT, `loan_ref` VARCHAR, (`branch` VARCHAR, `seq` BIGINT). V2 repeats 0, 10 or 10,000',
     '(1%) keys. Differences injected by construction (50 new loans, 100 dropped, 1,000 balances, 200 dpd, 50 statuses',
     'changed); both tools\' counts were checked against the construction ("agree"). Medians of 5 runs, cutover and bare',
-    'DuckDB alternating. Peak RSS from `/usr/bin/time`.',
+    'DuckDB alternating; "cutover / bare" is the median of the 5 paired ratios (each cutover run over the bare run right',
+    'after it), in wall time and in CPU time (user + system). Peak RSS and CPU time from `/usr/bin/time`.',
     `Load: 1-minute load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? NaN).toFixed(1)} at the end on 2 cores`,
     `(the machine is shared with other work, so times carry noise); the runs took ${minutes.toFixed(1)} min.`,
     '',
-    '| format | key | duplicate keys | cutover s | RSS MB | bare DuckDB s | RSS MB | cutover / bare | agree |',
-    '|---|---|---:|---:|---:|---:|---:|---:|:---:|',
+    '| format | key | duplicate keys | cutover s | CPU s | RSS MB | bare DuckDB s | CPU s | RSS MB | cutover / bare | CPU ratio | agree |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
     ...rows,
     '',
     pandasRow,

@@ -3,7 +3,7 @@
  * A figure that could not be measured is inconclusive, never a pass; a run with nothing to judge is inconclusive.
  */
 import type { PerformanceConfig } from '../config/schema';
-import type { CorruptionEvent, LoadJudgement, LoadMeasurement, LoadResults, Verdict } from '../runs/results';
+import type { ConnectionFigures, CorruptionEvent, LoadJudgement, LoadMeasurement, LoadResults, Verdict } from '../runs/results';
 import { parseSize } from './sizes';
 
 const MB = 1024 * 1024;
@@ -54,18 +54,30 @@ export interface LoadVerdict {
   readonly judgements: LoadJudgement[];
 }
 
-export function judgeLoad(measurements: readonly LoadMeasurement[], corruption: readonly CorruptionEvent[], performance: PerformanceConfig | undefined): LoadVerdict {
-  const judgements = measurements.flatMap((m) => judgeMeasurement(m, performance));
+/** Peak database connections against max_connections: all slots taken means new connections were refused. */
+export function judgeConnections(c: ConnectionFigures): LoadJudgement | undefined {
+  if (c.peak === null || c.maxConnections === null) return undefined;
+  const full = c.peak >= c.maxConnections;
+  return {
+    pipeline: 'all', size: 'all', criterion: 'connections', value: c.peak, threshold: c.maxConnections, verdict: full ? 'fail' : 'pass',
+    reason: `${c.channel}: peak ${c.peak} client connections (${c.baseline ?? 0} before the pipelines) ${full ? '≥' : '<'} max_connections ${c.maxConnections}`,
+  };
+}
+
+const PERFORMANCE = new Set(['seconds', 'peak CPU', 'peak RSS']);
+
+export function judgeLoad(measurements: readonly LoadMeasurement[], corruption: readonly CorruptionEvent[], performance: PerformanceConfig | undefined, connections: readonly ConnectionFigures[] = []): LoadVerdict {
+  const judgements = [...measurements.flatMap((m) => judgeMeasurement(m, performance)), ...connections.flatMap((c) => judgeConnections(c) ?? [])];
   const failed = judgements.filter((j) => j.verdict === 'fail').map((j) => j.reason);
   for (const e of corruption) failed.push(`corruption: ${e.pipeline} at ${e.size}, copy ${e.copy}: ${e.file} ${e.kind}`);
   if (failed.length > 0) return { verdict: 'fail', reasons: failed, judgements };
   const unsure = judgements.filter((j) => j.verdict === 'inconclusive').map((j) => j.reason);
   if (measurements.length === 0) unsure.push('nothing was measured');
-  if (!judgements.some((j) => j.criterion !== 'exit' && j.criterion !== 'leftovers')) {
+  if (!judgements.some((j) => PERFORMANCE.has(j.criterion))) {
     unsure.push('no performance thresholds apply: set performance.seconds / maxCpuPercent / maxRssMB in cutover.json');
   }
   if (unsure.length > 0) return { verdict: 'inconclusive', reasons: unsure, judgements };
-  return { verdict: 'pass', reasons: judgements.filter((j) => j.criterion !== 'exit' && j.criterion !== 'leftovers').map((j) => j.reason), judgements };
+  return { verdict: 'pass', reasons: judgements.filter((j) => PERFORMANCE.has(j.criterion) || j.criterion === 'connections').map((j) => j.reason), judgements };
 }
 
 /** The figures the plan's success criteria read (100k latency, CPU and memory peaks, corruption count). */

@@ -173,6 +173,11 @@ export const LoadPart = z.object({
   measurements: z.array(LoadMeasurementPart),
   judgements: z.array(LoadJudgementPart),
   corruption: z.array(CorruptionEventPart).describe('Empty when every copy matched the reference (or --parallel was 1)'),
+  connections: z.array(z.object({
+    channel: z.string(), env: z.string().describe('The variable naming the database (never its value)'),
+    maxConnections: z.number().nullable(), baseline: z.number().nullable(), peak: z.number().nullable(),
+    note: z.string().optional().describe('Why the figure is missing'),
+  })).optional().describe('PostgreSQL channels: client connections held on the server while the pipelines ran (pg_stat_activity), against max_connections'),
   summary: z.object({
     seconds100k: z.number().nullable().describe('Slowest sequential wall time at 100k rows; null when not measured'),
     peakCpuPercent: z.number().nullable(), peakRssBytes: z.number().nullable(),
@@ -240,6 +245,7 @@ export type SoakIteration = z.infer<typeof SoakIterationPart>;
 export type LoadMeasurement = z.infer<typeof LoadMeasurementPart>;
 export type LoadJudgement = z.infer<typeof LoadJudgementPart>;
 export type CorruptionEvent = z.infer<typeof CorruptionEventPart>;
+export type ConnectionFigures = NonNullable<LoadResults['connections']>[number];
 export type ChannelResult = z.infer<typeof ChannelResultPart>;
 export type ChannelCheck = z.infer<typeof ChannelCheckPart>;
 export type ChannelsResult = z.infer<typeof ChannelsPart>;

@@ -8,7 +8,9 @@ import { judgeLoad } from '../../../src/core/load/judge';
 import { diffDigests } from '../../../src/core/load/outputs';
 import { parseSize, sizeLabel } from '../../../src/core/load/sizes';
 import { RunRecord } from '../../../src/core/runs/record';
-import type { LoadMeasurement } from '../../../src/core/runs/results';
+import type { LoadMeasurement, LoadResults } from '../../../src/core/runs/results';
+import type { Postgres } from '../../host/postgres';
+import { startPostgres } from '../../host/postgres';
 import { RunStore } from '../../../src/core/runs/store';
 import { runCli } from '../cli';
 
@@ -145,5 +147,51 @@ describe('load: the run store under contention', function () {
     assert.equal(scan.runs.length, N);
     assert.equal(new Set(scan.runs.map((r) => r.id)).size, N);
     for (const r of scan.runs) assert.equal(r.results.load?.measurements.length, 1);
+  });
+});
+
+describe('load: database connections of a PostgreSQL channel', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let pg: Postgres;
+  before(async () => { pg = await startPostgres(); });
+  after(async () => { await pg?.stop(); });
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cutover-load-pg-')); });
+  afterEach(() => {
+    delete process.env.CUTOVER_TEST_PG;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function workspace(): void {
+    writeFileSync(join(dir, 'input.csv'), 'id,amount\n1,2\n2,3\n');
+    const hold = [process.execPath, fixture('holdpg.mjs'), '${output}', '3', '800'];
+    writeFileSync(join(dir, 'cutover.json'), JSON.stringify({
+      pipelines: { v1: { command: hold, outputs: { kpis: { path: 'result.txt' } } }, v2: { command: hold, outputs: { kpis: { path: 'result.txt' } } } },
+      inputs: { small: { path: 'input.csv' } },
+      channels: { db: { type: 'supabase', output: 'kpis', table: 'kpis_v2', connectionStringEnv: 'CUTOVER_TEST_PG' } },
+      performance: { seconds: { 2: 30 } },
+    }));
+  }
+
+  it('reports the peak connections the pipelines held against max_connections', async () => {
+    workspace();
+    process.env.CUTOVER_TEST_PG = pg.url;
+    const r = await runCli(['load', '--sizes', '2', '--pipelines', 'v2', '--parallel', '2', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const load = (JSON.parse(r.stdout) as { load: LoadResults }).load;
+    // Alone: 3 connections; two copies at once: 6.
+    assert.deepEqual(load.connections?.map((c) => [c.channel, c.env, c.baseline, c.peak, c.maxConnections]), [['db', 'CUTOVER_TEST_PG', 0, 6, 100]]);
+    assert.ok(!r.stdout.includes(pg.url), 'the connection string is never printed');
+    assert.ok(load.judgements.some((j) => j.criterion === 'connections' && j.verdict === 'pass' && /peak 6 client connections .* < max_connections 100/.test(j.reason)));
+  });
+
+  it('says why connections were not measured when the channel\'s variable is unset, and judges the rest', async () => {
+    workspace();
+    const r = await runCli(['load', '--sizes', '2', '--pipelines', 'v1'], dir);
+    assert.match(r.stdout, /db: CUTOVER_TEST_PG is not set: database connections not measured/);
+    // Without its database this pipeline cannot run: that is judged, the missing connection figure is not.
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /v1 at 2 exited 1/);
+    assert.doesNotMatch(r.stdout, /connections.*(pass|fail)/);
   });
 });

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Register> = {
   load: () => (require('./commands/load') as typeof import('./commands/load')).registerLoad,
   soak: () => (require('./commands/soak') as typeof import('./commands/soak')).registerSoak,
   channels: () => (require('./commands/channels') as typeof import('./commands/channels')).registerChannels,
+  publish: () => (require('./commands/publish') as typeof import('./commands/publish')).registerPublish,
   // One module registers both directions.
   rollback: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
   forward: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,

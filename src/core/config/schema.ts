@@ -253,6 +253,15 @@ const fileChannel = (type: 'parquet' | 'csv') =>
     path: z.string().min(1).describe(`A ${type === 'parquet' ? 'Parquet' : 'CSV'} file, a folder of them, or a hive layout (key=value sub-folders), relative to cutover.json; \${side} allowed.`),
   }).describe(`Local ${type === 'parquet' ? 'Parquet' : 'CSV'} export.`);
 
+const azureSecrets = {
+  connectionStringEnv: envVarName('the storage account connection string').optional(),
+  accountUrlEnv: envVarName('the account URL with a SAS token').optional(),
+};
+const oneAzureSecret = [
+  (c: { connectionStringEnv?: string | undefined; accountUrlEnv?: string | undefined }) => (c.connectionStringEnv === undefined) !== (c.accountUrlEnv === undefined),
+  { message: 'give exactly one of connectionStringEnv and accountUrlEnv' },
+] as const;
+
 const AzureBlobChannelSchema = z
   .strictObject({
     type: z.literal('azureBlob'),
@@ -260,12 +269,9 @@ const AzureBlobChannelSchema = z
     container: z.string().min(1).describe('The blob container.'),
     prefix: z.string().min(1).describe('The blob name, or a folder-like prefix ending in "/" whose blobs together are the delivery; ${side} allowed.'),
     format: tableFormat.optional(),
-    connectionStringEnv: envVarName('the storage account connection string').optional(),
-    accountUrlEnv: envVarName('the account URL with a SAS token').optional(),
+    ...azureSecrets,
   })
-  .refine((c) => (c.connectionStringEnv === undefined) !== (c.accountUrlEnv === undefined), {
-    message: 'give exactly one of connectionStringEnv and accountUrlEnv',
-  })
+  .refine(...oneAzureSecret)
   .describe('Azure Blob Storage upload; each blob is downloaded into the run folder and its Content-MD5 checked.');
 
 const SupabaseChannelSchema = z
@@ -316,6 +322,29 @@ export const ChannelSchema = z
   })
   .describe('An output channel: where a pipeline delivers an output, read back and checked by `cutover channels validate`.');
 
+/** Where `cutover publish` puts a run's evidence; each run under its own id, the manifest written last. */
+export const PublishTargetSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('folder'),
+      path: z.string().min(1).describe('A folder, relative to cutover.json: each run goes to <path>/<run id>/.'),
+      format: tableFormat.default('parquet'),
+    }).describe('Local Parquet or CSV files.'),
+    z.strictObject({
+      type: z.literal('azureBlob'),
+      container: z.string().min(1).describe('The blob container (created if missing).'),
+      prefix: z.string().default('cutover/').describe('Blob name prefix: each run goes under <prefix><run id>/.'),
+      format: tableFormat.default('parquet'),
+      ...azureSecrets,
+    }).refine(...oneAzureSecret).describe('Azure Blob Storage: each blob uploaded with its MD5, verified after.'),
+    z.strictObject({
+      type: z.literal('supabase'),
+      schema: z.string().min(1).default('public').describe('The PostgreSQL schema of the tables cutover_runs and cutover_kpis (created if missing).'),
+      connectionStringEnv: envVarName('the Supabase database (PostgreSQL) connection string'),
+    }).describe('Supabase database: the tables cutover_runs and cutover_kpis, written in one transaction.'),
+  ])
+  .describe('A place `cutover publish --to NAME` writes a run\'s evidence: its record, KPI table, mismatching rows and go/no-go.');
+
 export const CutoverConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file.'),
@@ -335,6 +364,10 @@ export const CutoverConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a channel name (letters, digits, _ . -)'), ChannelSchema)
       .default({})
       .describe('Named output channels the pipelines deliver to (Parquet, CSV, Azure Blob, Supabase, manifest).'),
+    publish: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a target name (letters, digits, _ . -)'), PublishTargetSchema)
+      .default({})
+      .describe('Named places `cutover publish --to NAME` writes a run\'s evidence (local folder, Azure Blob, Supabase).'),
   })
   .superRefine((c, ctx) => {
     if (c.defaultInput !== undefined && !(c.defaultInput in c.inputs)) {
@@ -358,3 +391,4 @@ export type PerformanceConfig = z.output<typeof PerformanceSchema>;
 export type DeclarativeKpisConfig = z.output<typeof DeclarativeKpisSchema>;
 export type SwitchConfig = NonNullable<CutoverConfig['rollback']>;
 export type ChannelConfig = z.output<typeof ChannelSchema>;
+export type PublishTarget = z.output<typeof PublishTargetSchema>;

@@ -36,6 +36,15 @@ export const SUITES: readonly SuiteSpec[] = [
   { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'kpidiff', workspace: () => exampleWithData() },
   { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
+  {
+    name: 'settings',
+    // A plan the default pattern would claim, and the one the setting names instead.
+    workspace: () => workspaceWith({
+      'week3-cutover-plan.md': fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/plans/week3-cutover-plan.md')),
+      'ops/go-live.md': '# Go-live\n\n## Steps\n\n- [ ] one\n- [x] two\n',
+    }),
+    settings: { 'cutover.plans': ['ops/*.md'], 'cutover.checklist.saveAfterToggle': false },
+  },
 ];
 
 /** A copy of the example workspace with its generated input data (10k loans, daily partitions, edge profiles). */

@@ -62,6 +62,20 @@ describe('Checklist view, as a person sees it', function () {
       const badge = page.locator('.activitybar .action-item:has(a[aria-label^="Cutover"]) .badge .badge-content');
       await badge.filter({ hasText: /^137$/ }).waitFor();
     });
+
+    // Last on the seed plan: it leaves the tree collapsed.
+    it('Collapse All Checklist Sections folds every section, leaving the plan row alone in view', async function () {
+      const { page } = wb!;
+      const sectionA = page.getByRole('treeitem', { name: /^A\. Staging Environment Setup/ });
+      await sectionA.waitFor();
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Cutover: Collapse All Checklist Sections');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Collapse All Checklist Sections' }).first().click();
+      const plan = page.getByRole('treeitem', { name: /^week3-cutover-plan\.md/ });
+      await plan.and(page.locator('[aria-expanded="false"]')).waitFor({ timeout: 10_000 });
+      await sectionA.waitFor({ state: 'detached', timeout: 10_000 });
+      await wb!.screenshot('checklist-collapsed');
+    });
   });
 
   describe('on the example workspace', function () {
@@ -82,7 +96,12 @@ describe('Checklist view, as a person sees it', function () {
         if (await header.getAttribute('aria-expanded') === 'true') await header.click();
       }
       await page.getByRole('treeitem', { name: /^B\. Data Validation/ }).click();
-      await page.locator('.editor-instance .monaco-editor').first().waitFor();
+      // The plan opens at the section's heading (its line read from the file, 1-based as the status bar counts).
+      const line = fs.readFileSync(path.join(wb!.folder, 'cutover', 'plan.md'), 'utf8').split('\n').findIndex((l) => l === '### B. Data Validation') + 1;
+      assert.ok(line > 0, 'the example plan has section B');
+      await page.locator('.tab.active', { hasText: 'plan.md' }).waitFor({ timeout: 10_000 });
+      await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col 1\\b`) }).waitFor({ timeout: 10_000 });
+      await page.locator('.editor-instance .view-line', { hasText: 'B. Data Validation' }).first().waitFor();
       const shot = await wb!.screenshot('checklist-example');
       if (UPDATE_MEDIA) fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'checklist.png'));
     });

@@ -149,6 +149,9 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
   const { to } = require('pg-copy-streams') as typeof import('pg-copy-streams');
   const client = new pg.Client({ connectionString: ctx.secrets.read(channel.connectionStringEnv, `channels.${ctx.name}.connectionStringEnv`), connectionTimeoutMillis: 15_000 });
   const table = locate(channel.table, ctx.side);
+  // A connection lost mid-query is also emitted as an event (unhandled, it would end the process): named in the error.
+  const lost: Error[] = [];
+  client.on('error', (error) => lost.push(error));
   await client.connect();
   try {
     const qualified = `${client.escapeIdentifier(channel.schema)}.${client.escapeIdentifier(table)}`;
@@ -172,7 +175,8 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
       nativeColumns: described.rows.map((r) => ({ name: r.name, type: duckdbTypeOf(r.type) })),
     };
   } catch (error) {
-    throw new RuntimeError(`reading ${location}: ${(error as Error).message}`, undefined, { cause: error });
+    const connection = lost[0] && lost[0].message !== (error as Error).message ? ` (connection lost: ${lost[0].message})` : '';
+    throw new RuntimeError(`reading ${location}: ${(error as Error).message}${connection}`, undefined, { cause: error });
   } finally {
     await client.end();
   }

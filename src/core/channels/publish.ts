@@ -156,6 +156,8 @@ async function toTables(target: Extract<PublishTarget, { type: 'supabase' }>, ev
   const gonogo = JSON.parse(await readFile(join(evidence.dir, 'gonogo.json'), 'utf8')) as { verdict?: unknown };
   await withRetry(`publishing run ${record.id} to ${location}`, ctx.note, async () => {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+    // A connection lost mid-query is also emitted here; the query's rejection carries it on to the retry.
+    client.on('error', (error) => ctx.note(`connection to ${location} lost: ${error.message}`));
     await client.connect();
     try {
       const s = client.escapeIdentifier(target.schema);

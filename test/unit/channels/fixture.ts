@@ -14,6 +14,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openEngine } from '../../../src/core/engine/duckdb';
 import { sha256File } from '../../../src/core/runs/hash';
+import type { KpiLine } from '../../../src/core/runs/results';
 import { RunStore } from '../../../src/core/runs/store';
 
 export const CONTAINER = 'deliveries';
@@ -138,4 +139,24 @@ export async function deliver(ws: Workspace, secrets: { readonly azure: string; 
 
 export function readText(file: string): string {
   return readFileSync(file, 'utf8');
+}
+
+function kpiLine(segment: string, kpi: string, v1: number, v2: number, verdict: KpiLine['verdict']): KpiLine {
+  const delta = v2 - v1;
+  return { segment, kpi, v1, v2, delta, relVariance: Math.abs(delta / v1), tolerance: { abs: 0, passLine: 0.001, failLine: 0.01 }, verdict, reason: `${kpi} moved, it's "fine", or not` };
+}
+
+/** A recorded shadow run with three KPI lines (fail, inconclusive, pass): evidence to publish. Resolves to its id. */
+export async function recordKpiRun(dir: string): Promise<string> {
+  const run = await new RunStore(dir).begin('shadow', { argv: ['cutover', 'shadow'] });
+  const kpis = [kpiLine('total', 'dq30', 0.1, 0.1004, 'inconclusive'), kpiLine('product=car', 'balance', 100, 103, 'fail'), kpiLine('total', 'loans', 50, 50, 'pass')];
+  const record = await run.finish({ verdict: { verdict: 'fail', reasons: ['balance moved'] }, results: { kpis: { verdict: 'fail', counts: { total: 3, pass: 1, inconclusive: 1, fail: 1, noise: 0 }, kpis } } });
+  return record.id;
+}
+
+/** Adds `publish` targets to the workspace's cutover.json. */
+export function setPublishTargets(dir: string, targets: Record<string, unknown>): void {
+  const config = JSON.parse(readFileSync(join(dir, 'cutover.json'), 'utf8')) as Record<string, unknown>;
+  config['publish'] = targets;
+  writeFileSync(join(dir, 'cutover.json'), JSON.stringify(config, null, 2));
 }

@@ -8,22 +8,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import pg from 'pg';
-import type { KpiLine } from '../../../src/core/runs/results';
-import { RunStore } from '../../../src/core/runs/store';
 import type { Azurite } from '../../host/azurite';
 import { startAzurite } from '../../host/azurite';
 import type { Postgres } from '../../host/postgres';
 import { startPostgres } from '../../host/postgres';
 import { requireSystemPackages } from '../../host/system';
 import { runCli } from '../cli';
-import { makeWorkspace } from './fixture';
+import { makeWorkspace, recordKpiRun, setPublishTargets } from './fixture';
 
 const CANARY = 'canary-PublishS3cret-51d2';
-
-function line(segment: string, kpi: string, v1: number, v2: number, verdict: KpiLine['verdict']): KpiLine {
-  const delta = v2 - v1;
-  return { segment, kpi, v1, v2, delta, relVariance: Math.abs(delta / v1), tolerance: { abs: 0, passLine: 0.001, failLine: 0.01 }, verdict, reason: `${kpi} moved, it's "fine", or not` };
-}
 
 describe('cutover publish to a folder, azurite and PostgreSQL', function () {
   this.timeout(60_000);
@@ -40,16 +33,12 @@ describe('cutover publish to a folder, azurite and PostgreSQL', function () {
     process.env.CUTOVER_TEST_PUBLISH_AZURE = azurite.connectionString;
     process.env.CUTOVER_TEST_PUBLISH_DB = db;
     ws = (await makeWorkspace({ azure: 'UNUSED_AZURE', pg: 'UNUSED_PG' })).dir;
-    const config = JSON.parse(readFileSync(join(ws, 'cutover.json'), 'utf8')) as Record<string, unknown>;
-    config['publish'] = {
+    setPublishTargets(ws, {
       local: { type: 'folder', path: 'evidence', format: 'csv' },
       blob: { type: 'azureBlob', container: 'evidence', connectionStringEnv: 'CUTOVER_TEST_PUBLISH_AZURE' },
       db: { type: 'supabase', connectionStringEnv: 'CUTOVER_TEST_PUBLISH_DB' },
-    };
-    writeFileSync(join(ws, 'cutover.json'), JSON.stringify(config, null, 2));
-    const run = await new RunStore(ws).begin('shadow', { argv: ['cutover', 'shadow'] });
-    const kpis = [line('total', 'dq30', 0.1, 0.1004, 'inconclusive'), line('product=car', 'balance', 100, 103, 'fail'), line('total', 'loans', 50, 50, 'pass')];
-    runId = (await run.finish({ verdict: { verdict: 'fail', reasons: ['balance moved'] }, results: { kpis: { verdict: 'fail', counts: { total: 3, pass: 1, inconclusive: 1, fail: 1, noise: 0 }, kpis } } })).id;
+    });
+    runId = await recordKpiRun(ws);
   });
   after(async () => {
     delete process.env.CUTOVER_TEST_PUBLISH_AZURE;

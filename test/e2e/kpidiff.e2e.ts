@@ -123,8 +123,32 @@ describe('KPI Diff panel, as a person sees it', function () {
     const { page } = wb!;
     await runCommand(page, 'Preferences: Color Theme', 'Light Modern');
     await page.locator('.monaco-workbench.vs').waitFor();
-    await panel(page).locator('[data-testid=run-verdict]').waitFor();
-    await page.waitForTimeout(500);
+    const verdict = panel(page).locator('[data-testid=run-verdict]');
+    await verdict.waitFor();
+    // The panel resolves the theme's own colours (Light Modern: editor #FFFFFF on #3B3B3B text), once they reach it.
+    const resolved = (): Promise<{ background: string; foreground: string; text: string }> => verdict.evaluate((el) => {
+      const view = el.ownerDocument.defaultView;
+      const root = view.getComputedStyle(el.ownerDocument.documentElement);
+      return {
+        background: (root.getPropertyValue('--vscode-editor-background') as string).trim().toLowerCase(),
+        foreground: (root.getPropertyValue('--vscode-editor-foreground') as string).trim().toLowerCase(),
+        text: view.getComputedStyle(el).color as string,
+      };
+    });
+    const deadline = Date.now() + 10_000;
+    let colours = await resolved();
+    while (colours.background !== '#ffffff' && Date.now() < deadline) {
+      await page.waitForTimeout(100); // polling: the theme reaches the webview a moment after the workbench
+      colours = await resolved();
+    }
+    assert.deepEqual({ background: colours.background, foreground: colours.foreground }, { background: '#ffffff', foreground: '#3b3b3b' });
+    // The verdict's text reads on that background: WCAG contrast of at least 3:1 against white.
+    const [r, g, b] = (colours.text.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((c) => {
+      const v = c / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    const contrast = 1.05 / (0.2126 * r! + 0.7152 * g! + 0.0722 * b! + 0.05);
+    assert.ok(contrast >= 3, `verdict text ${colours.text} on white: contrast ${contrast.toFixed(2)}`);
     await wb!.screenshot('kpidiff-light');
   });
 

@@ -66,6 +66,8 @@ async function soak(ctx: CliContext, options: Options): Promise<void> {
   let settings: Settings;
   let previous: SoakResults | undefined;
   if (options.resume !== undefined) {
+    // A soak killed outright is still a temp folder until the store marks it interrupted.
+    await store.recoverInterrupted();
     previous = (await store.read(options.resume)).results.soak;
     if (!previous) throw new UsageError(`run ${options.resume} recorded no soak settings: it cannot be resumed as a soak`);
     settings = previous;

@@ -118,7 +118,7 @@ describe('cutover publish through connection faults', function () {
     const r = await runCli(['publish', '--run', runId, '--to', 'blob'], ws);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(p.resets, 1);
-    assert.deepEqual(await blobNames(), ['gonogo.json', 'kpis.parquet', 'manifest.json', 'run.json'].map((n) => `cutover/${runId}/${n}`));
+    assert.deepEqual(await blobNames(), ['gonogo.json', 'kpis.parquet', 'manifest.json', 'mismatches.parquet', 'run.json'].map((n) => `cutover/${runId}/${n}`));
   });
 
   it('an Azure that never takes the manifest fails the publish, and no manifest is visible', async () => {

@@ -146,11 +146,22 @@ function kpiLine(segment: string, kpi: string, v1: number, v2: number, verdict: 
   return { segment, kpi, v1, v2, delta, relVariance: Math.abs(delta / v1), tolerance: { abs: 0, passLine: 0.001, failLine: 0.01 }, verdict, reason: `${kpi} moved, it's "fine", or not` };
 }
 
-/** A recorded shadow run with three KPI lines (fail, inconclusive, pass): evidence to publish. Resolves to its id. */
+/**
+ * A recorded shadow run with three KPI lines (fail, inconclusive, pass) and two mismatching loan rows: evidence to
+ * publish. Resolves to its id.
+ */
 export async function recordKpiRun(dir: string): Promise<string> {
   const run = await new RunStore(dir).begin('shadow', { argv: ['cutover', 'shadow'] });
   const kpis = [kpiLine('total', 'dq30', 0.1, 0.1004, 'inconclusive'), kpiLine('product=car', 'balance', 100, 103, 'fail'), kpiLine('total', 'loans', 50, 50, 'pass')];
-  const record = await run.finish({ verdict: { verdict: 'fail', reasons: ['balance moved'] }, results: { kpis: { verdict: 'fail', counts: { total: 3, pass: 1, inconclusive: 1, fail: 1, noise: 0 }, kpis } } });
+  const engine = await openEngine();
+  try {
+    await engine.exec(`COPY (SELECT * FROM (VALUES (7, 'changed', 100.0, 103.0), (9, 'onlyV1', 55.5, NULL)) t(loan_id, kind, balance_v1, balance_v2)) TO '${join(run.dir, 'mismatches.parquet')}' (FORMAT parquet)`);
+  } finally {
+    engine.close();
+  }
+  const counts = { v1: 50, v2: 49, matched: 49, onlyV1: 1, onlyV2: 0, changed: 1, duplicateKeysV1: 0, duplicateKeysV2: 0, excludedV1: 0, excludedV2: 0 };
+  const rows = { verdict: 'fail', reasons: ['1 rows only in V1', '1 changed rows (balance 1)'], keys: ['loan_id'], rows: counts, columns: [], sample: [], mismatches: { path: 'mismatches.parquet', rows: 2 } };
+  const record = await run.finish({ verdict: { verdict: 'fail', reasons: ['balance moved'] }, results: { kpis: { verdict: 'fail', counts: { total: 3, pass: 1, inconclusive: 1, fail: 1, noise: 0 }, kpis }, rows } });
   return record.id;
 }
 

@@ -70,11 +70,13 @@ describe('cutover publish to a folder, azurite and PostgreSQL', function () {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const manifest = JSON.parse(readFileSync(join(ws, 'evidence', runId, 'manifest.json'), 'utf8')) as { runId: string; files: { name: string; md5: string; rows?: number }[] };
     assert.equal(manifest.runId, runId);
-    assert.deepEqual(manifest.files.map((f) => f.name), ['run.json', 'kpis.csv', 'gonogo.json']);
+    assert.deepEqual(manifest.files.map((f) => f.name), ['run.json', 'kpis.csv', 'mismatches.csv', 'gonogo.json']);
     assert.equal(manifest.files[1]?.rows, 3);
+    assert.equal(manifest.files[2]?.rows, 2);
+    assert.equal(readFileSync(join(ws, 'evidence', runId, 'mismatches.csv'), 'utf8'), 'loan_id,kind,balance_v1,balance_v2\n7,changed,100.0,103.0\n9,onlyV1,55.5,\n');
     assert.match(readFileSync(join(ws, 'evidence', runId, 'kpis.csv'), 'utf8'), /^segment,kpi,day,v1,v2,delta,rel_variance,verdict,reason\n/);
     const stored = await blobs();
-    assert.deepEqual([...stored.keys()].sort(), ['cutover/' + runId + '/gonogo.json', `cutover/${runId}/kpis.parquet`, `cutover/${runId}/manifest.json`, `cutover/${runId}/run.json`].sort());
+    assert.deepEqual([...stored.keys()].sort(), ['gonogo.json', 'kpis.parquet', 'manifest.json', 'mismatches.parquet', 'run.json'].map((n) => `cutover/${runId}/${n}`));
     assert.ok([...stored.values()].every((md5) => md5.length === 24), 'every blob has an MD5');
     assert.deepEqual(await rows(`SELECT run_id, kind, verdict, go_no_go FROM cutover_runs`), [{ run_id: runId, kind: 'shadow', verdict: 'fail', go_no_go: 'no-go' }]);
     const kpis = await rows(`SELECT segment, kpi, v2, verdict, reason FROM cutover_kpis ORDER BY segment, kpi`);

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     '',
     `Two Parquet outputs of ${N.toLocaleString('en-US')} loans (6 columns; ${gib(size)} together) in ${CACHE}, generated once by DuckDB in ${gen.seconds.toFixed(0)} s;`,
     `${gib(freeBefore)} free on that disk before the run. One whole process, /usr/bin/time's peak RSS; counts checked against construction.`,
-    `Load average when the run started: ${load.toFixed(1)} on ${cpus().length} cores (above ${cpus().length}, other work shared the machine and the wall time is inflated).`,
+    `Load average when the run started: ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length ? ': other work shared the machine, so the wall time is inflated' : ''}.`,
     '',
     '| run | wall s | peak RSS GB | counts agree | spill folder removed |',
     '|---|---|---|---|---|',

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       'PostgreSQL 15 (throwaway cluster on loopback, test/host/postgres.ts) against Parquet; 1 in 10,000 rows dropped, 5 added,',
       '1 in 9,973 balances changed. "pull whole table" is the same code with the checksums off (every row moves). Same process, same engine, loopback: the saving is in bytes (what a network would carry); on loopback the checksum rounds cost CPU in PostgreSQL.',
       '',
-      `Load average when the runs started: ${load.toFixed(1)} on ${cpus().length} cores (above ${cpus().length}, other work shared the machine).`,
+      `Load average when the runs started: ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length ? ': other work shared the machine, so the times are inflated' : ''}.`,
       '',
       '| method | wall s | rows pulled | MB received | MB sent | checksum rounds | same counts |',
       '|---|---|---|---|---|---|---|',

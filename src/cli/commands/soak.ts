@@ -117,8 +117,11 @@ async function soak(ctx: CliContext, options: Options): Promise<void> {
         iterations.push(it);
         soFarSeconds = soFar;
         say(iterationLine(it));
-        // Written before the next run starts: a soak killed now loses at most the run in progress.
-        await run.progress({ soak: state(soFar, false) });
+        // Written before the next run starts: a soak killed now loses at most the run in progress. A failed write
+        // costs only that safety (the iterations stay in memory for the final record): a day's soak goes on.
+        await run.progress({ soak: state(soFar, false) }).catch((error: unknown) => {
+          ctx.stderr.write(`cutover: iteration ${it.iteration} of run ${run.id} not written yet: ${error instanceof Error ? error.message : String(error)}\n`);
+        });
       },
     }));
     const stopped = controller.signal.aborted;

@@ -62,6 +62,8 @@ export async function startAzurite(): Promise<Azurite> {
       if (stopped || child.exitCode !== null) return;
       stopped = true;
       process.kill(-(child.pid as number), 'SIGTERM');
+      // Waiting for it must keep the caller alive, or an awaited stop() ends the process before its code after it runs.
+      child.ref();
       await exited;
     },
   };

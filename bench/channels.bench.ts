@@ -1,0 +1,158 @@
+/**
+ * Output channels at 1,000,000 loans (10 columns), each against a peer in the same run:
+ *   - PostgreSQL write: COPY FROM STDIN through pg + pg-copy-streams (what the example's V2 delivery does) against
+ *     `psql \copy` of the same CSV (a whole process);
+ *   - PostgreSQL read-back: `validateChannels` on a Supabase channel (COPY … TO STDOUT, loaded into DuckDB with the
+ *     local output's types, row count and keyed contents compared) — the whole check;
+ *   - Azure (azurite): the Parquet output uploaded with its MD5 set, then length and MD5 read back (what publish
+ *     does), against a plain `uploadFile` of the same file.
+ * Medians of 3. Backends are the throwaway PostgreSQL and azurite of test/host, on loopback.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { Client } from 'pg';
+import { from } from 'pg-copy-streams';
+import { Secrets } from '../src/core/channels/secrets';
+import { validateChannels } from '../src/core/channels/validate';
+import { parseConfig } from '../src/core/config/load';
+import { openEngine } from '../src/core/engine/duckdb';
+import { RunStore } from '../src/core/runs/store';
+import { startAzurite } from '../test/host/azurite';
+import { startPostgres } from '../test/host/postgres';
+
+const N = 1_000_000;
+const RUNS = 3;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return (performance.now() - started) / 1000;
+}
+
+async function md5(file: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest();
+}
+
+async function main(): Promise<void> {
+  const [pg, azurite] = await Promise.all([startPostgres(), startAzurite()]);
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-channels-bench-'));
+  const load = loadavg()[0] ?? 0;
+  try {
+    writeFileSync(join(dir, 'cutover.json'), JSON.stringify({
+      pipelines: {
+        v1: { command: ['true'], outputs: { kpis: { path: 'kpis.parquet' }, loans: { path: 'loans.parquet' } } },
+        v2: { command: ['true'], outputs: { kpis: { path: 'kpis.parquet' }, loans: { path: 'loans.parquet' } } },
+      },
+      compare: { keys: ['loan_id'] },
+      channels: { db: { type: 'supabase', output: 'loans', table: 'loans', connectionStringEnv: 'CUTOVER_BENCH_DB' } },
+    }));
+    const store = new RunStore(dir);
+    const run = await store.begin('shadow');
+    const local = join(run.dir, 'v2', 'loans.parquet');
+    const csv = join(dir, 'loans.csv');
+    const engine = await openEngine();
+    await engine.exec(`CREATE TABLE loans AS SELECT i::INTEGER AS loan_id, DATE '2025-12-01' AS as_of_date, ['car','home','card','student'][1 + i % 4] AS product,
+      ['north','south','east','west'][1 + (i // 7) % 4] AS region, 2015 + i % 10 AS vintage, round(1000 + (hash(i) % 500000) / 100.0, 2)::DOUBLE AS balance,
+      CASE WHEN i % 97 = 0 THEN NULL ELSE 0.01 + (hash(i, 1) % 2000) / 100000.0 END AS rate, (hash(i, 2) % 120)::INTEGER AS dpd,
+      CASE WHEN hash(i, 2) % 120 >= 90 THEN '90+' WHEN hash(i, 2) % 120 >= 30 THEN '30-89' ELSE 'current' END AS bucket, i % 53 = 0 AS defaulted
+      FROM range(1, ${N + 1}) t(i)`);
+    await engine.exec(`COPY (FROM loans ORDER BY loan_id) TO '${csv}' (FORMAT csv, HEADER true)`);
+    mkdirSync(join(run.dir, 'v2'), { recursive: true });
+    await engine.exec(`COPY (FROM loans ORDER BY loan_id) TO '${local}' (FORMAT parquet)`);
+    await run.addFile('outputs', local, { role: 'v2-loans', rows: N });
+    const record = await run.finish({ verdict: { verdict: 'pass', reasons: ['bench'] }, results: {} });
+    // The run folder was renamed into place when the run closed.
+    const parquet = join(store.runDir(record.id), 'v2', 'loans.parquet');
+
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    const create = `DROP TABLE IF EXISTS loans; CREATE TABLE loans (loan_id integer, as_of_date date, product text, region text, vintage integer,
+      balance double precision, rate double precision, dpd integer, bucket text, defaulted boolean)`;
+    const ours: number[] = [];
+    const peer: number[] = [];
+    const psql = '/usr/lib/postgresql/15/bin/psql';
+    for (let i = 0; i < RUNS; i++) {
+      await client.query(create);
+      ours.push(await timed(() => pipeline(createReadStream(csv), client.query(from('COPY loans FROM STDIN WITH (FORMAT csv, HEADER true)')))));
+      await client.query(create);
+      peer.push(await timed(async () => {
+        const r = spawnSync(psql, [pg.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy loans FROM '${csv}' WITH (FORMAT csv, HEADER true)`], { stdio: 'ignore' });
+        if (r.status !== 0) throw new Error(`psql \\copy exited ${r.status}`);
+      }));
+    }
+    const counted = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM loans')).rows[0]?.n);
+    if (counted !== N) throw new Error(`PostgreSQL holds ${counted} rows, not ${N}`);
+    await client.end();
+
+    const config = parseConfig(readFileSync(join(dir, 'cutover.json'), 'utf8'), join(dir, 'cutover.json'));
+    const secrets = new Secrets({ CUTOVER_BENCH_DB: pg.url });
+    const validate: number[] = [];
+    let verdict = '';
+    for (let i = 0; i < RUNS; i++) {
+      const out = join(dir, `validate-${i}`);
+      validate.push(await timed(async () => {
+        const result = await validateChannels({ config, cwd: dir, run: record, runDir: store.runDir(record.id), outDir: out, secrets, engine });
+        verdict = result.verdict;
+      }));
+    }
+    if (verdict !== 'pass') throw new Error(`the read-back did not pass: ${verdict}`);
+
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('bench');
+    await container.createIfNotExists();
+    const bytes = statSync(parquet).size;
+    const withMd5: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      withMd5.push(await timed(async () => {
+        const sum = await md5(parquet);
+        const blob = container.getBlockBlobClient(`ours-${i}.parquet`);
+        await blob.uploadFile(parquet, { blobHTTPHeaders: { blobContentMD5: sum } });
+        const props = await blob.getProperties();
+        if (props.contentLength !== bytes || !Buffer.from(props.contentMD5 ?? []).equals(sum)) throw new Error('the blob did not verify');
+      }));
+      plain.push(await timed(async () => {
+        await container.getBlockBlobClient(`plain-${i}.parquet`).uploadFile(parquet);
+      }));
+    }
+    engine.close();
+    const s = (x: number): string => x.toFixed(2);
+    const mbps = (x: number): string => (bytes / 1e6 / x).toFixed(0);
+    const list = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(', ');
+    process.stdout.write([
+      `## Output channels (${N.toLocaleString('en-US')} loans, 10 columns)`,
+      '',
+      `Throwaway PostgreSQL 15 and azurite on loopback; medians of ${RUNS}; CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB, Parquet ${(bytes / 1e6).toFixed(1)} MB.`,
+      `Load average when the run started: ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length ? ' (above the core count: other work shared the machine, times are inflated)' : ''}.`,
+      '',
+      '| measure | median s | runs (s) | target | met |',
+      '|---|---:|---|---|---|',
+      `| PostgreSQL write: COPY FROM STDIN (pg + pg-copy-streams) | ${s(median(ours))} | ${list(ours)} | ≤ 3 s | ${median(ours) <= 3 ? 'yes' : 'no'} |`,
+      `| peer: psql \\copy (whole process) | ${s(median(peer))} | ${list(peer)} | — | — |`,
+      `| PostgreSQL read back and compared (validateChannels, one Supabase channel) | ${s(median(validate))} | ${list(validate)} | ≤ 3 s | ${median(validate) <= 3 ? 'yes' : 'no'} |`,
+      `| Azure: upload with MD5, length and MD5 read back | ${s(median(withMd5))} (${mbps(median(withMd5))} MB/s) | ${list(withMd5)} | — | — |`,
+      `| peer: plain uploadFile | ${s(median(plain))} (${mbps(median(plain))} MB/s) | ${list(plain)} | — | — |`,
+      '',
+      'Not measured: the supabase-js (REST) path, which Cutover does not implement.',
+    ].join('\n'));
+  } finally {
+    await Promise.all([pg.stop(), azurite.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

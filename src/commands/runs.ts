@@ -219,6 +219,31 @@ export function validateChannels(ctx: RunCommandContext) {
   };
 }
 
+/** Publish Run…: `cutover publish` of the given (else the latest shadow) run to the targets picked from cutover.json. */
+export function publishRun(ctx: RunCommandContext) {
+  const { workspaceConfig, launch, announce } = runHelpers(ctx);
+  return async (target?: RunRef, names?: readonly string[]) => {
+    if (!requireTrust('Publish Run')) return undefined;
+    const loaded = await workspaceConfig();
+    if (!loaded) return undefined;
+    const targets = Object.entries(loaded.config.publish);
+    if (targets.length === 0) {
+      const open = await vscode.window.showWarningMessage('Cutover: cutover.json names no publish targets ("publish": a folder, Azure Blob or Supabase).', 'Open cutover.json');
+      if (open) await vscode.window.showTextDocument(vscode.Uri.file(loaded.file));
+      return undefined;
+    }
+    const chosen = names ?? (await vscode.window.showQuickPick(
+      targets.map(([name, spec]) => ({ label: name, description: spec.type, picked: true })),
+      { title: 'Publish Run', placeHolder: 'Publish the run\'s evidence to…', canPickMany: true },
+    ))?.map((p) => p.label);
+    if (!chosen || chosen.length === 0) return undefined;
+    const run = target ? ['--run', target.record.id] : [];
+    const outcome = await launch('publish', ['publish', '--config', loaded.file, ...run, '--to', ...chosen], loaded.dir, 'publish');
+    if (outcome) void announce(outcome);
+    return outcome;
+  };
+}
+
 /** Evaluate Go/No-Go: each criterion of the given (else the latest) shadow run; returns the go/no-go. */
 export function evaluateGate(ctx: RunCommandContext) {
   const { workspaceConfig } = runHelpers(ctx);
@@ -334,6 +359,7 @@ export function runCommands(ctx: RunCommandContext) {
     'cutover.startReconcile': startReconcile(ctx),
     'cutover.compareOutputs': compareOutputs(ctx),
     'cutover.validateChannels': validateChannels(ctx),
+    'cutover.publishRun': publishRun(ctx),
     'cutover.evaluateGate': evaluateGate(ctx),
     'cutover.rollBack': switchPipeline(ctx, 'rollback'),
     'cutover.rollForward': switchPipeline(ctx, 'forward'),

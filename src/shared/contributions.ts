@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'cutover.startShadowRun',
   'cutover.compareOutputs',
   'cutover.validateChannels',
+  'cutover.publishRun',
   'cutover.startReconcile',
   'cutover.startLoadTest',
   'cutover.startSoak',

@@ -2,7 +2,8 @@
  * Validate Output Channels from VS Code on the example workspace: the command launches `cutover channels validate`
  * in a terminal (like every CLI launch), the channels run's record decides the outcome, and the Runs view lists
  * each channel under the run with its verdict as the icon and its reasons on hover. The channels here are local
- * Parquet files (Azure and PostgreSQL deliveries are covered against real backends by test/unit/channels/).
+ * Parquet files (Azure and PostgreSQL deliveries are covered against real backends by test/unit/channels/); Publish
+ * Run… publishes to a folder target.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -24,12 +25,16 @@ describe('Output channels (in the extension host)', function () {
       'loans-export': { type: 'parquet', output: 'loans', path: 'handoff/loans.parquet' },
       'kpis-export': { type: 'parquet', output: 'kpis', path: 'handoff/kpis.parquet' },
     };
-    fs.writeFileSync(configFile, applyEdits(original, modify(original, ['channels'], channels, { formattingOptions: { insertSpaces: true, tabSize: 2 } })));
+    const format = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
+    const withChannels = applyEdits(original, modify(original, ['channels'], channels, format));
+    fs.writeFileSync(configFile, applyEdits(withChannels, modify(withChannels, ['publish'], { files: { type: 'folder', path: 'published' } }, format)));
   });
   after(() => fs.writeFileSync(configFile, original));
 
+  let shadow: LaunchOutcome;
+
   it('validates a shadow run\'s deliveries in a terminal and shows each channel\'s verdict in the Runs view', async function () {
-    const shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
+    shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
     assert.ok(shadow.run, 'the shadow run was recorded');
     // The pipeline delivered its loans; the KPI export never arrived.
     const delivery = path.join(workspaceRoot().fsPath, 'handoff');
@@ -61,5 +66,16 @@ describe('Output channels (in the extension host)', function () {
     const before = vscode.window.terminals.length;
     assert.equal(await vscode.commands.executeCommand('cutover.validateChannels', outcome.run), undefined);
     assert.equal(vscode.window.terminals.length, before);
+  });
+
+  it('publishes a run\'s evidence from VS Code to a target of cutover.json, in a terminal', async function () {
+    assert.ok(shadow.run, 'the shadow run of the test before');
+    const outcome = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.publishRun', shadow.run, ['files']))!;
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(outcome.run?.record.kind, 'publish');
+    const copy = path.join(workspaceRoot().fsPath, 'published', shadow.run.record.id);
+    const manifest = JSON.parse(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8')) as { runId: string; files: { name: string }[] };
+    assert.equal(manifest.runId, shadow.run.record.id);
+    assert.deepEqual(manifest.files.map((f) => f.name), ['run.json', 'kpis.parquet', 'mismatches.parquet', 'gonogo.json']);
   });
 });

@@ -191,6 +191,36 @@ describe('Runs (in the extension host)', function () {
     }
   });
 
+  it('a shadow run whose V2 fails is recorded as failed, and Show Run Log opens the failing side\'s log', async function () {
+    const root = workspaceRoot().fsPath;
+    const config = path.join(root, 'cutover.json');
+    const original = fs.readFileSync(config, 'utf8');
+    const v2 = '"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v2/pipeline.config.json"]';
+    assert.ok(original.includes(v2), 'the example\'s V2 command');
+    fs.writeFileSync(config, original.replace(v2, '"command": ["node", "-e", "console.error(\'v2 broke on purpose\'); process.exit(4)"]'));
+    let failed: LaunchOutcome | undefined;
+    try {
+      failed = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
+      assert.equal(failed.exitCode, 4, 'a pipeline that fails is a runtime error of the run (exit 4), never a verdict');
+      const record = failed.run?.record;
+      assert.ok(record, 'the failed run was recorded');
+      assert.equal(record.status, 'failed');
+      assert.match(record.error?.message ?? '', /pipeline v2 exited with 4/);
+      assert.deepEqual(record.commands.map((c) => [c.name, c.exitCode]).sort(), [['v1', 0], ['v2', 4]]);
+      const api = await cutoverApi();
+      const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === record.id);
+      assert.ok(node, 'the failed run is listed');
+      await vscode.commands.executeCommand('cutover.showRunLog', node);
+      const log = await waitFor('the failing side\'s log in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.log') && vscode.window.activeTextEditor);
+      assert.match(log.document.getText(), /v2 broke on purpose/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    } finally {
+      fs.writeFileSync(config, original);
+      // Later suites read "the latest shadow run": the failed one must not be it.
+      if (failed?.run) await failed.run.store.delete(failed.run.record.id);
+    }
+  });
+
   it('Cancel Run stops the CLI and every process it started, and the run is recorded as interrupted', async function () {
     const root = workspaceRoot().fsPath;
     const config = path.join(root, 'cutover.json');

@@ -1,5 +1,5 @@
 /**
- * `cutover publish [--run ID] --to NAME… [--config FILE] [--json]`: writes a run's evidence (record, KPI table,
+ * `cutover publish [--run ID] --to NAME… [--timeout SECONDS] [--config FILE] [--json]`: writes a run's evidence (record, KPI table,
  * mismatching rows, go/no-go, manifest) to the targets named under `publish` in cutover.json, each verified after
  * writing (core/channels/publish.ts); publishing again leaves one copy. Records a `publish` run. Exit 0 when every
  * target holds a verified copy, 3 usage/config, 4 when a target could not be written (named, with why).
@@ -24,6 +24,7 @@ interface Options {
   readonly to: string[];
   readonly config?: string;
   readonly json?: boolean;
+  readonly timeout: string;
 }
 
 export function registerPublish(program: Command, ctx: CliContext): void {
@@ -34,12 +35,15 @@ export function registerPublish(program: Command, ctx: CliContext): void {
     .requiredOption('--to <names...>', 'publish targets from cutover.json (folder, azureBlob, supabase)')
     .option('--config <file>', 'the cutover.json to use (default: the nearest one from the current folder up)')
     .option('--json', 'print one JSON document on stdout')
+    .option('--timeout <seconds>', 'how long one attempt (an Azure request, the database transaction) may take before it is retried', '120')
     .action(async (options: Options) => {
       await publishRun(ctx, options);
     });
 }
 
 async function publishRun(ctx: CliContext, options: Options): Promise<void> {
+  const timeoutSeconds = Number(options.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${options.timeout}`);
   const loaded = loadConfig(locateConfig(ctx.cwd, options.config));
   const known = Object.keys(loaded.config.publish);
   for (const name of options.to) {
@@ -67,7 +71,7 @@ async function publishRun(ctx: CliContext, options: Options): Promise<void> {
         const format = spec.type === 'supabase' ? 'parquet' : spec.format;
         const evidence = await buildEvidence(engine, { record: target, runDir: store.runDir(target.id), goNoGo, format, dir: join(run.dir, 'evidence', name) });
         try {
-          const result = await publish(spec, evidence, { name, cwd: loaded.dir, secrets, record: target, note: (m) => void ctx.stderr.write(`cutover: ${secrets.redact(m)}\n`) });
+          const result = await publish(spec, evidence, { name, cwd: loaded.dir, secrets, record: target, timeoutSeconds, note: (m) => void ctx.stderr.write(`cutover: ${secrets.redact(m)}\n`) });
           done.push(result);
           say(`✓ ${name} (${result.type}) ${result.location}: ${result.written ? '' : 'unchanged, '}${result.detail}`);
         } catch (error) {

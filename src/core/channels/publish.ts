@@ -41,6 +41,8 @@ export interface PublishContext {
   readonly record: RunRecord;
   /** Told about each retry and each failed rollback (the CLI prints it, secrets scrubbed). */
   readonly note: (message: string) => void;
+  /** How long one attempt (an Azure request, a database transaction) may go without finishing before it is retried. */
+  readonly timeoutSeconds: number;
 }
 
 export async function publish(target: PublishTarget, evidence: Evidence, ctx: PublishContext): Promise<Published> {
@@ -87,7 +89,7 @@ async function toFolder(target: Extract<PublishTarget, { type: 'folder' }>, evid
 async function toBlob(target: Extract<PublishTarget, { type: 'azureBlob' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
   const { BlobServiceClient, RestError } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
   const where = `publish.${ctx.name}`;
-  const options = { retryOptions: { maxTries: 4, tryTimeoutInMs: 60_000, retryDelayInMs: 500 } };
+  const options = { retryOptions: { maxTries: 4, tryTimeoutInMs: ctx.timeoutSeconds * 1000, retryDelayInMs: 500 } };
   const service = target.connectionStringEnv !== undefined
     ? BlobServiceClient.fromConnectionString(ctx.secrets.read(target.connectionStringEnv, `${where}.connectionStringEnv`), options)
     : new BlobServiceClient(ctx.secrets.read(target.accountUrlEnv as string, `${where}.accountUrlEnv`), undefined, options);
@@ -125,8 +127,12 @@ async function toBlob(target: Extract<PublishTarget, { type: 'azureBlob' }>, evi
   return { target: ctx.name, type: target.type, location, written: true, detail: `${allFiles(evidence).length} blobs written, each length and MD5 read back` };
 }
 
-/** Connection faults worth another try: reset/refused sockets, a server shutting down or starting, a failed link. */
+/** An attempt that got no answer within its time: retried like a lost connection. */
+class AttemptTimeout extends RuntimeError {}
+
+/** Connection faults worth another try: reset/refused sockets, a server shutting down or starting, a failed link, a timeout. */
 function transient(error: unknown): boolean {
+  if (error instanceof AttemptTimeout) return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '40001', '40P01'].includes(code);
 }
@@ -143,6 +149,49 @@ async function withRetry<T>(what: string, note: (message: string) => void, work:
   }
 }
 
+/** One attempt's transaction: tables created if missing, the KPI lines staged by COPY and merged, counted before COMMIT. */
+async function mergeRun(
+  client: import('pg').Client,
+  schema: string,
+  record: RunRecord,
+  csvFile: string,
+  kpis: number,
+  location: string,
+  goNoGo: string | null,
+  from: typeof import('pg-copy-streams').from,
+  note: (message: string) => void,
+): Promise<void> {
+  try {
+    const s = client.escapeIdentifier(schema);
+    await client.query('BEGIN');
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_runs (run_id text PRIMARY KEY, kind text NOT NULL, status text NOT NULL,
+      verdict text, go_no_go text, started_at timestamptz NOT NULL, ended_at timestamptz, record jsonb NOT NULL)`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_kpis (run_id text NOT NULL REFERENCES ${s}.cutover_runs (run_id) ON DELETE CASCADE,
+      segment text NOT NULL, kpi text NOT NULL, day text NOT NULL DEFAULT '', v1 double precision, v2 double precision, delta double precision,
+      rel_variance double precision, verdict text NOT NULL, reason text NOT NULL, PRIMARY KEY (run_id, segment, kpi, day))`);
+    await client.query(`CREATE TEMP TABLE cutover_kpis_stage (segment text, kpi text, day text, v1 double precision, v2 double precision,
+      delta double precision, rel_variance double precision, verdict text, reason text) ON COMMIT DROP`);
+    await pipeline(createReadStream(csvFile), client.query(from(`COPY cutover_kpis_stage (${KPI_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+    await client.query(`INSERT INTO ${s}.cutover_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (run_id) DO UPDATE SET kind = EXCLUDED.kind, status = EXCLUDED.status, verdict = EXCLUDED.verdict, go_no_go = EXCLUDED.go_no_go,
+        started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, record = EXCLUDED.record`,
+    [record.id, record.kind, record.status, record.verdict?.verdict ?? null, goNoGo, record.startedAt, record.endedAt ?? null, JSON.stringify(record)]);
+    // The run's lines are exactly the staged ones: merged, and any line the run no longer has removed.
+    await client.query(`DELETE FROM ${s}.cutover_kpis k WHERE k.run_id = $1 AND NOT EXISTS
+      (SELECT 1 FROM cutover_kpis_stage t WHERE t.segment = k.segment AND t.kpi = k.kpi AND coalesce(t.day, '') = k.day)`, [record.id]);
+    await client.query(`INSERT INTO ${s}.cutover_kpis SELECT $1, segment, kpi, coalesce(day, ''), v1, v2, delta, rel_variance, verdict, reason FROM cutover_kpis_stage
+      ON CONFLICT (run_id, segment, kpi, day) DO UPDATE SET v1 = EXCLUDED.v1, v2 = EXCLUDED.v2, delta = EXCLUDED.delta,
+        rel_variance = EXCLUDED.rel_variance, verdict = EXCLUDED.verdict, reason = EXCLUDED.reason`, [record.id]);
+    const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${s}.cutover_kpis WHERE run_id = $1`, [record.id]);
+    if (Number(counted.rows[0]?.n) !== kpis) throw new RuntimeError(`${location}: ${counted.rows[0]?.n ?? 0} KPI rows for run ${record.id} after the merge, ${kpis} published`);
+    await client.query('COMMIT');
+  } catch (error) {
+    // On a lost connection the server has already rolled back; this only tells a live one.
+    await client.query('ROLLBACK').catch((rollback: unknown) => note(`rollback after a failed publish: ${(rollback as Error).message}`));
+    throw error;
+  }
+}
+
 const KPI_COLUMNS = ['segment', 'kpi', 'day', 'v1', 'v2', 'delta', 'rel_variance', 'verdict', 'reason'] as const;
 
 async function toTables(target: Extract<PublishTarget, { type: 'supabase' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
@@ -154,42 +203,28 @@ async function toTables(target: Extract<PublishTarget, { type: 'supabase' }>, ev
   const csvFile = evidence.kpisCsv;
   const location = `postgres ${target.schema}.cutover_runs / cutover_kpis`;
   const gonogo = JSON.parse(await readFile(join(evidence.dir, 'gonogo.json'), 'utf8')) as { verdict?: unknown };
+  const timeoutMs = ctx.timeoutSeconds * 1000;
   await withRetry(`publishing run ${record.id} to ${location}`, ctx.note, async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
     // A connection lost mid-query is also emitted here; the query's rejection carries it on to the retry.
     client.on('error', (error) => ctx.note(`connection to ${location} lost: ${error.message}`));
-    await client.connect();
+    // A server (or network) that stops answering: the attempt's socket is destroyed at its deadline, and retried.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      client.connection.stream.destroy();
+    }, timeoutMs);
     try {
-      const s = client.escapeIdentifier(target.schema);
-      await client.query('BEGIN');
-      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_runs (run_id text PRIMARY KEY, kind text NOT NULL, status text NOT NULL,
-        verdict text, go_no_go text, started_at timestamptz NOT NULL, ended_at timestamptz, record jsonb NOT NULL)`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_kpis (run_id text NOT NULL REFERENCES ${s}.cutover_runs (run_id) ON DELETE CASCADE,
-        segment text NOT NULL, kpi text NOT NULL, day text NOT NULL DEFAULT '', v1 double precision, v2 double precision, delta double precision,
-        rel_variance double precision, verdict text NOT NULL, reason text NOT NULL, PRIMARY KEY (run_id, segment, kpi, day))`);
-      await client.query(`CREATE TEMP TABLE cutover_kpis_stage (segment text, kpi text, day text, v1 double precision, v2 double precision,
-        delta double precision, rel_variance double precision, verdict text, reason text) ON COMMIT DROP`);
-      await pipeline(createReadStream(csvFile), client.query(from(`COPY cutover_kpis_stage (${KPI_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`)));
-      await client.query(`INSERT INTO ${s}.cutover_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (run_id) DO UPDATE SET kind = EXCLUDED.kind, status = EXCLUDED.status, verdict = EXCLUDED.verdict, go_no_go = EXCLUDED.go_no_go,
-          started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, record = EXCLUDED.record`,
-      [record.id, record.kind, record.status, record.verdict?.verdict ?? null, typeof gonogo.verdict === 'string' ? gonogo.verdict : null, record.startedAt, record.endedAt ?? null, JSON.stringify(record)]);
-      // The run's lines are exactly the staged ones: merged, and any line the run no longer has removed.
-      await client.query(`DELETE FROM ${s}.cutover_kpis k WHERE k.run_id = $1 AND NOT EXISTS
-        (SELECT 1 FROM cutover_kpis_stage t WHERE t.segment = k.segment AND t.kpi = k.kpi AND coalesce(t.day, '') = k.day)`, [record.id]);
-      await client.query(`INSERT INTO ${s}.cutover_kpis SELECT $1, segment, kpi, coalesce(day, ''), v1, v2, delta, rel_variance, verdict, reason FROM cutover_kpis_stage
-        ON CONFLICT (run_id, segment, kpi, day) DO UPDATE SET v1 = EXCLUDED.v1, v2 = EXCLUDED.v2, delta = EXCLUDED.delta,
-          rel_variance = EXCLUDED.rel_variance, verdict = EXCLUDED.verdict, reason = EXCLUDED.reason`, [record.id]);
-      const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${s}.cutover_kpis WHERE run_id = $1`, [record.id]);
-      if (Number(counted.rows[0]?.n) !== kpis) throw new RuntimeError(`${location}: ${counted.rows[0]?.n ?? 0} KPI rows for run ${record.id} after the merge, ${kpis} published`);
-      await client.query('COMMIT');
+      await client.connect();
+      await mergeRun(client, target.schema, record, csvFile, kpis, location, typeof gonogo.verdict === 'string' ? gonogo.verdict : null, from, ctx.note);
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollback: unknown) => {
-        ctx.note(`rollback after a failed publish also failed: ${(rollback as Error).message}`);
-      });
+      if (timedOut) throw new AttemptTimeout(`${location}: no answer within ${ctx.timeoutSeconds} s`, undefined, { cause: error });
       throw error;
     } finally {
-      await client.end();
+      clearTimeout(deadline);
+      // A destroyed socket never answers end(): there is nothing left to close politely.
+      if (timedOut) client.connection.stream.destroy();
+      else await client.end();
     }
   });
   return { target: ctx.name, type: target.type, location, written: true, detail: `run ${record.id} and its ${kpis} KPI lines merged in one transaction, counted after` };

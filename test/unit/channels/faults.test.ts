@@ -43,7 +43,7 @@ describe('cutover publish through connection faults', function () {
     await Promise.all([azurite?.stop(), postgres?.stop()]);
   });
 
-  async function proxy(target: number, cut: (chunk: Buffer) => boolean): Promise<Proxy> {
+  async function proxy(target: number, cut: Parameters<typeof startProxy>[1]): Promise<Proxy> {
     const p = await startProxy(target, cut);
     proxies.push(p);
     return p;
@@ -78,7 +78,7 @@ describe('cutover publish through connection faults', function () {
     const p = await proxy(postgres.port, (chunk) => {
       if (cutOnce || !chunk.includes('COPY cutover_kpis_stage')) return false;
       cutOnce = true;
-      return true;
+      return 'reset';
     });
     process.env.CUTOVER_TEST_FAULT_DB = viaPort(postgres.url, postgres.port, p.port);
     const r = await runCli(['publish', '--run', runId, '--to', 'db'], ws);
@@ -97,7 +97,7 @@ describe('cutover publish through connection faults', function () {
       await client.query('DROP TABLE IF EXISTS cutover_kpis, cutover_runs');
       await client.end();
     })();
-    const p = await proxy(postgres.port, (chunk) => chunk.includes('COPY cutover_kpis_stage'));
+    const p = await proxy(postgres.port, (chunk) => (chunk.includes('COPY cutover_kpis_stage') ? 'reset' : false));
     process.env.CUTOVER_TEST_FAULT_DB = viaPort(postgres.url, postgres.port, p.port);
     const r = await runCli(['publish', '--run', runId, '--to', 'db'], ws);
     assert.equal(r.code, 4);
@@ -107,12 +107,28 @@ describe('cutover publish through connection faults', function () {
     assert.equal(await count('SELECT count(*) AS n FROM cutover_kpis'), 0);
   });
 
+  it('a PostgreSQL that stops answering in the middle of the transaction is given up on at --timeout and retried: one copy', async () => {
+    let hangOnce = false;
+    const p = await proxy(postgres.port, (chunk) => {
+      if (hangOnce || !chunk.includes('COPY cutover_kpis_stage')) return false;
+      hangOnce = true;
+      return 'hang';
+    });
+    process.env.CUTOVER_TEST_FAULT_DB = viaPort(postgres.url, postgres.port, p.port);
+    const r = await runCli(['publish', '--run', runId, '--to', 'db', '--timeout', '1'], ws);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(p.resets, 1);
+    assert.match(r.stderr, /no answer within 1 s; retrying \(1\/3\)/);
+    assert.equal(await count('SELECT count(*) AS n FROM cutover_runs'), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM cutover_kpis'), 3);
+  });
+
   it('an Azure upload whose connection is reset is retried by the SDK: one copy, verified', async () => {
     let cutOnce = false;
     const p = await proxy(azurite.port, (chunk) => {
       if (cutOnce || !/^PUT \S+\/kpis\.parquet/.test(chunk.toString('latin1'))) return false;
       cutOnce = true;
-      return true;
+      return 'reset';
     });
     process.env.CUTOVER_TEST_FAULT_AZURE = viaPort(azurite.connectionString, azurite.port, p.port);
     const r = await runCli(['publish', '--run', runId, '--to', 'blob'], ws);
@@ -124,7 +140,7 @@ describe('cutover publish through connection faults', function () {
   it('an Azure that never takes the manifest fails the publish, and no manifest is visible', async () => {
     const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('faults');
     await container.deleteIfExists();
-    const p = await proxy(azurite.port, (chunk) => /^PUT \S+\/manifest\.json/.test(chunk.toString('latin1')));
+    const p = await proxy(azurite.port, (chunk) => (/^PUT \S+\/manifest\.json/.test(chunk.toString('latin1')) ? 'reset' : false));
     process.env.CUTOVER_TEST_FAULT_AZURE = viaPort(azurite.connectionString, azurite.port, p.port);
     const r = await runCli(['publish', '--run', runId, '--to', 'blob'], ws);
     assert.equal(r.code, 4, r.stdout + r.stderr);

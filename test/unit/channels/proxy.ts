@@ -1,19 +1,19 @@
 /**
  * A loopback TCP proxy in front of a real backend, for fault tests: it passes bytes through both ways until `cut`
- * says a chunk the client sent must not arrive; then that connection is reset (RST) on both sides, as a network
- * fault or a restarting server does mid-request.
+ * says what happens to a chunk the client sent: 'reset' resets that connection (RST) on both sides, as a network fault
+ * or a restarting server does mid-request; 'hang' forwards nothing more on it and answers nothing (a stuck server).
  */
 import type { AddressInfo, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 
 export interface Proxy {
   readonly port: number;
-  /** Connections reset so far. */
+  /** Connections reset or hung so far. */
   readonly resets: number;
   close(): Promise<void>;
 }
 
-export async function startProxy(target: number, cut: (chunk: Buffer) => boolean): Promise<Proxy> {
+export async function startProxy(target: number, cut: (chunk: Buffer) => false | 'reset' | 'hang'): Promise<Proxy> {
   let resets = 0;
   const open = new Set<Socket>();
   const server = createServer((client) => {
@@ -23,15 +23,16 @@ export async function startProxy(target: number, cut: (chunk: Buffer) => boolean
       client.resetAndDestroy();
       upstream.resetAndDestroy();
     };
+    let hung = false;
     client.on('data', (chunk: Buffer) => {
-      if (cut(chunk)) {
-        resets++;
-        drop();
-      } else {
-        upstream.write(chunk);
-      }
+      if (hung) return;
+      const fault = cut(chunk);
+      if (fault !== false) resets++;
+      if (fault === 'reset') drop();
+      else if (fault === 'hang') hung = true;
+      else upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => { if (!hung) client.write(chunk); });
     // A reset side ends the other; the errors are the fault we made.
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());

@@ -11,9 +11,18 @@ import type { Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
+/** A contributed command's title, as its menu item shows it. */
+function commandTitle(id: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string; title: string }[] } };
+  const title = manifest.contributes.commands.find((c) => c.command === id)?.title;
+  assert.ok(title, `package.json contributes ${id}`);
+  return title;
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  // The palette's filter does not match across a "/" (Go/No-Go): type up to it, pick the row by the whole title.
+  await page.locator('.quick-input-widget input').fill(`>${title.split('/')[0]}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
 }
 
@@ -28,6 +37,25 @@ describe('Shadow run from the command palette, as a person sees it', function ()
   });
   afterEach(async function () { await screenshotOnFailure(this, wb); });
   after(async () => { await wb?.close(); });
+
+  it('Evaluate Go/No-Go before any shadow run warns that it needs one, and its button starts one', async function () {
+    const { page } = wb!;
+    // The palette lists the extension's commands once it has started: its status item shows that.
+    await page.locator('.statusbar-item', { hasText: /Cutover \d+\/\d+/ }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Cutover: Evaluate Go/No-Go');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'no shadow run yet: go/no-go needs one' });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Start Shadow Run' }).click();
+    // Start Shadow Run asks for its input first.
+    try {
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Shadow Run' }).waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample-10k' }).first().waitFor();
+      assert.equal(await page.locator('.quick-input-widget input').getAttribute('placeholder'), 'Shadow run: which input should V1 and V2 both process?');
+    } finally {
+      await page.keyboard.press('Escape');
+    }
+    assert.equal(fs.existsSync(path.join(wb!.folder, '.cutover', 'runs')) && fs.readdirSync(path.join(wb!.folder, '.cutover', 'runs')).some((d) => /^\d{8}-/.test(d)), false, 'escaped: no run');
+  });
 
   it('runs V1 and V2 in a terminal, announces the verdict and lists the run', async function () {
     const { page } = wb!;
@@ -56,6 +84,35 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     if (process.env.CUTOVER_UPDATE_MEDIA === '1') fs.copyFileSync(shot, path.join(REPO_ROOT, 'media', 'shadow-run.png'));
   });
 
+  it('Evaluate Go/No-Go shows each criterion of the run with its value, threshold and verdict', async function () {
+    const { page } = wb!;
+    await runCommand(page, 'Cutover: Evaluate Go/No-Go');
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: /^Go\/No-Go: NO-GO — run \d{8}-\d{6}-\d{3}-[0-9a-f]{6}$/ }).waitFor({ timeout: 15_000 });
+    const rows = (await widget.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    // The example's gate: four criteria; the KPI variance fails (V2's dpd buckets), the others pass.
+    assert.equal(rows.length, 4, rows.join(' | '));
+    assert.match(rows.find((r) => r.includes('kpiVariance')) ?? '', /kpiVariance [\d.]+% \(threshold 1\.00%\) fail/);
+    for (const name of ['errorRate', 'latency', 'nullRate']) assert.match(rows.find((r) => r.includes(name)) ?? '', new RegExp(`${name} .*\\(threshold .+\\) pass`));
+    await page.keyboard.press('Escape');
+  });
+
+  it('Reveal Run in Explorer (the run\'s context menu) selects its run.json in the Explorer', async function () {
+    const { page } = wb!;
+    const run = page.getByRole('treeitem', { name: /^shadow run, fail/ });
+    await run.click({ button: 'right' });
+    // The workbench's context menu acts on the key (or mouse-up) on its focused item; hovering focuses it.
+    await page.getByRole('menuitem', { name: commandTitle('cutover.openRunFolder') }).hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached' });
+    const id = fs.readdirSync(path.join(wb!.folder, '.cutover', 'runs')).find((d) => /^\d{8}-/.test(d))!;
+    const explorer = page.locator('.explorer-folders-view');
+    // The run's folder is expanded down to its run.json, which is the selected row.
+    await explorer.getByRole('treeitem', { name: id, exact: true }).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 15_000 });
+    await explorer.getByRole('treeitem', { name: 'run.json', exact: true }).and(page.locator('[aria-selected="true"]')).waitFor({ timeout: 15_000 });
+    await wb!.screenshot('run-revealed-in-explorer');
+  });
+
   it('Cutover: Show Log opens the Cutover log, which names the launch, the id it gave the run and how it ended', async function () {
     const { page } = wb!;
     await runCommand(page, 'Cutover: Show Log');
@@ -70,7 +127,7 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await wb!.screenshot('cutover-log');
   });
 
-  it('Roll Back to V1 asks first, showing the go/no-go evidence, the commands and the budget; Cancel runs nothing', async function () {
+  it('Roll Back to V1 asks first, showing the go/no-go evidence, the commands and the budget; Cancel runs nothing, Roll Back runs it', async function () {
     const { page } = wb!;
     const runs = path.join(wb!.folder, '.cutover', 'runs');
     const before = fs.readdirSync(runs).length;
@@ -87,8 +144,16 @@ describe('Shadow run from the command palette, as a person sees it', function ()
     await wb!.screenshot('rollback-confirmation');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.waitForTimeout(1000);
-    assert.equal(fs.readdirSync(runs).length, before, 'nothing ran');
+    // Now confirm: exactly one rollback lands. Had the cancelled one started too, there would be two.
+    await runCommand(page, 'Cutover: Roll Back to V1…');
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Roll Back to V1' }).click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: /rollback run PASS/ }).waitFor({ timeout: 90_000 });
+    const added = fs.readdirSync(runs).filter((d) => /^\d{8}-/.test(d)).map((d) => JSON.parse(fs.readFileSync(path.join(runs, d, 'run.json'), 'utf8')) as { kind: string })
+      .filter((r) => r.kind === 'rollback');
+    assert.equal(added.length, 1, 'one rollback ran: the confirmed one');
+    assert.equal(fs.readdirSync(runs).length, before + 1);
+    assert.equal((JSON.parse(fs.readFileSync(path.join(wb!.folder, 'active-pipeline.json'), 'utf8')) as { active: string }).active, 'v1');
   });
 
   it('an invalid cutover.json is reported with its place, and Open cutover.json goes there', async function () {

@@ -53,8 +53,10 @@ export async function startWorkbench(folder: string, settings: Record<string, un
 
 /** Opens the Cutover view container from the activity bar and widens the side bar so labels read whole. */
 export async function openCutoverView(page: Page, sideBarWidth = 560): Promise<void> {
-  await page.locator('.activitybar a[aria-label^="Cutover"]').first().click();
-  await page.locator('.part.sidebar .composite.title', { hasText: /Cutover/i }).first().waitFor();
+  const title = page.locator('.part.sidebar .composite.title', { hasText: /Cutover/i }).first();
+  // A second click would close it again. The open-task badge sits over the icon's centre: the click lands on it.
+  if (!await title.isVisible()) await page.locator('.activitybar a[aria-label^="Cutover"]').first().click({ force: true });
+  await title.waitFor();
   const sidebar = await page.locator('.part.sidebar').boundingBox();
   if (sidebar && sidebar.width < sideBarWidth) {
     const edge = sidebar.x + sidebar.width + 1;

@@ -197,6 +197,22 @@ describe('KPI Diff panel (in the extension host)', function () {
     assert.deepEqual(state.lastLoad!.focus, { segment: 'total', kpi: 'dq30' });
   });
 
+  it('with cutover.kpiDiff.codeLens off, the KPI lenses go, and they come back when it is on again', async function () {
+    const uri = vscode.Uri.file(v2Config);
+    await vscode.window.showTextDocument(uri);
+    const kpiLenses = async (): Promise<number> =>
+      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).filter((l) => / · V2 /.test(l.command?.title ?? '')).length;
+    assert.ok(await kpiLenses() > 0, 'lenses before the setting changes');
+    const settings = vscode.workspace.getConfiguration('cutover.kpiDiff');
+    await settings.update('codeLens', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('the KPI lenses to go', async () => await kpiLenses() === 0, 15_000);
+    } finally {
+      await settings.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the KPI lenses to come back', async () => await kpiLenses() > 0, 15_000);
+  });
+
   it('Reveal KPI opens V1 and V2 at the KPI in columns one and two, the panel beside them, and finds its cutover.json definition', async function () {
     await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
     await loaded(record.id);

@@ -30,6 +30,16 @@ async function inputSha256(path) {
   return createHash('sha256').update(hashes.sort().join('\n')).digest('hex');
 }
 
+/**
+ * Writes `file` through a temp file of this process, renamed into place: a reader sees the old file or the new one,
+ * and two shadow runs delivering at once never write into the same file (the last one to finish wins each file).
+ */
+async function writeInPlace(file, write) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await write(tmp);
+  renameSync(tmp, file);
+}
+
 const PG_TYPES = { VARCHAR: 'text', DOUBLE: 'double precision', FLOAT: 'real', BIGINT: 'bigint', INTEGER: 'integer', SMALLINT: 'smallint', DATE: 'date', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp' };
 const pgType = (t) => PG_TYPES[t] ?? (/^DECIMAL\(\d+,\d+\)$/.test(t) ? t.replace('DECIMAL', 'numeric') : 'text');
 
@@ -49,10 +59,10 @@ export async function deliver(con, { output, input, settings, pipeline: name, ve
   const outputs = [];
 
   const kpisFile = join(dir, 'kpis.parquet');
-  await con.run(`COPY (SELECT segment, kpi, value FROM kpis ORDER BY segment, kpi) TO ${lit(kpisFile)} (FORMAT parquet)`);
+  await writeInPlace(kpisFile, (tmp) => con.run(`COPY (SELECT segment, kpi, value FROM kpis ORDER BY segment, kpi) TO ${lit(tmp)} (FORMAT parquet)`));
   outputs.push({ channel: 'kpis-parquet', output: 'kpis', location: relative(process.cwd(), kpisFile), rows: kpisRows, sha256: (await hashFile(kpisFile, 'sha256')).toString('hex'), schema: kpisColumns });
   const loansCsv = join(dir, 'loans.csv');
-  await con.run(`COPY (FROM loans ORDER BY loan_id, as_of_date) TO ${lit(loansCsv)} (FORMAT csv, HEADER true)`);
+  await writeInPlace(loansCsv, (tmp) => con.run(`COPY (FROM loans ORDER BY loan_id, as_of_date) TO ${lit(tmp)} (FORMAT csv, HEADER true)`));
   outputs.push({ channel: 'loans-csv', output: 'loans', location: relative(process.cwd(), loansCsv), rows: loansRows, sha256: (await hashFile(loansCsv, 'sha256')).toString('hex'), schema: loansColumns });
   say(`wrote ${relative(process.cwd(), kpisFile)} and ${relative(process.cwd(), loansCsv)}`);
 
@@ -111,7 +121,6 @@ export async function deliver(con, { output, input, settings, pipeline: name, ve
     outputs,
   };
   const file = join(dir, 'manifest.json');
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  await writeInPlace(file, async (tmp) => writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`));
   say(`manifest ${relative(process.cwd(), file)} (${outputs.length} outputs)`);
 }

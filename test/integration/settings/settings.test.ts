@@ -20,6 +20,7 @@ describe('Settings (in the extension host)', function () {
 
   it('with cutover.checklist.saveAfterToggle off, a toggle edits the plan in its buffer and leaves it unsaved', async function () {
     const api = await cutoverApi();
+    await api.plans.ready();
     const plan = api.plans.plans[0]!;
     const onDisk = fs.readFileSync(plan.uri.fsPath, 'utf8');
     const [planNode] = await api.checklist.getChildren();

@@ -30,7 +30,7 @@ export interface ColumnInfo {
 /** A source registered in an engine as a view or temp table named `relation` (already quoted SQL). */
 export interface LoadedTable {
   readonly source: TableSource;
-  readonly format: 'parquet' | 'csv';
+  readonly format: 'parquet' | 'csv' | 'postgres';
   /** SQL to select from, e.g. `"v1"`. */
   readonly relation: string;
   /** Absolute paths of the files read, sorted. */

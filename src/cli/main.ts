@@ -77,7 +77,15 @@ export async function main(argv: readonly string[], ctx: CliContext & { readonly
 }
 
 if (require.main === module) {
+  // Until main settles the exit code is an error: if the event loop ever empties first (a promise nobody settles),
+  // Node would otherwise exit 0, which a CI gate reads as a pass.
+  let settled = false;
+  process.exitCode = ExitCode.runtime;
+  process.on('exit', () => {
+    if (!settled) process.stderr.write('cutover: stopped before the command finished (nothing left to wait for); exit 4\n');
+  });
   void main(process.argv.slice(2)).then((code) => {
+    settled = true;
     process.exitCode = code;
   });
 }

@@ -22,6 +22,7 @@ import { alignedRow, MEASUREMENT_HEADER, measurementRow } from '../../core/load/
 import type { ConnectionFigures, CorruptionEvent, LoadMeasurement, LoadResults } from '../../core/runs/results';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
 import { exitCodeOf } from '../exitCodes';
 import { parseColumns, parseNumber } from '../options';
 
@@ -78,9 +79,8 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
     id: ctx.runId,
     thresholds: { performance: performance ?? null },
   });
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl+C (SIGINT) and the extension's Cancel Run (SIGTERM) both stop the pipelines and end the run.
+  const cancel = cancelOnSignals();
   const secrets = new Secrets();
   let watches: DatabaseWatch[] = [];
   try {
@@ -104,7 +104,7 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
     for (const w of watches) if (w.note) say(`· ${w.channel}: ${w.note}`);
     say(alignedRow(MEASUREMENT_HEADER));
     const { measurements, corruption } = await run.phase('load', () => runLoad({
-      loaded, inputs, pipelines, parallel, runDir: run.dir, logPath: (name) => run.logPath(name), intervalMs, signal: controller.signal,
+      loaded, inputs, pipelines, parallel, runDir: run.dir, logPath: (name) => run.logPath(name), intervalMs, signal: cancel.signal,
       onMeasured: (m) => {
         seen.push(m);
         say(alignedRow(measurementRow(m)));
@@ -117,7 +117,7 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
       },
     }));
     const connections = await Promise.all(watches.map((w) => settle(w, secrets)));
-    if (controller.signal.aborted) throw new UsageError('interrupted');
+    if (cancel.signal.aborted) throw new UsageError('interrupted');
     const judged = judgeLoad(measurements, corruption, performance, connections);
     const results: LoadResults = { ...sofar(measurements, corruption), judgements: judged.judgements, ...(connections.length > 0 ? { connections } : {}) };
     const record = await run.finish({ verdict: { verdict: judged.verdict, reasons: judged.reasons }, results: { input: { name: base.name, path: base.path }, load: results } });
@@ -134,7 +134,7 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
     if (!run.closed) await run.fail(error);
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    cancel.dispose();
     // After an error the counters are still connected; their figures are gone with the run, their connections must go.
     await Promise.all(watches.flatMap((w) => (w.watch ? [w.watch.stop().catch((error: unknown) => {
       ctx.stderr.write(`cutover: closing the connection counter of ${w.channel}: ${secrets.redact(error instanceof Error ? error.message : String(error))}\n`);

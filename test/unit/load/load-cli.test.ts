@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,6 +111,29 @@ describe('load: cutover load on synthetic pipelines', function () {
     assert.ok(out.load.corruption.length >= 2, JSON.stringify(out.load.corruption));
     assert.equal(out.load.summary.corruptionEvents, out.load.corruption.length);
     assert.ok(out.load.corruption.every((e) => e.file === 'result.txt' && e.kind === 'different'));
+  });
+
+  it('stops its pipeline on Cancel (SIGTERM to the CLI), as on Ctrl+C, and records the run as failed "interrupted"', async () => {
+    // A pipeline that would run for a minute; its command line names this test's folder, so it can be found in /proc.
+    workspace([fixture('busy.mjs'), '${output}', '16', '60000'], [fixture('busy.mjs'), '${output}', '16', '60000'], { seconds: { 20: 300 } });
+    const tsx = pathToFileURL(resolve(__dirname, '../../../node_modules/tsx/dist/loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', tsx, resolve(__dirname, '../../../src/cli/main.ts'), 'load', '--sizes', '20', '--pipelines', 'v1'], { cwd: dir, stdio: 'ignore' });
+    const pipelines = (): number[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('busy.mjs') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir); } catch { return false; }
+    });
+    for (const until = Date.now() + 30_000; pipelines().length === 0; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > until) throw new Error('the pipeline never started');
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    assert.notEqual(code, 0);
+    for (const until = Date.now() + 10_000; pipelines().length > 0; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > until) assert.fail(`pipeline processes still running after Cancel: ${pipelines().join(', ')}`);
+    }
+    const [run] = await new RunStore(dir).list();
+    assert.equal(run?.kind, 'load');
+    assert.equal(run?.status, 'failed');
+    assert.match(run?.error?.message ?? '', /interrupted/);
   });
 
   it('finds no corruption when copies of a well-behaved pipeline run at once', async () => {

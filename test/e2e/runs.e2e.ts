@@ -66,6 +66,8 @@ describe('Run modals, clicked as a person would', function () {
   let wb: Workbench | undefined;
   let config = '';
   let original = '';
+  /** Every slow process started, so a failed check leaves none behind. */
+  const slow: number[] = [];
 
   /** V1 becomes the slow pipeline; resolves with the pids of the run that started, once both processes are up. */
   async function startSlowShadowRun(page: Page, pidsFile: string): Promise<number[]> {
@@ -76,6 +78,7 @@ describe('Run modals, clicked as a person would', function () {
         const list = fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
         return list.length === 2 && list;
       }, 60_000);
+      slow.push(...pids);
       assert.ok(pids.every(alive), 'both processes run');
       return pids;
     } finally {
@@ -95,7 +98,10 @@ describe('Run modals, clicked as a person would', function () {
     await wb.page.locator('.statusbar-item', { hasText: /Cutover \d+\/\d+/ }).first().waitFor({ timeout: 60_000 });
   });
   afterEach(async function () { await screenshotOnFailure(this, wb); });
-  after(async () => { await wb?.close(); });
+  after(async () => {
+    await wb?.close();
+    for (const pid of slow.filter(alive)) process.kill(pid, 'SIGKILL');
+  });
 
   it('a second shadow run while one runs asks; Cancel It and Start stops the first\'s process tree, records it interrupted and runs the second', async function () {
     const { page, folder } = wb!;
@@ -177,8 +183,10 @@ describe('Run modals, clicked as a person would', function () {
     assert.ok(fs.existsSync(path.join(runDir(kept.id), 'run.json')), 'Cancel keeps the run folder');
     assert.equal(await errorRows.count(), 2, 'Cancel keeps the run listed');
 
+    // A delete runs after the dialog closes: by the time the menu has asked again, a cancelled one would have landed.
     const deleted = await askToDelete();
-    assert.equal(deleted.id, kept.id);
+    assert.equal(deleted.id, kept.id, 'the run Cancel kept is still the first listed');
+    assert.ok(fs.existsSync(path.join(runDir(kept.id), 'run.json')), 'Cancel kept the run folder');
     await deleted.dialog.getByRole('button', { name: 'Delete' }).click();
     await deleted.dialog.waitFor({ state: 'detached' });
     await until('the run folder to be gone', () => !fs.existsSync(runDir(deleted.id)), 15_000);

@@ -80,6 +80,11 @@ async function clickStepButton(page: Page, step: string, button: string, effect:
     // The step's picture is drawn in a webview that takes the focus when it loads, closing a picker the button
     // opened just before: the button is clicked once the picture is there.
     await media(page).locator('svg title', { hasText: stepPictureTitle(step) }).waitFor({ state: 'attached' });
+    // The picture's webview takes the focus once, when it has loaded: give it the focus first, so the click on the
+    // button below is the last focus change and the picker it opens stays open.
+    // (Only when that picture is on screen: a step whose picture is already drawn has nothing left to take.)
+    const picture = media(page).locator('svg').first();
+    if (await picture.isVisible()) await picture.click();
     await item.locator('a.monaco-button', { hasText: button }).click();
     if (await effect.first().waitFor({ timeout: attempt < ATTEMPTS ? 10_000 : timeout }).then(() => true, () => false)) return;
     assert.ok(attempt < ATTEMPTS, `${button} showed what it should`);

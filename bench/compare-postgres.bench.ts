@@ -8,11 +8,10 @@
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { Client } from 'pg';
 import { openEngine } from '../src/core/engine/duckdb';
 import { compareWithDatabase } from '../src/core/engine/remote/compare';
 import { parseTableReference } from '../src/core/engine/remote/reference';
-import { startPostgres } from '../test/host/postgres';
+import { createSampleLoans, startPostgres } from '../test/host/postgres';
 
 const N = 1_000_000;
 
@@ -21,12 +20,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-pg-bench-'));
   const engine = await openEngine();
   try {
-    const c = new Client({ connectionString: pg.url });
-    await c.connect();
-    await c.query(`CREATE TABLE loans AS SELECT i::bigint AS id, (1000 + (i * 37) % 5000 / 100.0)::numeric(12,2) AS balance,
-      CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END AS status, DATE '2024-01-01' + (i % 365) AS opened,
-      CASE WHEN i % 50 = 0 THEN NULL ELSE i % 7 END::integer AS dpd FROM generate_series(1, ${N}) AS g(i)`);
-    await c.end();
+    await createSampleLoans(pg, N);
     const file = join(dir, 'v2.parquet');
     // V2: 1 in 10,000 loans dropped, 5 new ones, balance +0.01 at id % 9973 = 1.
     await engine.exec(`COPY (SELECT id, CASE WHEN id % 9973 = 1 THEN balance + 0.01 ELSE balance END AS balance, status, opened, dpd FROM (

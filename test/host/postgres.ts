@@ -91,3 +91,20 @@ export async function startPostgres(): Promise<Postgres> {
     },
   };
 }
+
+/**
+ * A `loans` table of `rows` generated rows (bigint id, numeric(12,2) balance, text status, date opened, integer dpd
+ * with 1 in 50 null), the same in the remote-compare tests and their benchmark.
+ */
+export async function createSampleLoans(pg: Postgres, rows: number): Promise<void> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: pg.url });
+  await c.connect();
+  try {
+    await c.query(`CREATE TABLE loans AS SELECT i::bigint AS id, (1000 + (i * 37) % 5000 / 100.0)::numeric(12,2) AS balance,
+      CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END AS status, DATE '2024-01-01' + (i % 365) AS opened,
+      CASE WHEN i % 50 = 0 THEN NULL ELSE i % 7 END::integer AS dpd FROM generate_series(1, ${rows}) AS g(i)`);
+  } finally {
+    await c.end();
+  }
+}

@@ -88,7 +88,7 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
     else say(`\nChannels: ${result.verdict.toUpperCase()}${reasons.length > 0 ? `\n${reasons.map((x) => `  - ${x}`).join('\n')}` : ''}\nRun ${record.id}: ${relative(ctx.cwd, run.finalDir) || '.'}`);
     ctx.setExitCode(exitCodeOf(result.verdict));
   } catch (error) {
-    const clean = error instanceof Error ? Object.assign(error, { message: secrets.redact(error.message) }) : error;
+    const clean = secrets.scrub(error);
     if (!run.closed) await run.fail(clean);
     throw clean;
   } finally {

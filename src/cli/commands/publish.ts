@@ -93,7 +93,7 @@ async function publishRun(ctx: CliContext, options: Options): Promise<void> {
     }
     if (options.json) ctx.stdout.write(`${secrets.redact(JSON.stringify({ runId: run.id, runDir: run.finalDir, ...results }, null, 2))}\n`);
   } catch (error) {
-    const clean = error instanceof Error ? Object.assign(error, { message: secrets.redact(error.message) }) : error;
+    const clean = secrets.scrub(error);
     if (!run.closed) await run.fail(clean);
     throw clean;
   } finally {

@@ -37,7 +37,7 @@ export class Secrets {
   read(name: string, where: string): string {
     const value = this.env[name];
     if (value === undefined || value === '') {
-      throw new ConfigError(`${where}: the environment variable ${name} is not set (set it in the shell, or with "Cutover: Set Channel Secret…")`);
+      throw new ConfigError(`${where}: the environment variable ${name} is not set (set it in the shell that starts VS Code or runs cutover)`);
     }
     for (const part of [value, ...secretParts(value)]) if (part.length >= MIN_SECRET_LENGTH) this.known.add(part);
     return value;
@@ -49,5 +49,10 @@ export class Secrets {
     // Longest first, so a whole connection string goes before the key inside it.
     for (const secret of [...this.known].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
     return out;
+  }
+
+  /** The error with every secret scrubbed from its message, ready to be recorded and rethrown. */
+  scrub(error: unknown): unknown {
+    return error instanceof Error ? Object.assign(error, { message: this.redact(error.message) }) : error;
   }
 }

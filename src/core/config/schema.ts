@@ -232,7 +232,7 @@ const envVarName = (what: string) =>
   z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _), not the secret itself')
-    .describe(`Name of the environment variable holding ${what} (set it in the shell, or with "Cutover: Set Channel Secret…"); the value never goes into cutover.json, run records or logs.`);
+    .describe(`Name of the environment variable holding ${what} (set it in the shell that starts VS Code or runs cutover); the value never goes into cutover.json, run records or logs.`);
 
 /** `${side}` in a channel's location stands for v1 or v2: needed when a channel carries both sides. */
 export const CHANNEL_SIDE_PLACEHOLDER = '${side}';

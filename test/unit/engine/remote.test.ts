@@ -10,7 +10,7 @@ import { parseTableReference } from '../../../src/core/engine/remote/reference';
 import { UsageError } from '../../../src/core/errors';
 import type { Postgres } from '../../host/postgres';
 import { runCli } from '../cli';
-import { startPostgres } from '../../host/postgres';
+import { createSampleLoans, startPostgres } from '../../host/postgres';
 import { useEngine, writeTable } from './helpers';
 
 describe('engine/remote: table references', () => {
@@ -59,12 +59,7 @@ describe('engine/remote: one side in PostgreSQL (real server)', function () {
 
   before(async () => {
     pg = await startPostgres();
-    const c = new Client({ connectionString: pg.url });
-    await c.connect();
-    await c.query(`CREATE TABLE loans AS SELECT i::bigint AS id, (1000 + (i * 37) % 5000 / 100.0)::numeric(12,2) AS balance,
-      CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END AS status, DATE '2024-01-01' + (i % 365) AS opened,
-      CASE WHEN i % 50 = 0 THEN NULL ELSE i % 7 END::integer AS dpd FROM generate_series(1, ${N}) AS g(i)`);
-    await c.end();
+    await createSampleLoans(pg, N);
   });
   after(async () => {
     await pg?.stop();

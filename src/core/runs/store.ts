@@ -6,7 +6,7 @@
  *   const run = await store.begin('shadow', { argv, cwd, thresholds });  // RunWriter
  *   run.dir / run.id / run.logPath('v1')                                 // write files into run.dir
  *   await run.phase('compare', async () => …);  run.addCommand({...});  await run.addFile('inputs', path, {...});
- *   await run.finish({ verdict, results });   or   await run.fail(error);  → the final RunRecord
+ *   await run.finish({ verdict, results });   or   await run.fail(error);   or   await run.stop(why);  → the final RunRecord
  *   await store.list()  (newest first; only reads) / store.read(id) / store.delete(id)
  *   await store.recoverInterrupted()  (an explicit step: a new run's begin, `cutover runs`, the extension's activation)
  *
@@ -17,10 +17,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
-import { InputError, isNotFound, UsageError } from '../errors';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { InputError, isNotFound, StoppedError, UsageError } from '../errors';
 import { sha256Files } from './hash';
 import { checkRunId, isRunId, newRunId } from './id';
+import { indexEntryOf, removalOf } from './indexEntry';
+import { appendIndexLines, INDEX_FILE, RunIndex } from './indexFile';
 import { isAlive, withLock } from './lock';
 import type { CommandRecord, FileRecord, RunRecord, VerdictRecord } from './record';
 
@@ -134,13 +136,26 @@ export class RunWriter {
     return this.close('complete', parts);
   }
 
+  /** Closes the run as failed, or as stopped when `error` is a StoppedError (a cancel): every caller's one path. */
   async fail(error: unknown, parts: RunParts = {}): Promise<RunRecord> {
+    if (error instanceof StoppedError) {
+      const { verdict: _verdict, ...kept } = parts;
+      return this.stop(error.message, kept);
+    }
     const message = error instanceof Error ? error.message : String(error);
     const kind = typeof (error as { kind?: unknown })?.kind === 'string' ? (error as { kind: string }).kind : undefined;
     return this.close('failed', { verdict: { verdict: 'error', reasons: [message] }, ...parts }, { message, ...(kind ? { kind } : {}) });
   }
 
-  private async close(status: 'complete' | 'failed', parts: RunParts, error?: RunRecord['error']): Promise<RunRecord> {
+  /**
+   * Closes a cancelled run as `stopped` with what it recorded so far (and `parts`), without a verdict: a stopped run
+   * is never evidence. `why` says what stopped it, e.g. "stopped by SIGTERM (Cancel) after 12.0 s".
+   */
+  async stop(why: string, parts: Omit<RunParts, 'verdict'> = {}): Promise<RunRecord> {
+    return this.close('stopped', parts, { message: why, kind: 'stopped' });
+  }
+
+  private async close(status: 'complete' | 'failed' | 'stopped', parts: RunParts, error?: RunRecord['error']): Promise<RunRecord> {
     if (this.done) throw new UsageError(`run ${this.id} is already closed`);
     this.done = true;
     // A progress write still in flight must not land after the final record.
@@ -169,12 +184,24 @@ export class RunWriter {
     await rm(join(this.dir, 'pid'), { force: true });
     await rename(this.dir, this.finalDir);
     this.record = record;
+    // The run has landed; a missing index line is added by the next reader (the index is rebuilt from the folders).
+    await appendToIndex(dirname(this.finalDir), record);
     return record;
+  }
+}
+
+/** Appends a landed run's index line; a failure is logged, not thrown: the run is on disk and the index rebuilds. */
+async function appendToIndex(root: string, record: RunRecord): Promise<void> {
+  try {
+    await withLock(join(root, '.lock'), () => appendIndexLines(root, [indexEntryOf(record)]));
+  } catch (error) {
+    process.stderr.write(`Cutover: run ${record.id} landed but its line was not added to ${join(root, INDEX_FILE)} (the next reader adds it): ${(error as Error).message}\n`);
   }
 }
 
 export class RunStore {
   readonly root: string;
+  private runIndex: RunIndex | undefined;
 
   constructor(readonly workspaceRoot: string) {
     this.root = join(workspaceRoot, '.cutover', 'runs');
@@ -182,6 +209,15 @@ export class RunStore {
 
   runDir(id: string): string {
     return join(this.root, id);
+  }
+
+  /**
+   * The store's index (indexFile.ts), one per store object so its parsed lines are kept between reads. `warn` hears
+   * of a rebuilt index or a run left out of it (the extension passes its log).
+   */
+  index(warn?: (message: string) => void): RunIndex {
+    this.runIndex ??= new RunIndex(this.root, (id) => this.read(id), warn);
+    return this.runIndex;
   }
 
   /**
@@ -239,7 +275,11 @@ export class RunStore {
       throw new UsageError(`run ${id} is a ${record.status} ${record.kind} run: only an interrupted ${kind} run can be resumed`);
     }
     const dir = join(this.root, `${tmpPrefix}${id}`);
-    await withLock(join(this.root, '.lock'), () => rename(this.runDir(id), dir));
+    await withLock(join(this.root, '.lock'), async () => {
+      await rename(this.runDir(id), dir);
+      // Running again: out of the index until it lands again.
+      await appendIndexLines(this.root, [removalOf(id)]);
+    });
     await writeFile(join(dir, 'pid'), `${process.pid}\n`);
     const { endedAt: _ended, ...open } = record;
     const reopened: RunRecord = { ...open, status: 'running' };
@@ -284,6 +324,7 @@ export class RunStore {
         await writeJsonAtomic(join(dir, 'run.json'), record);
         await rm(join(dir, 'pid'), { force: true });
         await rename(dir, this.runDir(id));
+        await appendIndexLines(this.root, [indexEntryOf(record)]);
         recovered.push(id);
       }
       return recovered;
@@ -297,7 +338,7 @@ export class RunStore {
    */
   async fingerprint(): Promise<{ names: string; busy: boolean }> {
     if (!existsSync(this.root)) return { names: '', busy: false };
-    const names = (await readdir(this.root)).filter((n) => n !== '.lock').sort();
+    const names = (await readdir(this.root)).filter((n) => n !== '.lock' && !n.startsWith(INDEX_FILE)).sort();
     let busy = false;
     const parts: string[] = [];
     for (const name of names) {
@@ -385,6 +426,7 @@ export class RunStore {
       // Renamed away first, so no reader sees a half-deleted run.
       const trash = join(this.root, `.trash-${id}-${randomBytes(3).toString('hex')}`);
       await rename(dir, trash);
+      await appendIndexLines(this.root, [removalOf(id)]);
       await rm(trash, { recursive: true, force: true });
     });
   }

@@ -10,6 +10,7 @@ import type { RunRecord } from '../../../src/core/runs/record';
 import { runJsonSchemaText } from '../../../src/core/runs/record';
 import { newRunId } from '../../../src/core/runs/id';
 import { RunStore } from '../../../src/core/runs/store';
+import { INDEX_FILE } from '../../../src/core/runs/indexFile';
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
@@ -55,7 +56,7 @@ describe('runs/store', () => {
     assert.deepEqual(record.outputs, [{ path: 'out.txt', role: 'x', rows: 1, sha256: createHash('sha256').update('abc').digest('hex'), bytes: 3 }]);
     assert.equal(record.commands[0]?.log, join('logs', 'v1.log'));
     assert.deepEqual(record.phases.map((p) => p.name), ['work']);
-    assert.deepEqual(readdirSync(store.root), [run.id]);
+    assert.deepEqual(readdirSync(store.root).filter((n) => n !== INDEX_FILE), [run.id]);
     assert.deepEqual(readdirSync(store.runDir(run.id)).sort(), ['logs', 'out.txt', 'run.json']);
     assert.deepEqual(await store.read(run.id), record);
     assert.deepEqual((await store.list()).map((r) => r.id), [run.id]);
@@ -70,7 +71,7 @@ describe('runs/store', () => {
     assert.equal(record.status, 'failed');
     assert.deepEqual(record.verdict, { verdict: 'error', reasons: ['boom'] });
     assert.deepEqual(record.error, { message: 'boom' });
-    assert.deepEqual(readdirSync(store.root), [run.id]);
+    assert.deepEqual(readdirSync(store.root).filter((n) => n !== INDEX_FILE), [run.id]);
   });
 
   it('lets concurrent runs in one workspace complete intact and distinct', async () => {

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ChannelSecrets, channelSecretCommands } from './commands/channelSecrets';
 import { checklistCommands, connectChecklistView } from './commands/checklist';
 import { kpiDiffCommands } from './commands/kpiDiff';
 import { Launcher } from './commands/launcher';
@@ -36,6 +37,8 @@ export interface CutoverApi {
   readonly contextKeys: ContextKeys;
   /** The status bar item (tests read what it shows). */
   readonly status: CutoverStatus;
+  /** The extension's log folder (the Cutover log): tests check that no secret reaches it. */
+  readonly logFolder: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
@@ -46,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   context.subscriptions.push(status, plans, checklist);
   const checklistContext = { workspaceState: context.workspaceState, source: plans, tree: checklist.provider, view: checklist.view };
   context.subscriptions.push(connectChecklistView(checklistContext));
-  const launcher = new Launcher(context.asAbsolutePath(path.join('dist', 'cli.js')));
+  const channelSecrets = new ChannelSecrets(context);
+  const launcher = new Launcher(context.asAbsolutePath(path.join('dist', 'cli.js')), () => channelSecrets.env());
   const storeEvents = new RunStoreEvents(workspaceStores);
   const runs = new RunsTreeProvider(storeEvents);
   const runbooks = new RunbooksTreeProvider(storeEvents);
@@ -73,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     ...runCommands({ context, runs, launcher, status }),
     ...loadCommands({ context, runs, launcher, status }),
     ...configCommands(context),
+    ...channelSecretCommands(context, channelSecrets),
     ...runbookCommands({ tree: runbooks, launcher }),
     ...kpiDiffCommands({ runs, panel: kpiDiff }),
     'cutover.showLog': showLog,
@@ -83,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status };
+  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status, logFolder: context.logUri };
 }
 
 export function deactivate(): void {

@@ -25,6 +25,8 @@ export interface CliLaunch {
   readonly cliPath: string;
   readonly args: readonly string[];
   readonly cwd: string;
+  /** Added to the CLI's environment (channel secrets): never shown, never on the command line. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** How the command line reads when printed (quoted for a POSIX shell, so it can be copied and re-run). */
@@ -60,7 +62,7 @@ export function runCliInTerminal(launch: CliLaunch): CliRun {
       out(`${DIM}$ ${displayCommand(launch.args)}${RESET}\n${DIM}  in ${launch.cwd}${RESET}\n\n`);
       child = spawn(process.execPath, [launch.cliPath, ...launch.args], {
         cwd: launch.cwd,
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        env: { ...process.env, ...launch.env, ELECTRON_RUN_AS_NODE: '1' },
         detached: true, // its own process group, so cancelling stops the pipelines it started too
         stdio: ['ignore', 'pipe', 'pipe'],
       });

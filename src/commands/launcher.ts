@@ -15,7 +15,8 @@ export type LaunchResult =
 export class Launcher implements vscode.Disposable {
   private active: { run: CliRun; label: string; done: Promise<unknown> } | undefined;
 
-  constructor(private readonly cliPath: string) {}
+  /** `env`: variables every launch gets besides VS Code's own (the stored channel secrets), read at each launch. */
+  constructor(private readonly cliPath: string, private readonly env: () => Promise<Record<string, string>> = async () => ({})) {}
 
   /** Starts `cutover <args> --run-id <new id>` in a terminal named after `label` and resolves when it ends. */
   async launch(label: string, args: readonly string[], cwd: string): Promise<LaunchResult> {
@@ -31,7 +32,7 @@ export class Launcher implements vscode.Disposable {
     const runId = newRunId();
     const cliArgs = [...args, '--run-id', runId];
     logInfo(`${label}: ${displayCommand(cliArgs)} in ${cwd}`);
-    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args: cliArgs, cwd });
+    const run = runCliInTerminal({ name: `Cutover: ${label}`, cliPath: this.cliPath, args: cliArgs, cwd, env: await this.env() });
     const done = run.exit.finally(() => {
       if (this.active?.run === run) this.active = undefined;
     });

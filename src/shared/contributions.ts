@@ -25,6 +25,8 @@ export const COMMAND_IDS = [
   'cutover.compareOutputs',
   'cutover.validateChannels',
   'cutover.publishRun',
+  'cutover.setChannelSecret',
+  'cutover.clearChannelSecret',
   'cutover.startReconcile',
   'cutover.startLoadTest',
   'cutover.startSoak',

@@ -5,7 +5,29 @@
  * password or SAS signature), so `redact()` can scrub any text (an SDK's error message) before it is printed or
  * recorded.
  */
+import type { CutoverConfig } from '../config/schema';
+import { SET_SECRET_HINT } from '../config/schema';
 import { ConfigError } from '../errors';
+
+/** An environment variable cutover.json names for a secret, and each setting that names it (e.g. channels.db.connectionStringEnv). */
+export interface SecretEnvName {
+  readonly env: string;
+  readonly usedBy: readonly string[];
+}
+
+/** Every secret's environment variable the channels and publish targets name (their `…Env` settings), sorted. */
+export function secretEnvNames(config: Pick<CutoverConfig, 'channels' | 'publish'>): SecretEnvName[] {
+  const found = new Map<string, string[]>();
+  for (const [section, entries] of [['channels', config.channels], ['publish', config.publish]] as const) {
+    for (const [name, entry] of Object.entries(entries)) {
+      for (const [key, value] of Object.entries(entry)) {
+        if (!key.endsWith('Env') || typeof value !== 'string') continue;
+        found.set(value, [...(found.get(value) ?? []), `${section}.${name}.${key}`]);
+      }
+    }
+  }
+  return [...found].sort(([a], [b]) => a.localeCompare(b)).map(([env, usedBy]) => ({ env, usedBy }));
+}
 
 const REDACTED = '***';
 /** Shorter parts are not worth scrubbing and would garble ordinary words. */
@@ -37,7 +59,7 @@ export class Secrets {
   read(name: string, where: string): string {
     const value = this.env[name];
     if (value === undefined || value === '') {
-      throw new ConfigError(`${where}: the environment variable ${name} is not set (set it in the shell that starts VS Code or runs cutover)`);
+      throw new ConfigError(`${where}: the environment variable ${name} is not set (${SET_SECRET_HINT})`);
     }
     for (const part of [value, ...secretParts(value)]) if (part.length >= MIN_SECRET_LENGTH) this.known.add(part);
     return value;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { missingFields } from '../../../src/core/channels/manifest';
-import { Secrets } from '../../../src/core/channels/secrets';
+import { Secrets, secretEnvNames } from '../../../src/core/channels/secrets';
 import { parseConfig } from '../../../src/core/config/load';
 import { DEFAULT_MANIFEST_FIELDS } from '../../../src/core/config/schema';
 import { ConfigError } from '../../../src/core/errors';
@@ -26,6 +26,24 @@ describe('channel manifest fields and secrets', () => {
     const text = `failed ${pg}; password p@ss-word-1; key a2V5LWtleS1rZXk= for acct`;
     assert.equal(secrets.redact(text), 'failed ***; password ***; key *** for acct');
     assert.throws(() => secrets.read('UNSET', 'channels.x.connectionStringEnv'), (e: unknown) => e instanceof ConfigError && /channels\.x\.connectionStringEnv: the environment variable UNSET is not set/.test((e as Error).message));
+  });
+
+  it('lists the secret variables that channels and publish targets name, each with the settings that use it (Set Channel Secret… picks from these)', () => {
+    const pipelines = { v1: { command: ['a'], outputs: { kpis: { path: 'k.parquet' } } }, v2: { command: ['a'], outputs: { kpis: { path: 'k.parquet' } } } };
+    const config = parseConfig(JSON.stringify({
+      pipelines,
+      channels: {
+        blob: { type: 'azureBlob', output: 'kpis', container: 'c', prefix: 'p', accountUrlEnv: 'AZ_URL' },
+        db: { type: 'supabase', output: 'loans', table: 't', connectionStringEnv: 'DB_URL' },
+        file: { type: 'parquet', output: 'kpis', path: 'k.parquet' },
+      },
+      publish: { evidence: { type: 'supabase', connectionStringEnv: 'DB_URL' } },
+    }), 'cutover.json');
+    assert.deepEqual(secretEnvNames(config), [
+      { env: 'AZ_URL', usedBy: ['channels.blob.accountUrlEnv'] },
+      { env: 'DB_URL', usedBy: ['channels.db.connectionStringEnv', 'publish.evidence.connectionStringEnv'] },
+    ]);
+    assert.throws(() => new Secrets({}).read('DB_URL', 'channels.db.connectionStringEnv'), /DB_URL is not set \(.*"Cutover: Set Channel Secret…"\)/);
   });
 
   it('reports a bad channel in cutover.json at its file:line:column, without echoing a pasted secret', () => {

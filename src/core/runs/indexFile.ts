@@ -26,6 +26,11 @@ import type { RunRecord } from './record';
 
 export const INDEX_FILE = 'index.jsonl';
 
+/** The index file of the store whose folder is `root`. */
+export function indexFileOf(root: string): string {
+  return join(root, INDEX_FILE);
+}
+
 interface Parsed {
   readonly entries: Map<string, IndexEntry>;
   /** Why the text cannot be used as it stands (a torn or corrupt line), or undefined. */
@@ -74,7 +79,7 @@ export class RunIndex {
     private readonly readRecord: (id: string) => Promise<RunRecord>,
     private readonly warn: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
   ) {
-    this.file = join(root, INDEX_FILE);
+    this.file = indexFileOf(root);
   }
 
   /** The landed runs, newest first, as the run folders are now. */
@@ -210,7 +215,7 @@ export class RunIndex {
 /** Appends `lines` to the index of the store at `root` in one O_APPEND write, fsynced; the caller holds the store's lock. */
 export async function appendIndexLines(root: string, lines: readonly IndexLine[]): Promise<void> {
   if (lines.length === 0) return;
-  const handle = await open(join(root, INDEX_FILE), 'a');
+  const handle = await open(indexFileOf(root), 'a');
   try {
     await handle.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     await handle.sync();

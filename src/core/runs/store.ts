@@ -22,7 +22,7 @@ import { InputError, isNotFound, StoppedError, UsageError } from '../errors';
 import { sha256Files } from './hash';
 import { checkRunId, isRunId, newRunId } from './id';
 import { indexEntryOf, removalOf } from './indexEntry';
-import { appendIndexLines, INDEX_FILE, RunIndex } from './indexFile';
+import { appendIndexLines, INDEX_FILE, indexFileOf, RunIndex } from './indexFile';
 import { isAlive, withLock } from './lock';
 import type { CommandRecord, FileRecord, RunRecord, VerdictRecord } from './record';
 
@@ -195,7 +195,7 @@ async function appendToIndex(root: string, record: RunRecord): Promise<void> {
   try {
     await withLock(join(root, '.lock'), () => appendIndexLines(root, [indexEntryOf(record)]));
   } catch (error) {
-    process.stderr.write(`Cutover: run ${record.id} landed but its line was not added to ${join(root, INDEX_FILE)} (the next reader adds it): ${(error as Error).message}\n`);
+    process.stderr.write(`Cutover: run ${record.id} landed but its line was not added to ${indexFileOf(root)} (the next reader adds it): ${(error as Error).message}\n`);
   }
 }
 

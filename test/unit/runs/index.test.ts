@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexEntryOf } from '../../../src/core/runs/indexEntry';
-import { INDEX_FILE, RunIndex } from '../../../src/core/runs/indexFile';
+import { indexFileOf, RunIndex } from '../../../src/core/runs/indexFile';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { RunStore } from '../../../src/core/runs/store';
 
@@ -19,7 +19,7 @@ async function land(store: RunStore, kind = 'shadow', verdict: 'pass' | 'fail' =
 }
 
 function indexLines(store: RunStore): string[] {
-  return readFileSync(join(store.root, INDEX_FILE), 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(indexFileOf(store.root), 'utf8').split('\n').filter((l) => l !== '');
 }
 
 describe('runs/index', () => {
@@ -63,7 +63,7 @@ describe('runs/index', () => {
   it('builds a missing index from the run folders, once', async () => {
     const store = new RunStore(ws);
     const runs = [await land(store), await land(store, 'compare')];
-    rmSync(join(store.root, INDEX_FILE));
+    rmSync(indexFileOf(store.root));
     const entries = await indexOf(store).entries();
     assert.deepEqual(entries.map((e) => e.id), runs.map((r) => r.id).reverse());
     assert.equal(indexLines(store).length, 2);
@@ -96,7 +96,7 @@ describe('runs/index', () => {
     const a = await land(store);
     const b = await land(store);
     // A writer killed in the middle of its line.
-    const file = join(store.root, INDEX_FILE);
+    const file = indexFileOf(store.root);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, text.length - 20));
     const entries = await indexOf(store).entries();
@@ -112,7 +112,7 @@ describe('runs/index', () => {
     const store = new RunStore(ws);
     const a = await land(store, 'shadow', 'fail');
     const b = await land(store);
-    const file = join(store.root, INDEX_FILE);
+    const file = indexFileOf(store.root);
     const [first, second] = indexLines(store);
     writeFileSync(file, `${first?.slice(0, 30)}garbage\n${second}\n`);
     const entries = await indexOf(store).entries();
@@ -128,7 +128,7 @@ describe('runs/index', () => {
     const other = await land(new RunStore(ws), 'load');
     assert.equal((await index.entries())[0]?.id, other.id);
     // A half-written line at the end is left for the next read, not taken for corruption.
-    appendFileSync(join(store.root, INDEX_FILE), '{"v":1,"id":"2026');
+    appendFileSync(indexFileOf(store.root), '{"v":1,"id":"2026');
     assert.equal((await index.entries()).length, 2);
   });
 
@@ -136,7 +136,7 @@ describe('runs/index', () => {
     const store = new RunStore(ws);
     const good = await land(store);
     const bad = await land(store);
-    rmSync(join(store.root, INDEX_FILE));
+    rmSync(indexFileOf(store.root));
     writeFileSync(join(store.runDir(bad.id), 'run.json'), '{ not json');
     const index = indexOf(store);
     assert.deepEqual((await index.entries()).map((e) => e.id), [good.id]);

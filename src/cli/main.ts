@@ -32,6 +32,9 @@ const COMMANDS: Record<string, () => Register> = {
   soak: () => (require('./commands/soak') as typeof import('./commands/soak')).registerSoak,
   channels: () => (require('./commands/channels') as typeof import('./commands/channels')).registerChannels,
   publish: () => (require('./commands/publish') as typeof import('./commands/publish')).registerPublish,
+  readiness: () => (require('./commands/readiness') as typeof import('./commands/readiness')).registerReadiness,
+  signoff: () => (require('./commands/signoff') as typeof import('./commands/signoff')).registerSignoff,
+  explain: () => (require('./commands/explain') as typeof import('./commands/explain')).registerExplain,
   // One module registers both directions.
   rollback: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
   forward: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,

@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { defaultFailLine, defaultPassLine } from '../engine/judge';
 import { memoryLimitProblem } from '../engine/memory';
+import { MonitoringSchema } from '../metrics/settings';
 
 /** Placeholders a pipeline, rollback or forward command may use; anything else in `${…}` is a typo. */
-export const PLACEHOLDERS = ['input', 'output', 'runDir', 'workspaceFolder'] as const;
+export const PLACEHOLDERS = ['input', 'output', 'runDir', 'workspaceFolder', 'config'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const PLACEHOLDER_RE = /\$\{([^}]*)\}/g;
@@ -35,7 +36,8 @@ const commandLine = (what: string) =>
     .superRefine(checkPlaceholders)
     .describe(
       `${what} as an argument array (no shell): the first element is the executable. Placeholders substituted in ` +
-        'each argument: ${input}, ${output}, ${runDir}, ${workspaceFolder}.',
+        'each argument: ${input}, ${output}, ${runDir}, ${workspaceFolder}, and in a pipeline command ${config} (its first configFiles entry; ' +
+        '`cutover explain` passes a copy with keys set back to V1\'s values).',
     );
 
 const tableFormat = z.enum(['parquet', 'csv']).describe('File format of the table. Default: inferred from the extension, else parquet.');
@@ -73,6 +75,11 @@ export const PipelineSchema = z
         loans: LoanOutputSchema.optional(),
       })
       .describe('The tables the pipeline writes under ${output}.'),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.configFiles ?? []).length === 0 && p.command.some((arg) => arg.includes('${config}'))) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: '${config} is the first of configFiles, and configFiles names none' });
+    }
   })
   .describe('How to run one pipeline and where it writes.');
 
@@ -348,6 +355,93 @@ export const PublishTargetSchema = z
   ])
   .describe('A place `cutover publish --to NAME` writes a run\'s evidence: its record, KPI table, mismatching rows and go/no-go.');
 
+/** How long evidence counts before a criterion it meets is shown as stale: a week unless cutover.json says otherwise. */
+export const DEFAULT_EVIDENCE_MAX_AGE_HOURS = 168;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch (error) {
+    if (error instanceof SyntaxError) return false;
+    throw error;
+  }
+}
+
+const runKind = z.string().min(1).describe("The kind of run, as recorded: 'shadow', 'reconcile', 'channels', 'load', 'soak', 'rollback', 'forward', 'runbook'…");
+
+/** The typed evidence rules a plan criterion can be decided by (src/core/readiness/rules.ts evaluates them). */
+export const EvidenceRuleSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('reconcile'),
+      minDays: z.number().int().positive().default(30).describe('The latest reconcile run must cover at least this many days.'),
+      maxVariance: z.number().nonnegative().default(0.001).describe('Its worst KPI relative variance, accepted reviews left out (and listed), must be below this (0.001 = 0.1%).'),
+    }).describe('The latest reconcile run: days covered and worst variance.'),
+    z.strictObject({
+      kind: z.literal('channels'),
+      types: z.array(z.enum(['parquet', 'csv', 'azureBlob', 'supabase', 'manifest'])).min(1).optional().describe('Only channels of these types (default every channel).'),
+    }).describe('The latest channels run passes on every channel (cutover channels validate).'),
+    z.strictObject({ kind: z.literal('manifest') }).describe('The latest channels run checked a manifest, and every manifest check passed.'),
+    z.strictObject({
+      kind: z.literal('load'),
+      size: z.string().regex(/^\d+(\.\d+)?[kKmM]?$/, 'a row count such as 10k, 100k, 1m').default('100k').describe('The input size whose sequential runs are judged.'),
+      maxSeconds: z.number().positive().optional().describe('Slowest sequential wall time at that size must be below this.'),
+      maxCpuPercent: z.number().positive().max(100).optional().describe('Peak CPU (% of the machine) at that size must be below this.'),
+      maxCorruptionEvents: z.number().int().nonnegative().optional().describe('Parallel copies whose output differed from the reference: at most this many (needs --parallel > 1).'),
+    }).describe('The latest load run (cutover load).'),
+    z.strictObject({
+      kind: z.literal('soak'),
+      minHours: z.number().positive().default(24).describe('The latest soak must have lasted at least this long.'),
+      maxSlopeMBPerHour: z.number().nonnegative().optional().describe('Highest upper 95% bound of the memory slopes must be below this (default performance.leakMBPerHour).'),
+    }).describe('The latest soak run: its length, memory slope, and zero unrecovered failures, zombies or orphans.'),
+    z.strictObject({
+      kind: z.literal('rollback'),
+      maxSeconds: z.number().positive().default(300).describe('The latest rollback (command + verify) must take less than this.'),
+      requireForward: z.boolean().default(true).describe('A passing roll forward must have run after it.'),
+    }).describe('The latest rollback: timed, verified, and followed by a roll forward.'),
+    z.strictObject({
+      kind: z.literal('shadowLogs'),
+      pattern: z.string().min(1).refine(isRegExp, 'must be a valid regular expression').default('\\bERROR\\b').describe('A regular expression no line of the pipelines\' logs may match.'),
+    }).describe("The latest shadow run's pipeline logs hold no line matching the pattern (default ERROR)."),
+    z.strictObject({
+      kind: z.literal('gate'),
+    }).describe('The go/no-go of the latest shadow run (cutover gate) is go.'),
+    z.strictObject({ kind: z.literal('discrepancies') }).describe('Every KPI line of the latest shadow run that did not pass is accepted by a review in force (who, when, why listed).'),
+    z.strictObject({ kind: z.literal('runStore') }).describe('Every run folder of the store holds a readable, valid run record (none corrupted), and there is at least one.'),
+    z.strictObject({
+      kind: z.literal('runs'),
+      run: runKind,
+      inputs: z.array(z.string().min(1)).min(1).optional().describe('Each of these named inputs needs a run of its own (default: the latest run of any input).'),
+      verdicts: z.array(z.enum(['pass', 'inconclusive', 'fail'])).min(1).default(['pass']).describe('Verdicts that meet the rule; the run must also have completed.'),
+    }).describe('The latest run of a kind (per input) completed with one of the verdicts.'),
+    z.strictObject({
+      kind: z.literal('field'),
+      run: runKind,
+      path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'a dotted path such as results.kpis.counts.fail').describe('A dotted path into the run record, e.g. results.kpis.counts.fail or verdict.verdict; the latest completed run of that kind that has the field is used.'),
+      op: z.enum(['<', '<=', '==', '!=', '>=', '>']).describe('How the field compares with value.'),
+      value: z.union([z.number(), z.string(), z.boolean()]).describe('The value to compare with (numbers compare as numbers, others by equality).'),
+    }).describe('A comparison of one field of the latest run of a kind with a value: simple rules without code.'),
+  ])
+  .describe('The evidence that decides a criterion, read from the run store.');
+
+export const CriterionMappingSchema = z
+  .strictObject({
+    match: z.string().min(1).describe('The criterion or task it decides: its text as the plan shows it (without ✓ and markdown), or the id the plan gives it in an HTML comment <!-- id: … -->.'),
+    rule: EvidenceRuleSchema.optional(),
+    unprovable: z.string().min(1).optional().describe('Why no recorded run can decide this criterion (it then stays "no evidence" with this reason).'),
+    maxAgeHours: z.number().positive().optional().describe('Evidence older than this is stale (default criteria.maxAgeHours).'),
+  })
+  .refine((m) => (m.rule === undefined) !== (m.unprovable === undefined), { message: 'give exactly one of rule and unprovable' })
+  .describe("One of the plan's criteria (or a task) decided by evidence.");
+
+export const CriteriaSchema = z
+  .strictObject({
+    maxAgeHours: z.number().positive().default(DEFAULT_EVIDENCE_MAX_AGE_HOURS).describe('Evidence older than this many hours is stale.'),
+    rules: z.array(CriterionMappingSchema).default([]).describe("The plan's success criteria, each mapped to an evidence rule (or to why it cannot be proved)."),
+  })
+  .describe('Success criteria decided by evidence: `cutover readiness`, the Checklist and sign-offs read them.');
+
 export const CutoverConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file.'),
@@ -371,6 +465,8 @@ export const CutoverConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a target name (letters, digits, _ . -)'), PublishTargetSchema)
       .default({})
       .describe('Named places `cutover publish --to NAME` writes a run\'s evidence (local folder, Azure Blob, Supabase).'),
+    criteria: CriteriaSchema.prefault({}),
+    monitoring: MonitoringSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (c.defaultInput !== undefined && !(c.defaultInput in c.inputs)) {
@@ -395,3 +491,6 @@ export type DeclarativeKpisConfig = z.output<typeof DeclarativeKpisSchema>;
 export type SwitchConfig = NonNullable<CutoverConfig['rollback']>;
 export type ChannelConfig = z.output<typeof ChannelSchema>;
 export type PublishTarget = z.output<typeof PublishTargetSchema>;
+export type CriteriaConfig = z.output<typeof CriteriaSchema>;
+export type CriterionMapping = z.output<typeof CriterionMappingSchema>;
+export type EvidenceRule = z.output<typeof EvidenceRuleSchema>;

@@ -167,17 +167,20 @@ export const CorruptionEventPart = z.object({
   kind: z.enum(['missing', 'extra', 'different']), expected: z.string().nullable(), actual: z.string().nullable(),
 });
 
+/** A PostgreSQL channel's client connections (pg_stat_activity) while the pipelines ran, against max_connections. */
+export const ConnectionFiguresPart = z.object({
+  channel: z.string(), env: z.string().describe('The variable naming the database (never its value)'),
+  maxConnections: z.number().nullable(), baseline: z.number().nullable(), peak: z.number().nullable(),
+  note: z.string().optional().describe('Why the figure is missing'),
+});
+
 export const LoadPart = z.object({
   sizes: z.array(z.object({ size: z.string(), rows: z.number(), input: z.string() })),
   parallel: z.number().int().positive().describe('Copies run at once per pipeline and size (1: sequential only)'),
   measurements: z.array(LoadMeasurementPart),
   judgements: z.array(LoadJudgementPart),
   corruption: z.array(CorruptionEventPart).describe('Empty when every copy matched the reference (or --parallel was 1)'),
-  connections: z.array(z.object({
-    channel: z.string(), env: z.string().describe('The variable naming the database (never its value)'),
-    maxConnections: z.number().nullable(), baseline: z.number().nullable(), peak: z.number().nullable(),
-    note: z.string().optional().describe('Why the figure is missing'),
-  })).optional().describe('PostgreSQL channels: client connections held on the server while the pipelines ran (pg_stat_activity), against max_connections'),
+  connections: z.array(ConnectionFiguresPart).optional().describe('PostgreSQL channels: client connections held on the server while the pipelines ran (pg_stat_activity), against max_connections'),
   summary: z.object({
     seconds100k: z.number().nullable().describe('Slowest sequential wall time at 100k rows; null when not measured'),
     peakCpuPercent: z.number().nullable(), peakRssBytes: z.number().nullable(),
@@ -198,6 +201,8 @@ export const SoakIterationPart = z.object({
   peakRssBytes: z.number().nullable(), meanRssBytes: z.number().nullable(),
   peakCpuPercent: z.number().nullable(), meanCpuPercent: z.number().nullable(),
   leftovers: z.array(z.object({ pid: z.number(), comm: z.string(), kind: z.enum(['zombie', 'orphan']) })),
+  connections: z.array(z.object({ channel: z.string(), peak: z.number().nullable() })).optional()
+    .describe('Per PostgreSQL channel: peak client connections during this run (null when a count failed)'),
 });
 
 export const SoakPart = z.object({
@@ -209,7 +214,6 @@ export const SoakPart = z.object({
   seed: z.number().int(),
   elapsedSeconds: z.number().describe('Soak time so far, across resumes'),
   sessions: z.number().int().positive().describe('1 + the number of times it was resumed'),
-  stopped: z.boolean().describe('Cancelled before its duration: the iterations so far are kept'),
   iterations: z.array(SoakIterationPart),
   leaks: z.array(z.object({
     pipeline: z.string(), iterations: z.number().int(),
@@ -224,7 +228,62 @@ export const SoakPart = z.object({
     worstSlopeMBPerHour: z.number().nullable().describe('Highest upper 95% bound of the memory slopes'),
     zombies: z.number().int(), orphans: z.number().int(), failures: z.number().int(), unrecovered: z.number().int(),
   }).describe('The figures the plan\'s success criteria need'),
+  connections: z.array(ConnectionFiguresPart).optional().describe('PostgreSQL channels over the whole soak (this session), against max_connections'),
 }).meta({ id: 'SoakResults' });
+
+/** One pipeline run of an explanation: V2 with some configuration keys set back to V1's values. */
+export const ExplainSubRunPart = z.object({
+  name: z.string().describe("The command's name in the record: key-1 … key-N, or all"),
+  status: z.enum(['ok', 'rejected', 'failed', 'cancelled']).describe('rejected: the pipeline exited non-zero with the reverted value; failed: it could not start or its outputs could not be compared'),
+  exitCode: z.number().int().nullable(),
+  reason: z.string().optional().describe('Why the run is not ok (exit code and the last lines of its log, or the error)'),
+  log: z.string().describe('Log file, relative to the run folder'),
+});
+
+/** A configuration key in which V1 and V2 differ, and what setting it back does to V2's outputs. */
+export const ExplainKeyPart = z.object({
+  key: z.string().describe('Dotted path, e.g. delinquency.pastDueWhen'),
+  path: z.array(z.string()),
+  line: z.number().int().nullable().describe("0-based line of the key in V2's configuration file (its parent's when V2 removed it)"),
+  v1: z.unknown().optional().describe("V1's value (absent when V1 does not have the key)"),
+  v2: z.unknown().optional().describe("V2's value (absent when V2 does not have the key)"),
+  run: ExplainSubRunPart,
+  effects: z.array(z.object({
+    kpi: z.string(),
+    segments: z.number().int().describe('Segments whose V2 value moves with this key'),
+    largestRelChange: z.number().nullable().describe('Signed (V2 − V2 with the key reverted) / |V2 with the key reverted| of the segment that moves most; null when that base is 0'),
+    largestSegment: z.string(),
+    fixes: z.number().int().describe('Lines of this KPI that did not pass and pass with this key reverted'),
+  })).describe('KPIs this key moves (empty: no effect on KPIs); empty too when its run was not ok'),
+  columns: z.array(z.object({
+    name: z.string(),
+    mismatches: z.number(), mismatchesReverted: z.number(),
+    maxAbsDiff: z.number().nullable(), maxAbsDiffReverted: z.number().nullable(),
+  })).describe('Loan-level columns whose difference from V1 shrinks with this key reverted'),
+});
+
+/** A KPI line of the shadow run that did not pass, and what caused it. */
+export const ExplainLinePart = KpiDiscrepancy.extend({
+  verdict: Verdict,
+  causeKind: z.enum(['key', 'interaction', 'code', 'unknown']).describe('key: one key reverted brings it within tolerance; interaction: only all keys reverted together do; code: it stays out of tolerance with every key reverted'),
+  cause: z.string().describe('The key, "a + b" for an interaction, "code", or "unknown"'),
+  shares: z.array(z.object({ key: z.string(), share: z.number() })).describe("Each key's share of the variance: how much of |V2 − V1| its reversal removes (0…1)"),
+  remainder: z.number().nullable().describe('Share of the variance left with every key reverted (the code\'s part); null when that run was not ok'),
+  reason: z.string(),
+});
+
+export const ExplainPart = z.object({
+  shadowRun: z.string().describe('The shadow run explained'),
+  files: z.object({ v1: z.string(), v2: z.string() }).describe('The configuration files compared (absolute)'),
+  keys: z.array(ExplainKeyPart),
+  all: ExplainSubRunPart.nullable().describe('V2 with every differing key reverted; null when no key differs'),
+  lines: z.array(ExplainLinePart),
+  counts: z.object({ lines: z.number().int(), key: z.number().int(), interaction: z.number().int(), code: z.number().int(), unknown: z.number().int() }),
+}).meta({ id: 'ExplainResults' });
+export type ExplainResults = z.infer<typeof ExplainPart>;
+export type ExplainKey = z.infer<typeof ExplainKeyPart>;
+export type ExplainLine = z.infer<typeof ExplainLinePart>;
+export type ExplainSubRun = z.infer<typeof ExplainSubRunPart>;
 
 export const RunResults = z.looseObject({
   input: z.object({ name: z.string().optional(), path: z.string() }).optional(),
@@ -236,7 +295,11 @@ export const RunResults = z.looseObject({
   reconcile: ReconcilePart.optional().describe('Day-by-day reconciliation'),
   soak: SoakPart.optional().describe('Soak iterations as they ran, memory slope, zombies and orphans, failures and recovery'),
   load: LoadPart.optional().describe('Load and concurrency figures per pipeline and size, judged against cutover.json performance'),
+  explain: ExplainPart.optional().describe('Which configuration key moved which KPI (cutover explain)'),
   channels: ChannelsPart.optional().describe("Output channels: each delivery read back and checked against the run's local output"),
+  direction: z.enum(['rollback', 'forward']).optional().describe('A switch run (rollback or forward): its direction'),
+  totalMs: z.number().nonnegative().optional().describe('A switch run: command + verify wall time, in ms'),
+  budgetSeconds: z.number().positive().optional().describe("A switch run: its time budget, in seconds"),
 }).describe('Comparison results by name: schema, rows, kpis, declarative, profiles, noise, reconcile, channels…');
 export type RunResults = z.infer<typeof RunResults>;
 export type LoadResults = z.infer<typeof LoadPart>;
@@ -245,7 +308,7 @@ export type SoakIteration = z.infer<typeof SoakIterationPart>;
 export type LoadMeasurement = z.infer<typeof LoadMeasurementPart>;
 export type LoadJudgement = z.infer<typeof LoadJudgementPart>;
 export type CorruptionEvent = z.infer<typeof CorruptionEventPart>;
-export type ConnectionFigures = NonNullable<LoadResults['connections']>[number];
+export type ConnectionFigures = z.infer<typeof ConnectionFiguresPart>;
 export type ChannelResult = z.infer<typeof ChannelResultPart>;
 export type ChannelCheck = z.infer<typeof ChannelCheckPart>;
 export type ChannelsResult = z.infer<typeof ChannelsPart>;

@@ -1,0 +1,34 @@
+/**
+ * The readiness of a workspace as every surface reads it: cutover.json (its criteria, gate and performance), the
+ * plans, the run store, the reviews and the sign-offs, read from disk and decided by `buildReadiness`. The CLI
+ * passes the plan files cutover.json names; the extension passes the plans its Checklist shows.
+ */
+import { relative, resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load';
+import { CriteriaSchema } from '../config/schema';
+import { UsageError } from '../errors';
+import { parsePlan } from '../plan/parse';
+import { readPlanFile } from '../plan/read';
+import type { PlanFile } from './criteria';
+import { gatherEvidence } from './gather';
+import { buildReadiness, type Readiness } from './report';
+import { SignoffStore } from './signoffs';
+
+/** The plan files cutover.json's `plans` names, read and parsed; a glob is refused (name the files). */
+export async function readConfiguredPlans(loaded: LoadedConfig): Promise<PlanFile[]> {
+  const plans: PlanFile[] = [];
+  for (const entry of loaded.config.plans) {
+    if (/[*?[\]{}]/.test(entry)) {
+      throw new UsageError(`plans entry "${entry}" in ${loaded.file} is a glob: cutover readiness reads named plan files only (list them in "plans", or pass --plan FILE)`);
+    }
+    const file = resolve(loaded.dir, entry);
+    plans.push({ file: relative(loaded.dir, file), plan: parsePlan(await readPlanFile(file)) });
+  }
+  return plans;
+}
+
+export async function workspaceReadiness(workspaceRoot: string, loaded: LoadedConfig | undefined, plans: readonly PlanFile[], now = new Date()): Promise<Readiness> {
+  const config = loaded?.config;
+  const [evidence, signoffs] = await Promise.all([gatherEvidence(workspaceRoot, config), new SignoffStore(workspaceRoot).read()]);
+  return buildReadiness({ plans, criteria: config?.criteria ?? CriteriaSchema.parse({}), evidence, signoffs, now });
+}

@@ -11,7 +11,7 @@ const run = (cwd: string, argv: string[]) => runCli(argv, cwd);
 
 function runFolders(cwd: string): string[] {
   const root = join(cwd, '.cutover', 'runs');
-  return existsSync(root) ? readdirSync(root).sort() : [];
+  return existsSync(root) ? readdirSync(root).filter((n) => n !== 'index.jsonl').sort() : [];
 }
 
 describe('cli: compare, reconcile, perturb', () => {

@@ -95,7 +95,7 @@ describe('cutover runbook', () => {
     const { code, stdout } = await runCli(['runbook', 'run', 'fail-third.md', '--json'], dir);
     assert.equal(code, 1);
     const doc = JSON.parse(stdout) as { runId: string; results: unknown[] };
-    const runs = readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.'));
+    const runs = readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.') && n !== 'index.jsonl');
     assert.deepEqual(runs, [doc.runId]);
     const record = JSON.parse(readFileSync(path.join(dir, '.cutover', 'runs', doc.runId, 'run.json'), 'utf8')) as {
       kind: string; status: string; argv: string[]; verdict: { verdict: string; reasons: string[] };
@@ -122,7 +122,7 @@ describe('cutover runbook', () => {
     const unrecorded = await runCli(['runbook', 'run', 'pass.md', '--no-record', '--json'], dir);
     assert.equal(unrecorded.code, 0);
     assert.equal((JSON.parse(unrecorded.stdout) as { runId?: string }).runId, undefined);
-    assert.equal(readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.')).length, 1);
+    assert.equal(readdirSync(path.join(dir, '.cutover', 'runs')).filter((n) => !n.startsWith('.') && n !== 'index.jsonl').length, 1);
   });
 
   it('run exits 0 when every runnable step passed; steps run in the runbook\'s folder', async () => {

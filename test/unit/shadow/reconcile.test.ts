@@ -12,7 +12,7 @@ import { runCli } from '../cli';
 import { exampleWorkspace, writeFailingV2Config } from './workspace';
 
 const cutover = (cwd: string, ...argv: string[]) => runCli(argv, cwd);
-const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => n !== '.lock').sort() : []);
+const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => n !== '.lock' && n !== 'index.jsonl').sort() : []);
 
 interface ReconcileJson {
   verdict: string;

@@ -25,7 +25,7 @@ async function sql(query: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => !n.startsWith('.lock')).sort() : []);
+const runIds = (ws: string) => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => !n.startsWith('.lock') && n !== 'index.jsonl').sort() : []);
 
 interface ShadowJson {
   runId: string;

@@ -21,7 +21,7 @@ import { cutover, step, workspace } from './helpers';
 const repo = resolve(__dirname, '..', '..', '..');
 
 const trace = (ws: string): string[] => (existsSync(join(ws, 'trace.txt')) ? readFileSync(join(ws, 'trace.txt'), 'utf8').trim().split('\n') : []);
-const runIds = (ws: string): string[] => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).sort() : []);
+const runIds = (ws: string): string[] => (existsSync(join(ws, '.cutover', 'runs')) ? readdirSync(join(ws, '.cutover', 'runs')).filter((n) => n !== 'index.jsonl').sort() : []);
 const readRecord = (ws: string, id: string): RunRecord => JSON.parse(readFileSync(join(ws, '.cutover', 'runs', id, 'run.json'), 'utf8')) as RunRecord;
 
 const dq30 = { ...kpiLine('total', 'dq30', 0.2, 0.21), relVariance: 0.05 };
@@ -233,7 +233,7 @@ describe('cutover rollback / forward', function () {
     assert.deepEqual(accepted.accepted.map((r) => [r.kpi, r.who]), [['dq30', 'Ada']]);
   });
 
-  it('kills the command and records the run as failed when cancelled', async () => {
+  it('kills the command and records the run as stopped (no verdict) when cancelled', async () => {
     const dir = ws({ rollback: { command: step('switch', 0, 10_000), verify: step('verify', 0) } });
     const controller = new AbortController();
     const events: SwitchEvent['type'][] = [];
@@ -246,9 +246,9 @@ describe('cutover rollback / forward', function () {
       },
     });
     assert.ok(Date.now() - t0 < 5000, 'the 10 s command was killed');
-    assert.equal(record.status, 'failed');
-    assert.equal(record.verdict?.verdict, 'error');
-    assert.match(record.verdict?.reasons.join('\n') ?? '', /^rollback cancelled: the rollback command was stopped after \d+\.\d s$/);
+    assert.equal(record.status, 'stopped');
+    assert.equal(record.verdict, undefined);
+    assert.match(record.error?.message ?? '', /^rollback stopped: the rollback command was cancelled after \d+\.\d s$/);
     assert.equal(record.commands[0]?.exitCode, null);
     assert.deepEqual(trace(dir), ['switch']);
     assert.deepEqual(events, ['begin', 'gate', 'start', 'output', 'exit']);

@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { AcceptedView, KpiKey, KpiRow, ReconcileView, RunView } from '../../../core/runs/viewModel';
 import type { HostMessage, PanelState, WebviewMessage } from '../protocol';
 import { formatPercent } from '../../../core/percent';
-import { formatDuration, formatNumber, formatSigned, fullValue } from './format';
+import { formatDuration, formatNumber, formatSigned, fullValue } from '../../shared/app/format';
 import { reconcileSection } from './reconcileChart';
 import { declarativeSection, qualitySection } from './qualitySection';
 import './rowsTable';

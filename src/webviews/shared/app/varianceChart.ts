@@ -1,15 +1,32 @@
 /**
- * The reconciliation chart's geometry (pure, no DOM, unit-tested): per-day worst |variance| on a log scale, so the
- * 0.1% pass line and the 1% fail line stay visible next to days that are off by 30%. Zero and tiny variances sit
- * on the floor, infinite ones (a KPI missing on one side, V1 = 0) on the ceiling.
+ * A variance chart's geometry (pure, no DOM, unit-tested), shared by the KPI Diff panel's reconciliation (one point
+ * per day) and the Dashboard's KPI drift (one point per run): |variance| on a log scale, so the 0.1% pass line and
+ * the 1% fail line stay visible next to points that are off by 30%. Zero and tiny variances sit on the floor,
+ * infinite ones (a KPI missing on one side, V1 = 0) on the ceiling.
  */
+import type { NonFinite } from '../../../core/runs/results';
 import type { KpiVerdict, ReconcileView } from '../../../core/runs/viewModel';
 import { formatPercent } from '../../../core/percent';
+
+/** One point to draw: a day of a reconciliation, or a run. */
+export interface VarianceSample {
+  /** What the point is (a day, a run id). */
+  readonly label: string;
+  /** Its label on the x axis. */
+  readonly tick: string;
+  /** The relative variance; null when infinite (named by `nonFinite`) or missing on a side. */
+  readonly variance: number | null;
+  readonly nonFinite?: NonFinite;
+  /** null without `nonFinite` means missing on one side; when nothing was compared it reads `—`. */
+  readonly compared: boolean;
+  readonly verdict: KpiVerdict;
+  readonly kpi: string;
+}
 
 export interface ChartPoint {
   readonly x: number;
   readonly y: number;
-  readonly day: string;
+  readonly label: string;
   readonly verdict: KpiVerdict;
   /** The variance as read: `0.42%`, `∞`, `missing` (on one side). */
   readonly variance: string;
@@ -44,11 +61,25 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 /** 10^e exactly (`10 ** -5` is 0.000009999…, which would shift the floor and its label). */
 const decade = (e: number): number => Number(`1e${e}`);
 
+/** A reconciliation: the worst KPI of each day. */
 export function chartModel(view: ReconcileView): ChartModel {
-  const finite = view.days.map((d) => (d.worstRelVariance === null ? NaN : Math.abs(d.worstRelVariance))).filter((v) => Number.isFinite(v));
-  const largest = Math.max(view.failLine, ...finite);
+  const sameYear = new Set(view.days.map((d) => d.day.slice(0, 4))).size <= 1;
+  return varianceChart(view.days.map((d) => ({
+    label: d.day,
+    tick: sameYear && /^\d{4}-\d\d-\d\d/.test(d.day) ? d.day.slice(5, 10) : d.day,
+    variance: d.worstRelVariance,
+    ...(d.worstNonFinite ? { nonFinite: d.worstNonFinite } : {}),
+    compared: d.kpis > 0,
+    verdict: d.verdict,
+    kpi: d.worstKpi ? `${d.worstKpi} (${d.worstSegment ?? 'total'})` : '—',
+  })), view.passLine, view.failLine);
+}
+
+export function varianceChart(samples: readonly VarianceSample[], passLine: number, failLine: number): ChartModel {
+  const finite = samples.map((d) => (d.variance === null ? NaN : Math.abs(d.variance))).filter((v) => Number.isFinite(v));
+  const largest = Math.max(failLine, ...finite);
   // Two decades under the pass line, and one over the largest value (at least over the fail line).
-  const min = decade(Math.floor(Math.log10(view.passLine)) - 2);
+  const min = decade(Math.floor(Math.log10(passLine)) - 2);
   const max = decade(Math.ceil(Math.log10(largest * 1.5)));
   const y = (v: number): number => {
     const t = (Math.log10(Math.min(Math.max(v, min), max)) - Math.log10(min)) / (Math.log10(max) - Math.log10(min));
@@ -57,25 +88,23 @@ export function chartModel(view: ReconcileView): ChartModel {
   const yTicks: { y: number; label: string }[] = [];
   for (let e = Math.round(Math.log10(min)); e <= Math.round(Math.log10(max)); e++) yTicks.push({ y: y(decade(e)), label: `${decade(e + 2)}%` });
 
-  const n = view.days.length;
+  const n = samples.length;
   const x = (i: number): number => round(PLOT.left + ((i + 0.5) * (PLOT.right - PLOT.left)) / Math.max(n, 1));
-  const sameYear = new Set(view.days.map((d) => d.day.slice(0, 4))).size <= 1;
   const step = Math.max(1, Math.ceil(n / MAX_X_LABELS));
-  const xTicks = view.days.flatMap((d, i) =>
-    i % step === 0 ? [{ x: x(i), label: sameYear && /^\d{4}-\d\d-\d\d/.test(d.day) ? d.day.slice(5, 10) : d.day }] : []);
+  const xTicks = samples.flatMap((d, i) => (i % step === 0 ? [{ x: x(i), label: d.tick }] : []));
 
-  const points = view.days.map((d, i): ChartPoint => {
-    const infinite = d.worstRelVariance === null;
-    const abs = infinite ? max : Math.abs(d.worstRelVariance ?? 0);
+  const points = samples.map((d, i): ChartPoint => {
+    const infinite = d.variance === null;
+    const abs = infinite ? max : Math.abs(d.variance ?? 0);
     const clipped = infinite || abs > max ? 'ceiling' : abs < min ? 'floor' : undefined;
     return {
       x: x(i),
       y: y(abs),
-      day: d.day,
+      label: d.label,
       verdict: d.verdict,
-      // null without a reason: the KPI is missing on one side (the day exists on one side only).
-      variance: infinite && !d.worstNonFinite ? (d.kpis > 0 ? 'missing' : '—') : formatPercent(d.worstRelVariance, d.worstNonFinite),
-      kpi: d.worstKpi ? `${d.worstKpi} (${d.worstSegment ?? 'total'})` : '—',
+      // null without a reason: the KPI is missing on one side (e.g. the day exists on one side only).
+      variance: infinite && !d.nonFinite ? (d.compared ? 'missing' : '—') : formatPercent(d.variance, d.nonFinite),
+      kpi: d.kpi,
       ...(clipped ? { clipped } : {}),
     };
   });
@@ -86,8 +115,8 @@ export function chartModel(view: ReconcileView): ChartModel {
     domain: { min, max },
     yTicks,
     xTicks,
-    passY: y(view.passLine),
-    failY: y(view.failLine),
+    passY: y(passLine),
+    failY: y(failLine),
     points,
     line: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' '),
   };

@@ -55,3 +55,12 @@ function assertInputExists(path: string, what: string, generatedBy: string | und
 export function resolveCwd(loaded: LoadedConfig, cwd: string | undefined): string {
   return cwd === undefined ? loaded.dir : resolve(loaded.dir, cwd);
 }
+
+/**
+ * The `${config}` value of a pipeline command: its first `configFiles` entry, absolute (none when it names none).
+ * `cutover explain` substitutes a modified copy instead; every other run passes the file itself.
+ */
+export function configPlaceholder(loaded: LoadedConfig, pipeline: { readonly configFiles?: readonly string[] | undefined }): { config?: string } {
+  const first = pipeline.configFiles?.[0];
+  return first === undefined ? {} : { config: resolve(loaded.dir, first) };
+}

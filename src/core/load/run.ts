@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load';
-import { resolveCwd } from '../config/resolve';
+import { configPlaceholder, resolveCwd } from '../config/resolve';
 import type { Engine } from '../engine/duckdb';
 import { perturb } from '../engine/perturb';
 import { loadTable } from '../engine/source';
@@ -67,7 +67,7 @@ export function pipelineSpec(loaded: LoadedConfig, side: Side, input: string, ou
   return {
     name: side,
     command: pipeline.command,
-    values: { input, output, runDir, workspaceFolder: loaded.dir },
+    values: { input, output, runDir, workspaceFolder: loaded.dir, ...configPlaceholder(loaded, pipeline) },
     cwd: resolveCwd(loaded, pipeline.cwd),
     ...(pipeline.env ? { env: pipeline.env } : {}),
     logFile,

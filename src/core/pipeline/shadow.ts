@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load';
-import { resolveCwd } from '../config/resolve';
+import { configPlaceholder, resolveCwd } from '../config/resolve';
 import type { PipelineConfig } from '../config/schema';
 import type { RunWriter } from '../runs/store';
 import type { PipelineRunResult } from './run';
@@ -56,7 +56,7 @@ export async function runShadowPipelines(spec: ShadowRunSpec): Promise<ShadowSid
       const pipeline = pipelineFor(spec.loaded, side);
       const outputDir = spec.outputDir?.(side) ?? join(spec.runDir, side);
       mkdirSync(outputDir, { recursive: true });
-      const values = { input: spec.input, output: outputDir, runDir: spec.runDir, workspaceFolder: spec.loaded.dir };
+      const values = { input: spec.input, output: outputDir, runDir: spec.runDir, workspaceFolder: spec.loaded.dir, ...configPlaceholder(spec.loaded, pipeline) };
       try {
         const running = runPipeline({
           name: side,

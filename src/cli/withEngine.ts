@@ -7,7 +7,8 @@ import type { Progress } from './progress';
 /**
  * Runs `work` with a fresh engine and closes it after. On failure it stops the progress display and marks a begun
  * run record failed (with the DuckDB version once known) before the error goes on to become the exit code.
- * SIGINT/SIGTERM interrupt the engine, so the same path (and the engine's spill-folder cleanup) runs on Ctrl-C.
+ * SIGINT/SIGTERM interrupt the engine, so the same path (and the engine's spill-folder cleanup) runs on Ctrl-C,
+ * and the run is recorded stopped.
  */
 export async function withEngine(progress: Progress, writer: RunWriter | undefined, work: (engine: Engine) => Promise<void>, options: Omit<EngineOptions, 'signal'> = {}): Promise<void> {
   let engine: Engine | undefined;
@@ -17,8 +18,10 @@ export async function withEngine(progress: Progress, writer: RunWriter | undefin
     await work(engine);
   } catch (error) {
     progress.stop();
-    if (writer && !writer.closed) await writer.fail(error, engine ? { duckdbVersion: engine.duckdbVersion } : {});
-    throw error;
+    // After a cancel, whatever the abort caused is a stop: the run is recorded stopped, the exit code is 2.
+    const ended = cancel.stopped(error);
+    if (writer && !writer.closed) await writer.fail(ended, engine ? { duckdbVersion: engine.duckdbVersion } : {});
+    throw ended;
   } finally {
     cancel.dispose();
     engine?.close();

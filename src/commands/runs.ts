@@ -79,21 +79,26 @@ export function runHelpers({ context, runs, launcher }: RunCommandContext) {
     }
     const { record, store } = run;
     const s = summarizeRun(record);
-    const shadow = record.kind === 'shadow';
-    const diff = shadow || record.kind === 'reconcile';
+    // A stopped run has no verdict: no KPI Diff or go/no-go as if it completed. A stopped load or soak still shows
+    // the figures it kept (its results view says it was stopped).
+    const stopped = s.outcome === 'stopped';
+    const shadow = record.kind === 'shadow' && !stopped;
+    const diff = !stopped && (record.kind === 'shadow' || record.kind === 'reconcile');
+    const figures = record.kind === 'load' || record.kind === 'soak';
     const detail = [
-      s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
+      stopped ? record.error?.message : s.worstVariance !== undefined ? `worst variance ${formatPercent(s.worstVariance)} (${s.worstKpi})` : record.verdict?.reasons[0],
       shadow ? await goNoGoOf(run).then((g) => `go/no-go: ${g.verdict}`, (error: unknown) => {
         logWarning(`deciding go/no-go for shadow run ${record.id}`, error);
         return 'go/no-go not decided (see the Cutover log)';
       }) : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
-    const show = s.outcome === 'pass' ? vscode.window.showInformationMessage : s.outcome === 'inconclusive' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(text, ...(diff ? ['Open KPI Diff'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
+    const show = s.outcome === 'pass' ? vscode.window.showInformationMessage
+      : s.outcome === 'inconclusive' || stopped ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const choice = await show(text, ...(diff ? ['Open KPI Diff'] : []), ...(figures ? ['Open Results'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
     const dir = store.runDir(record.id);
     const log = logOf(record);
-    if (choice === 'Open KPI Diff') await vscode.commands.executeCommand('cutover.openKpiDiff', run);
+    if (choice === 'Open KPI Diff' || choice === 'Open Results') await vscode.commands.executeCommand('cutover.openKpiDiff', run);
     if (choice === 'Open Run') await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'run.json')));
     if (choice === 'Show Log' && log) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, log)));
     if (choice === 'Evaluate Go/No-Go') await vscode.commands.executeCommand('cutover.evaluateGate', run);

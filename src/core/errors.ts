@@ -18,7 +18,7 @@ export function formatPlace(place: SourcePlace): string {
 
 /** Base class: a problem Cutover understood and can explain. Anything else is a bug. */
 export abstract class CutoverError extends Error {
-  abstract readonly kind: 'usage' | 'config' | 'input' | 'runtime' | 'conflict';
+  abstract readonly kind: 'usage' | 'config' | 'input' | 'runtime' | 'conflict' | 'stopped';
   constructor(message: string, readonly place?: SourcePlace, options?: { cause?: unknown }) {
     super(place ? `${formatPlace(place)}: ${message}` : message, options);
     this.name = new.target.name;
@@ -50,6 +50,14 @@ export class ConflictError extends CutoverError {
   readonly kind = 'conflict' as const;
 }
 
+/**
+ * The work was cancelled (Ctrl+C, the extension's Cancel): not a failure. A run it ends is recorded `stopped` with
+ * what it had so far, never with a verdict; the CLI exits inconclusive (2), never a pass.
+ */
+export class StoppedError extends CutoverError {
+  readonly kind = 'stopped' as const;
+}
+
 /** Exit codes of the `cutover` CLI; the verdict codes are what CI gates on. */
 export const ExitCode = {
   pass: 0,
@@ -62,6 +70,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError || error instanceof ConfigError) return ExitCode.usage;
+  if (error instanceof StoppedError) return ExitCode.inconclusive;
   return ExitCode.runtime;
 }
 

@@ -26,6 +26,7 @@ const ICONS: Record<RunOutcome, vscode.ThemeIcon> = {
   inconclusive: new vscode.ThemeIcon('question', new vscode.ThemeColor('testing.iconQueued')),
   fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   error: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  stopped: new vscode.ThemeIcon('debug-stop', new vscode.ThemeColor('descriptionForeground')),
   interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground')),
   running: new vscode.ThemeIcon('loading~spin'),
 };

@@ -6,20 +6,19 @@
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import type { LoadedConfig } from '../../core/config/load';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import { Secrets } from '../../core/channels/secrets';
 import { resolveInput } from '../../core/config/resolve';
 import { openEngine } from '../../core/engine/duckdb';
 import { UsageError } from '../../core/errors';
-import type { ConnectionWatch } from '../../core/load/connections';
-import { watchConnections } from '../../core/load/connections';
+import type { DatabaseWatch } from '../../core/load/connections';
+import { closeWatches, settleWatch, watchDatabases } from '../../core/load/connections';
 import { judgeLoad, loadSummary } from '../../core/load/judge';
 import type { Side } from '../../core/load/run';
 import { runLoad, sizedInputs } from '../../core/load/run';
 import { parseSize } from '../../core/load/sizes';
 import { alignedRow, MEASUREMENT_HEADER, measurementRow } from '../../core/load/format';
-import type { ConnectionFigures, CorruptionEvent, LoadMeasurement, LoadResults } from '../../core/runs/results';
+import type { CorruptionEvent, LoadMeasurement, LoadResults } from '../../core/runs/results';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
 import { cancelOnSignals } from '../engine-options';
@@ -116,8 +115,8 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
         say(`✗ corruption: ${e.pipeline} ${e.size} copy ${e.copy}: ${e.file} ${e.kind}`);
       },
     }));
-    const connections = await Promise.all(watches.map((w) => settle(w, secrets)));
-    if (cancel.signal.aborted) throw new UsageError('interrupted');
+    const connections = await Promise.all(watches.map((w) => settleWatch(w, secrets)));
+    if (cancel.signal.aborted) throw cancel.stopped();
     const judged = judgeLoad(measurements, corruption, performance, connections);
     const results: LoadResults = { ...sofar(measurements, corruption), judgements: judged.judgements, ...(connections.length > 0 ? { connections } : {}) };
     const record = await run.finish({ verdict: { verdict: judged.verdict, reasons: judged.reasons }, results: { input: { name: base.name, path: base.path }, load: results } });
@@ -131,55 +130,12 @@ async function load(ctx: CliContext, options: Options): Promise<void> {
     }
     ctx.setExitCode(exitCodeOf(judged.verdict));
   } catch (error) {
-    if (!run.closed) await run.fail(error);
-    throw error;
+    // After a cancel the run is stopped, with the measurements it made so far (written as it went).
+    const ended = cancel.stopped(error);
+    if (!run.closed) await run.fail(ended);
+    throw ended;
   } finally {
     cancel.dispose();
-    // After an error the counters are still connected; their figures are gone with the run, their connections must go.
-    await Promise.all(watches.flatMap((w) => (w.watch ? [w.watch.stop().catch((error: unknown) => {
-      ctx.stderr.write(`cutover: closing the connection counter of ${w.channel}: ${secrets.redact(error instanceof Error ? error.message : String(error))}\n`);
-    })] : [])));
-  }
-}
-
-interface DatabaseWatch {
-  readonly channel: string;
-  readonly env: string;
-  readonly watch?: ConnectionWatch;
-  readonly note?: string;
-}
-
-/**
- * A connection counter for each PostgreSQL (Supabase) channel whose variable is set, one per database. A channel whose
- * variable is unset, or whose database cannot be reached, gets a note instead: its figure is missing, and says why.
- */
-async function watchDatabases(loaded: LoadedConfig, secrets: Secrets): Promise<DatabaseWatch[]> {
-  const out: DatabaseWatch[] = [];
-  const seen = new Set<string>();
-  for (const [channel, spec] of Object.entries(loaded.config.channels ?? {})) {
-    if (spec.type !== 'supabase' || seen.has(spec.connectionStringEnv)) continue;
-    seen.add(spec.connectionStringEnv);
-    const env = spec.connectionStringEnv;
-    if (!process.env[env]) {
-      out.push({ channel, env, note: `${env} is not set: database connections not measured` });
-      continue;
-    }
-    try {
-      out.push({ channel, env, watch: await watchConnections(secrets.read(env, `channels.${channel}.connectionStringEnv`)) });
-    } catch (error) {
-      out.push({ channel, env, note: `connections not measured: ${secrets.redact(error instanceof Error ? error.message : String(error))}` });
-    }
-  }
-  return out;
-}
-
-async function settle(w: DatabaseWatch, secrets: Secrets): Promise<ConnectionFigures> {
-  const base = { channel: w.channel, env: w.env };
-  if (!w.watch) return { ...base, maxConnections: null, baseline: null, peak: null, note: w.note ?? 'not measured' };
-  try {
-    const { maxConnections, baseline, peak } = await w.watch.stop();
-    return { ...base, maxConnections, baseline, peak };
-  } catch (error) {
-    return { ...base, maxConnections: null, baseline: null, peak: null, note: `counting connections failed: ${secrets.redact(error instanceof Error ? error.message : String(error))}` };
+    await closeWatches(watches, secrets, (line) => void ctx.stderr.write(`cutover: ${line}\n`));
   }
 }

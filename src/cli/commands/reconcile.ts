@@ -164,7 +164,7 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
         signal: controller.signal,
       }));
       for (const o of outcomes) recordSideCommand(writer, o, `${o.side} ${day}`, writer.logPath(`${o.side}-${day}`));
-      if (controller.signal.aborted) throw new RuntimeError('interrupted');
+      if (controller.signal.aborted) throw controller.stopped();
       const bad = outcomes.find((o) => !o.result || !succeeded(o.result));
       if (bad) {
         const log = join(writer.finalDir, relative(writer.dir, writer.logPath(`${bad.side}-${day}`)));
@@ -176,10 +176,11 @@ async function reconcilePipelines(ctx: CliContext, days: number, flags: Reconcil
     }
   } catch (error) {
     progress.stop();
-    await writer.fail(error, { results: { input: { name: input.name, path: input.path } } }).catch((recording: unknown) => {
-      ctx.stderr.write(`cutover: could not record run ${writer.id} as failed: ${recording instanceof Error ? recording.message : String(recording)}\n`);
+    const ended = controller.stopped(error);
+    await writer.fail(ended, { results: { input: { name: input.name, path: input.path } } }).catch((recording: unknown) => {
+      ctx.stderr.write(`cutover: could not record run ${writer.id} as ended: ${recording instanceof Error ? recording.message : String(recording)}\n`);
     });
-    throw error;
+    throw ended;
   } finally {
     controller.dispose();
   }

@@ -16,6 +16,7 @@ import { parseRunbook } from '../../core/runbook/parse';
 import { runAndRecord } from '../../core/runbook/record';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
 
 interface LoadedRunbook {
   /** The path as shown to the user (relative to the current folder when inside it). */
@@ -64,11 +65,9 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
       const cwd = workspaceOf(abs);
       const out = options.json ? ctx.stderr : ctx.stdout;
 
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      // Ctrl-C cancels the step's process group (it runs detached, so the terminal's SIGINT does not reach it).
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      // Ctrl-C (SIGINT) and the extension's Cancel (SIGTERM) cancel the step's process group (it runs detached, so
+      // the terminal's SIGINT does not reach it); the run is recorded stopped.
+      const controller = cancelOnSignals();
       let results: StepResult[];
       let runId: string | undefined;
       try {
@@ -88,8 +87,7 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
           return { results: recorded.results, runId: recorded.record.id };
         }));
       } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        controller.dispose();
       }
       const failed = results.find((r) => r.state === 'failed');
       out.write(summary(runbook, results, controller.signal.aborted));
@@ -106,7 +104,8 @@ export function registerRunbook(program: Command, ctx: CliContext): void {
         };
         ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       }
-      ctx.setExitCode(failed ? ExitCode.fail : ExitCode.pass);
+      // Cancelled: no verdict (exit 2), whatever the interrupted step returned.
+      ctx.setExitCode(controller.signal.aborted ? ExitCode.inconclusive : failed ? ExitCode.fail : ExitCode.pass);
     });
 }
 

@@ -116,7 +116,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
       }),
     );
     for (const o of outcomes) recordSideCommand(run, o);
-    if (controller.signal.aborted) return await failed(ctx, run, options, input, new RuntimeError('interrupted'));
+    if (controller.signal.aborted) return await failed(ctx, run, options, input, controller.stopped());
     const bad = outcomes.find((o) => !o.result || !succeeded(o.result));
     if (bad) {
       const log = join(run.finalDir, relative(run.dir, run.logPath(bad.side)));
@@ -137,7 +137,7 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     try {
       comparison = await run.phase('compare', () => compareOutputs(loaded, dirs, run.dir, controller.signal));
     } catch (error) {
-      return await failed(ctx, run, options, input, error);
+      return await failed(ctx, run, options, input, controller.stopped(error));
     }
     say(`✓ compare in ${seconds(performance.now() - t0)}`);
 
@@ -161,11 +161,14 @@ async function shadow(ctx: CliContext, options: Options): Promise<void> {
     }
     ctx.setExitCode(comparison.verdict === 'pass' ? ExitCode.pass : comparison.verdict === 'fail' ? ExitCode.fail : ExitCode.inconclusive);
   } catch (error) {
-    // Anything unexpected still closes the run as failed, so no temp folder is left running.
-    await run.fail(error).catch((recording: unknown) => {
-      ctx.stderr.write(`cutover: could not record run ${run.id} as failed: ${recording instanceof Error ? recording.message : String(recording)}\n`);
-    });
-    throw error;
+    // Anything unexpected still closes the run as failed (stopped after a cancel), so no temp folder is left running.
+    const ended = controller.stopped(error);
+    if (!run.closed) {
+      await run.fail(ended).catch((recording: unknown) => {
+        ctx.stderr.write(`cutover: could not record run ${run.id} as ended: ${recording instanceof Error ? recording.message : String(recording)}\n`);
+      });
+    }
+    throw ended;
   } finally {
     controller.dispose();
   }
@@ -204,14 +207,15 @@ async function failed(
 ): Promise<void> {
   const record = await run.fail(error, { results: { input: { name: input.name, path: input.path } } });
   const message = error instanceof Error ? error.message : String(error);
+  const stopped = record.status === 'stopped';
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ ...jsonBase(record, run.finalDir), error: message }, null, 2)}\n`);
   } else {
-    ctx.stderr.write(`✗ shadow run failed: ${message}\n`);
+    ctx.stderr.write(`✗ shadow run ${stopped ? 'stopped' : 'failed'}: ${message}\n`);
     if (logTail.length > 0) ctx.stderr.write(`${logTail.map((l) => `  │ ${l}`).join('\n')}\n`);
-    ctx.stderr.write(`  run recorded as failed: ${relative(ctx.cwd, run.finalDir)}\n`);
+    ctx.stderr.write(`  run recorded as ${record.status}: ${relative(ctx.cwd, run.finalDir)}\n`);
   }
-  ctx.setExitCode(ExitCode.runtime);
+  ctx.setExitCode(stopped ? ExitCode.inconclusive : ExitCode.runtime);
 }
 
 function seconds(ms: number): string {
@@ -236,7 +240,7 @@ function jsonBase(record: RunRecord, runDir: string) {
   const pipelines = Object.fromEntries(
     record.commands.map((c) => [c.name, { argv: c.argv, cwd: c.cwd, exitCode: c.exitCode, durationMs: c.ms, log: c.log ? join(runDir, c.log) : null }]),
   );
-  return { runId: record.id, runDir, status: record.status, verdict: record.verdict?.verdict ?? 'error', reasons: record.verdict?.reasons ?? [], input: record.results['input'], pipelines };
+  return { runId: record.id, runDir, status: record.status, verdict: record.verdict?.verdict ?? (record.status === 'stopped' ? 'stopped' : 'error'), reasons: record.verdict?.reasons ?? [], input: record.results['input'], pipelines };
 }
 
 function jsonOf(record: RunRecord, runDir: string, tmpDir: string, c: OutputComparison, gate: GoNoGo) {

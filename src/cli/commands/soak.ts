@@ -2,15 +2,19 @@
  * `cutover soak --duration 10m [--interval 30s] [--pipelines v2] [--inject-failures P] [--resume ID]`: runs the
  * pipelines again and again for the duration, each run sampled as a process tree and appended to the soak run's
  * record as it ends (live in the Runs view). Judged on the memory slope (cutover.json performance.leakMBPerHour),
- * zombies and orphans after every run, and recovery after each failure. Ctrl+C or the extension's Cancel (SIGTERM)
- * stops it with the iterations kept; a soak killed outright is continued with --resume. Exit 0 pass, 1 fail,
- * 2 inconclusive (too few iterations, stopped early), 4 error.
+ * zombies and orphans after every run, recovery after each failure and, for a PostgreSQL channel, the database
+ * connections each run held against max_connections. Ctrl+C or the extension's Cancel (SIGTERM) stops it: the run is
+ * recorded `stopped` with the iterations so far; a soak killed outright is continued with --resume. Exit 0 pass,
+ * 1 fail, 2 inconclusive (too few iterations) or stopped, 4 error.
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import { resolveInput } from '../../core/config/resolve';
+import { Secrets } from '../../core/channels/secrets';
 import { UsageError } from '../../core/errors';
+import type { DatabaseWatch } from '../../core/load/connections';
+import { closeWatches, settleWatch, watchDatabases } from '../../core/load/connections';
 import { iterationLine } from '../../core/load/format';
 import { judgeSoak, runSoak } from '../../core/load/soak';
 import type { Side } from '../../core/load/run';
@@ -19,6 +23,7 @@ import type { SoakIteration, SoakResults } from '../../core/runs/results';
 import type { RunWriter } from '../../core/runs/store';
 import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
 import { exitCodeOf } from '../exitCodes';
 import { parseNumber } from '../options';
 import { parsePipelines } from './load';
@@ -95,51 +100,66 @@ async function soak(ctx: CliContext, options: Options): Promise<void> {
 
   const out = options.json ? ctx.stderr : ctx.stdout;
   const say = (text: string): void => void out.write(`${text}\n`);
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C (SIGINT) and the extension's Cancel Run (SIGTERM) both stop the soak: recorded stopped, iterations kept.
+  const cancel = cancelOnSignals();
+  const secrets = new Secrets();
+  let watches: DatabaseWatch[] = [];
   const iterations: SoakIteration[] = [...(previous?.iterations ?? [])];
   let soFarSeconds = previous?.elapsedSeconds ?? 0;
-  const state = (elapsedSeconds: number, stopped: boolean): SoakResults => {
-    const judged = judgeSoak({ pipelines: settings.pipelines, iterations, stopped, elapsedSeconds, durationSeconds: settings.durationSeconds }, performance);
-    return { ...settings, pipelines: [...settings.pipelines], elapsedSeconds, sessions: (previous?.sessions ?? 0) + 1, stopped, iterations: [...iterations], leaks: judged.leaks, failures: judged.failures, summary: judged.summary };
+  const state = (elapsedSeconds: number, connections?: SoakResults['connections']): SoakResults => {
+    const judged = judgeSoak({ pipelines: settings.pipelines, iterations, ...(connections ? { connections } : {}) }, performance);
+    return {
+      ...settings, pipelines: [...settings.pipelines], elapsedSeconds, sessions: (previous?.sessions ?? 0) + 1, iterations: [...iterations],
+      leaks: judged.leaks, failures: judged.failures, summary: judged.summary, ...(connections && connections.length > 0 ? { connections } : {}),
+    };
   };
   try {
     say(`cutover soak · run ${run.id}${previous ? ` (resumed after ${(previous.elapsedSeconds / 60).toFixed(1)} min, ${previous.iterations.length} runs)` : ''} · ${settings.pipelines.join(', ')} · ${(settings.durationSeconds / 60).toFixed(1)} min every ${settings.intervalSeconds} s`);
-    await run.progress({ soak: state(soFarSeconds, false) });
+    await run.progress({ soak: state(soFarSeconds) });
+    watches = await watchDatabases(loaded, secrets);
+    for (const w of watches) if (w.note) say(`· ${w.channel}: ${w.note}`);
+    const counted = watches.flatMap((w) => (w.watch ? [{ channel: w.channel, watch: w.watch }] : []));
     const elapsed = await run.phase(previous ? `soak (session ${(previous.sessions ?? 0) + 1})` : 'soak', () => runSoak({
       loaded, input: settings.input, pipelines: settings.pipelines as Side[], durationSeconds: settings.durationSeconds,
       intervalSeconds: settings.intervalSeconds, injectFailures: settings.injectFailures, seed: settings.seed,
       runDir: run.dir, logPath: (name) => run.logPath(name), previous: previous?.iterations ?? [], elapsedSeconds: previous?.elapsedSeconds ?? 0,
-      signal: controller.signal, intervalMs: sampleMs,
+      signal: cancel.signal, intervalMs: sampleMs,
+      ...(counted.length > 0 ? { connections: () => counted.map((c) => ({ channel: c.channel, peak: c.watch.window() })) } : {}),
       onIteration: async (it, soFar) => {
         iterations.push(it);
         soFarSeconds = soFar;
         say(iterationLine(it));
         // Written before the next run starts: a soak killed now loses at most the run in progress. A failed write
         // costs only that safety (the iterations stay in memory for the final record): a day's soak goes on.
-        await run.progress({ soak: state(soFar, false) }).catch((error: unknown) => {
+        await run.progress({ soak: state(soFar) }).catch((error: unknown) => {
           ctx.stderr.write(`cutover: iteration ${it.iteration} of run ${run.id} not written yet: ${error instanceof Error ? error.message : String(error)}\n`);
         });
       },
     }));
-    const stopped = controller.signal.aborted;
-    const final = state(elapsed, stopped);
+    soFarSeconds = elapsed;
+    const connections = await Promise.all(watches.map((w) => settleWatch(w, secrets)));
+    const final = state(elapsed, connections);
+    // Stopped: the iterations so far and their figures are kept, without a verdict (main.ts exits 2).
+    if (cancel.signal.aborted) {
+      await run.fail(cancel.stopped(), { results: { input: { path: settings.input }, soak: final } });
+      say(`stopped after ${(elapsed / 60).toFixed(1)} of ${(settings.durationSeconds / 60).toFixed(1)} min, ${iterations.length} runs kept: ${relative(ctx.cwd, run.finalDir)}`);
+      throw cancel.stopped();
+    }
     const judged = judgeSoak(final, performance);
     const record = await run.finish({ verdict: { verdict: judged.verdict, reasons: judged.reasons }, results: { input: { path: settings.input }, soak: final } });
     if (options.json) {
       ctx.stdout.write(`${JSON.stringify({ id: record.id, dir: run.finalDir, verdict: record.verdict, soak: final }, null, 2)}\n`);
     } else {
-      say(`${stopped ? 'stopped · ' : ''}${judged.verdict.toUpperCase()}${judged.reasons.map((r) => `\n  · ${r}`).join('')}`);
+      say(`${judged.verdict.toUpperCase()}${judged.reasons.map((r) => `\n  · ${r}`).join('')}`);
       say(`run recorded: ${relative(ctx.cwd, run.finalDir)}`);
     }
     ctx.setExitCode(exitCodeOf(judged.verdict));
   } catch (error) {
-    if (!run.closed) await run.fail(error, { results: { soak: state(soFarSeconds, false) } });
-    throw error;
+    const ended = cancel.stopped(error);
+    if (!run.closed) await run.fail(ended, { results: { input: { path: settings.input }, soak: state(soFarSeconds) } });
+    throw ended;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    cancel.dispose();
+    await closeWatches(watches, secrets, (line) => void ctx.stderr.write(`cutover: ${line}\n`));
   }
 }

@@ -17,6 +17,7 @@ import { switchSummary } from '../../core/switch/summary';
 import type { SwitchDirection } from '../../core/switch/verdict';
 import { formatSeconds } from '../../core/switch/verdict';
 import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
 
 interface Options {
   readonly config?: string;
@@ -63,15 +64,13 @@ async function switchCommand(ctx: CliContext, direction: SwitchDirection, option
   };
   const say = (line: string): void => write(`${atLineStart ? '' : '\n'}${line}\n`);
 
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C (SIGINT) and the extension's Cancel Run (SIGTERM) both stop the running command: the run is stopped.
+  const cancel = cancelOnSignals();
   try {
     const argv = ['cutover', direction, ...(options.config ? ['--config', options.config] : []), ...(options.budget ? ['--budget', options.budget] : [])];
     const { record, runDir } = await runSwitch(loaded, direction, {
       ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
-      signal: controller.signal,
+      signal: cancel.signal,
       argv,
       cwd: ctx.cwd,
       runId: ctx.runId,
@@ -81,12 +80,14 @@ async function switchCommand(ctx: CliContext, direction: SwitchDirection, option
     const shownDir = relative(ctx.cwd, runDir) || '.';
     if (options.json) ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else if (record.status === 'complete') printEnd(say, summary, shownDir);
+    else if (record.status === 'stopped') ctx.stderr.write(`${atLineStart ? '' : '\n'}■ ${summary.error ?? `${direction} stopped`}\n  run recorded as stopped: ${shownDir}\n`);
     else ctx.stderr.write(`${atLineStart ? '' : '\n'}✗ ${direction} could not run: ${summary.error ?? 'unknown error'}\n  run recorded as failed: ${shownDir}\n`);
-    if (record.status !== 'complete') ctx.setExitCode(ExitCode.runtime);
+    // A stopped switch has no verdict: exit 2, never a pass.
+    if (record.status === 'stopped') ctx.setExitCode(ExitCode.inconclusive);
+    else if (record.status !== 'complete') ctx.setExitCode(ExitCode.runtime);
     else ctx.setExitCode(summary.verdict === 'pass' ? ExitCode.pass : ExitCode.fail);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    cancel.dispose();
   }
 }
 

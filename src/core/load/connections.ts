@@ -1,10 +1,13 @@
 /**
- * Database connections during a load test: when a channel is a PostgreSQL database (Supabase), the connections held
- * on its server are counted from `pg_stat_activity` while the pipelines run, and reported against
- * `max_connections`. One connection of our own polls (and is left out of the count); a poll still running when the
- * next is due is skipped, so a slow server is not queued up.
+ * Database connections during a load test or a soak: when a channel is a PostgreSQL database (Supabase), the
+ * connections held on its server are counted from `pg_stat_activity` while the pipelines run, and reported against
+ * `max_connections` (a soak also per iteration). One connection of our own polls (and is left out of the count); a
+ * poll still running when the next is due is skipped, so a slow server is not queued up.
  */
 import type { Client } from 'pg';
+import type { Secrets } from '../channels/secrets';
+import type { LoadedConfig } from '../config/load';
+import type { ConnectionFigures } from '../runs/results';
 
 export interface ConnectionPeak {
   readonly maxConnections: number;
@@ -15,6 +18,11 @@ export interface ConnectionPeak {
 }
 
 export interface ConnectionWatch {
+  /**
+   * The peak since the previous call (or the start), and a new window from the count seen last: a soak's figure per
+   * iteration. Null once a poll failed (the window may have missed its peak).
+   */
+  window(): number | null;
   stop(): Promise<ConnectionPeak>;
 }
 
@@ -34,13 +42,17 @@ export async function watchConnections(connectionString: string, intervalMs = 20
     throw error;
   }
   let peak = baseline;
+  let last = baseline;
+  let windowPeak = baseline;
   let polls = 1;
   let inFlight: Promise<void> | undefined;
   let failure: Error | undefined;
   const poll = (): void => {
     if (inFlight) return;
     inFlight = client.query<{ n: number }>(COUNT).then((r) => {
-      peak = Math.max(peak, r.rows[0]?.n ?? 0);
+      last = r.rows[0]?.n ?? 0;
+      peak = Math.max(peak, last);
+      windowPeak = Math.max(windowPeak, last);
       polls++;
     }, (error: unknown) => {
       failure = error instanceof Error ? error : new Error(String(error));
@@ -59,5 +71,63 @@ export async function watchConnections(connectionString: string, intervalMs = 20
   };
   let stopped: Promise<ConnectionPeak> | undefined;
   // Stopping twice (the figures, then the clean-up after an error) ends the connection once.
-  return { stop: () => (stopped ??= finish()) };
+  return {
+    window: () => {
+      const seen = windowPeak;
+      windowPeak = last;
+      return failure ? null : seen;
+    },
+    stop: () => (stopped ??= finish()),
+  };
+}
+
+/** A channel's connection counter, or why it has none. */
+export interface DatabaseWatch {
+  readonly channel: string;
+  readonly env: string;
+  readonly watch?: ConnectionWatch;
+  readonly note?: string;
+}
+
+/**
+ * A connection counter for each PostgreSQL (Supabase) channel whose variable is set, one per database. A channel whose
+ * variable is unset, or whose database cannot be reached, gets a note instead: its figure is missing, and says why.
+ */
+export async function watchDatabases(loaded: LoadedConfig, secrets: Secrets, intervalMs?: number): Promise<DatabaseWatch[]> {
+  const out: DatabaseWatch[] = [];
+  const seen = new Set<string>();
+  for (const [channel, spec] of Object.entries(loaded.config.channels ?? {})) {
+    if (spec.type !== 'supabase' || seen.has(spec.connectionStringEnv)) continue;
+    seen.add(spec.connectionStringEnv);
+    const env = spec.connectionStringEnv;
+    if (!process.env[env]) {
+      out.push({ channel, env, note: `${env} is not set: database connections not measured` });
+      continue;
+    }
+    try {
+      out.push({ channel, env, watch: await watchConnections(secrets.read(env, `channels.${channel}.connectionStringEnv`), intervalMs) });
+    } catch (error) {
+      out.push({ channel, env, note: `connections not measured: ${secrets.redact(error instanceof Error ? error.message : String(error))}` });
+    }
+  }
+  return out;
+}
+
+/** A counter's figures once the pipelines are done (it is stopped); a missing figure says why. */
+export async function settleWatch(w: DatabaseWatch, secrets: Secrets): Promise<ConnectionFigures> {
+  const base = { channel: w.channel, env: w.env };
+  if (!w.watch) return { ...base, maxConnections: null, baseline: null, peak: null, note: w.note ?? 'not measured' };
+  try {
+    const { maxConnections, baseline, peak } = await w.watch.stop();
+    return { ...base, maxConnections, baseline, peak };
+  } catch (error) {
+    return { ...base, maxConnections: null, baseline: null, peak: null, note: `counting connections failed: ${secrets.redact(error instanceof Error ? error.message : String(error))}` };
+  }
+}
+
+/** Stops every counter still connected (after an error their figures are gone, their connections must go too). */
+export async function closeWatches(watches: readonly DatabaseWatch[], secrets: Secrets, report: (line: string) => void): Promise<void> {
+  await Promise.all(watches.flatMap((w) => (w.watch ? [w.watch.stop().then(() => undefined, (error: unknown) => {
+    report(`closing the connection counter of ${w.channel}: ${secrets.redact(error instanceof Error ? error.message : String(error))}`);
+  })] : [])));
 }

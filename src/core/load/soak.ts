@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import type { LoadedConfig } from '../config/load';
 import type { PerformanceConfig } from '../config/schema';
 import type { SoakIteration, SoakResults, Verdict } from '../runs/results';
+import { judgeConnections } from './judge';
 import { judgeLeak } from './leak';
 import { measurePipeline } from './measure';
 import type { Side } from './run';
@@ -44,7 +45,8 @@ export interface SoakVerdict {
   readonly summary: SoakResults['summary'];
 }
 
-export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | 'stopped' | 'elapsedSeconds' | 'durationSeconds'>, performance: PerformanceConfig | undefined): SoakVerdict {
+/** The soak as far as it went (a stopped soak's record says `stopped` in its status; its figures are still judged). */
+export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | 'connections'>, performance: PerformanceConfig | undefined): SoakVerdict {
   const failures = failuresOf(soak.iterations);
   const leaks = soak.pipelines.map((pipeline) => judgeLeak(
     pipeline,
@@ -56,6 +58,9 @@ export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | '
   ));
   const left = soak.iterations.flatMap((it) => it.leftovers.map((l) => ({ ...l, it })));
   const fails: string[] = leaks.filter((l) => l.verdict === 'fail').map((l) => l.reason);
+  // Every connection slot taken at some point: new connections were refused then.
+  const connections = (soak.connections ?? []).flatMap((c) => judgeConnections(c) ?? []);
+  fails.push(...connections.filter((c) => c.verdict === 'fail').map((c) => c.reason));
   for (const l of left) fails.push(`iteration ${l.it.iteration}: ${l.it.pipeline} left ${l.kind} ${l.comm} (pid ${l.pid})`);
   for (const f of failures) {
     if (!f.injected) fails.push(`iteration ${f.iteration}: ${f.pipeline} failed on its own`);
@@ -63,7 +68,6 @@ export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | '
   }
   const unsure: string[] = leaks.filter((l) => l.verdict === 'inconclusive').map((l) => l.reason);
   for (const f of failures) if (f.recovered === null) unsure.push(`iteration ${f.iteration}: ${f.pipeline} failed and no run followed to show recovery`);
-  if (soak.stopped) unsure.push(`stopped after ${(soak.elapsedSeconds / 60).toFixed(1)} of ${(soak.durationSeconds / 60).toFixed(1)} minutes`);
   if (soak.iterations.length === 0) unsure.push('no iteration ran');
   const highs = leaks.flatMap((l) => (l.highMBPerHour === null ? [] : [l.highMBPerHour]));
   const summary = {
@@ -75,7 +79,7 @@ export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | '
   };
   if (fails.length > 0) return { verdict: 'fail', reasons: fails, leaks, failures, summary };
   if (unsure.length > 0) return { verdict: 'inconclusive', reasons: unsure, leaks, failures, summary };
-  return { verdict: 'pass', reasons: leaks.map((l) => l.reason), leaks, failures, summary };
+  return { verdict: 'pass', reasons: [...leaks.map((l) => l.reason), ...connections.map((c) => c.reason)], leaks, failures, summary };
 }
 
 export interface SoakLoopSpec {
@@ -93,6 +97,8 @@ export interface SoakLoopSpec {
   readonly elapsedSeconds: number;
   readonly signal: AbortSignal;
   readonly intervalMs?: number;
+  /** The database connections' peaks since the last call (per PostgreSQL channel), when some are counted. */
+  readonly connections?: () => SoakIteration['connections'];
   /** Called with every run as it ends, and the soak time so far. */
   readonly onIteration: (iteration: SoakIteration, elapsedSeconds: number) => Promise<void>;
 }
@@ -135,6 +141,8 @@ export async function runSoak(spec: SoakLoopSpec): Promise<number> {
       const injectTimer = side === victim ? setTimeout(stop, Math.max(50, 500 * (lastWall.get(side) ?? 0.2))) : undefined;
       const startedAt = new Date().toISOString();
       const hours = elapsed() / 3600;
+      // A new window of the connection counts: this run's peak, not the pause before it.
+      spec.connections?.();
       const { result, figures, leftovers } = await measurePipeline(
         pipelineSpec(spec.loaded, side, spec.input, output, spec.runDir, log, kill.signal),
         { killLeftovers: true, ...(spec.intervalMs ? { intervalMs: spec.intervalMs } : {}) },
@@ -145,6 +153,7 @@ export async function runSoak(spec: SoakLoopSpec): Promise<number> {
       if (spec.signal.aborted) break;
       const injected = side === victim && result.cancelled;
       if (result.exitCode === 0) lastWall.set(side, result.durationMs / 1000);
+      const connections = spec.connections?.();
       await spec.onIteration({
         iteration: n, pipeline: side, startedAt, hours,
         exitCode: result.exitCode, ...(result.signal ? { signal: result.signal } : {}), injected,
@@ -152,6 +161,7 @@ export async function runSoak(spec: SoakLoopSpec): Promise<number> {
         peakRssBytes: figures.peakRssBytes, meanRssBytes: figures.meanRssBytes,
         peakCpuPercent: figures.peakCpuPercent, meanCpuPercent: figures.meanCpuPercent,
         leftovers: [...leftovers],
+        ...(connections && connections.length > 0 ? { connections } : {}),
       }, elapsed());
     }
     // Iterations start every interval (at once when one took longer); the soak ends at its duration, not after it.

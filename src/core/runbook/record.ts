@@ -8,7 +8,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
-import { RuntimeError } from '../errors';
 import type { CommandRecord, RunRecord } from '../runs/record';
 import { RunStore } from '../runs/store';
 import type { RunStepsOptions, StepEvent } from './execute';
@@ -42,7 +41,7 @@ export interface RecordedRun {
   readonly runDir: string;
 }
 
-/** runSteps, with the run recorded: verdict pass when no step failed, fail at a failed step, error when cancelled. */
+/** runSteps, with the run recorded: verdict pass when no step failed, fail at a failed step; stopped (no verdict) when cancelled. */
 export async function runAndRecord(runbook: Runbook, options: RecordOptions): Promise<RecordedRun> {
   const store = new RunStore(options.workspace);
   const run = await store.begin(RUNBOOK_RUN_KIND, { ...(options.argv && { argv: options.argv }), cwd: options.cwd, id: options.runId });
@@ -101,7 +100,7 @@ export async function runAndRecord(runbook: Runbook, options: RecordOptions): Pr
   const failed = steps.find((r) => r.state === 'failed');
   if (options.signal?.aborted) {
     const when = failed ? `during step ${failed.stepId} (${failed.title})` : 'before its steps ran';
-    const record = await run.fail(new RuntimeError(`runbook cancelled ${when}`), parts());
+    const record = await run.stop(`runbook stopped ${when}`, parts());
     return { results: steps, record, runDir: run.finalDir };
   }
   const reasons = failed

@@ -10,7 +10,11 @@ import { z } from 'zod';
 import { RUN_ID_PATTERN } from './id';
 import { RunResults } from './results';
 
-export const RunStatus = z.enum(['running', 'complete', 'failed', 'interrupted']);
+/**
+ * `stopped`: cancelled (Ctrl+C, the extension's Cancel) and closed by its own process with what it had so far;
+ * `interrupted`: its process died (kill -9, a crash) and the store found it at a later start. Neither is evidence.
+ */
+export const RunStatus = z.enum(['running', 'complete', 'failed', 'stopped', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const ColumnSchema = z.object({ name: z.string(), type: z.string() });
@@ -62,9 +66,9 @@ export const RunRecord = z.object({
   outputs: z.array(FileRecord),
   thresholds: z.record(z.string(), z.unknown()).describe('The thresholds and tolerances the verdict was judged by'),
   versions: z.object({ cutover: z.string(), duckdb: z.string().optional(), node: z.string() }),
-  verdict: VerdictRecord.optional().describe('Absent while running or when interrupted'),
+  verdict: VerdictRecord.optional().describe('Absent while running, or when stopped or interrupted'),
   results: RunResults,
-  error: z.object({ message: z.string(), kind: z.string().optional() }).optional().describe('Why a failed run failed'),
+  error: z.object({ message: z.string(), kind: z.string().optional() }).optional().describe('Why a failed run failed; for a stopped run, what stopped it (kind "stopped")'),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

@@ -6,7 +6,7 @@
 import type { RunRecord } from './record';
 import type { KpiLine, RunKpiLine, RunResults } from './results';
 
-export type RunOutcome = 'pass' | 'inconclusive' | 'fail' | 'error' | 'interrupted' | 'running';
+export type RunOutcome = 'pass' | 'inconclusive' | 'fail' | 'error' | 'stopped' | 'interrupted' | 'running';
 
 /** The KPI lines of a run: its comparison's, or a reconciliation's not-passing lines with their days. */
 export function kpiLinesOf(results: RunResults): readonly RunKpiLine[] {
@@ -28,6 +28,7 @@ const SEVERITY: Record<KpiLine['verdict'], number> = { fail: 0, inconclusive: 1,
 export function summarizeRun(record: RunRecord): RunSummary {
   const outcome: RunOutcome = record.status === 'running' ? 'running'
     : record.status === 'interrupted' ? 'interrupted'
+      : record.status === 'stopped' ? 'stopped'
       : record.verdict?.verdict ?? 'error';
   const kpis = kpiLinesOf(record.results);
   let worst: RunKpiLine | undefined;

@@ -3,8 +3,8 @@
  * succeeded, its verify command, timed together against the budget and recorded as a run of kind `rollback` or
  * `forward` with the go/no-go of the latest shadow run at that moment as the evidence for the decision.
  *
- * A switch that ran to the end is `complete` whatever its verdict; one that could not run (a missing executable, a
- * cancel) is `failed`; one whose process was killed is found `interrupted` by the store's recovery.
+ * A switch that ran to the end is `complete` whatever its verdict; one that could not run (a missing executable) is
+ * `failed`; one cancelled is `stopped`; one whose process was killed is found `interrupted` by the store's recovery.
  */
 import { closeSync, openSync, statSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load';
@@ -36,7 +36,7 @@ export type SwitchEvent =
 export interface SwitchOptions {
   /** Overrides the configured `budgetSeconds` (e.g. for a drill). */
   readonly budgetSeconds?: number;
-  /** Aborting kills the running command's process tree; the run is then recorded as failed. */
+  /** Aborting kills the running command's process tree; the run is then recorded as stopped. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: SwitchEvent) => void;
   /** The cutover command line and its working directory, for the record. */
@@ -125,7 +125,7 @@ export async function runSwitch(loaded: LoadedConfig, direction: SwitchDirection
     }
     const cancelled = [command, verify].find((r) => r?.cancelled);
     if (cancelled) {
-      const record = await run.fail(new RuntimeError(`${direction} cancelled: the ${cancelled.name} command was stopped after ${formatSeconds(cancelled.durationMs)}`), { results: { ...results() } });
+      const record = await run.stop(`${direction} stopped: the ${cancelled.name} command was cancelled after ${formatSeconds(cancelled.durationMs)}`, { results: { ...results() } });
       return { record, runDir: run.finalDir };
     }
     const { verdict, reasons } = judgeSwitch({

@@ -221,7 +221,7 @@ describe('Runs (in the extension host)', function () {
     }
   });
 
-  it('Cancel Run stops the CLI and every process it started, and the run is recorded as interrupted', async function () {
+  it('Cancel Run stops the CLI and every process it started, and the run is recorded as stopped', async function () {
     const root = workspaceRoot().fsPath;
     const config = path.join(root, 'cutover.json');
     const original = fs.readFileSync(config, 'utf8');
@@ -249,12 +249,13 @@ setInterval(() => {}, 1000);
       await waitFor('the pipeline and its child to be gone', () => !started.some(alive), 10_000);
       assert.equal(cancelled.run?.record.kind, 'shadow');
       // The CLI stopped its pipelines and closed the run itself (a CLI killed outright would leave it `interrupted`).
-      assert.equal(cancelled.run?.record.status, 'failed');
-      assert.equal(cancelled.run?.record.error?.message, 'interrupted');
+      assert.equal(cancelled.run?.record.status, 'stopped');
+      assert.equal(cancelled.run?.record.verdict, undefined);
+      assert.match(cancelled.run?.record.error?.message ?? '', /^stopped by SIGTERM \(Cancel\) after/);
       const api = await cutoverApi();
       const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === cancelled!.run!.record.id);
       assert.ok(node, 'the cancelled run is listed');
-      assert.equal(api.runs.getTreeItem(node).label, 'shadow · ERROR');
+      assert.equal(api.runs.getTreeItem(node).label, 'shadow · STOPPED');
     } finally {
       fs.writeFileSync(config, original);
       // Later suites read "the latest shadow run": the cancelled one must not be it.

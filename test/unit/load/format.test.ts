@@ -34,7 +34,7 @@ describe('load: figures as text', () => {
   it('labels a soak by its iteration, time and slope, and shows leftovers of a run', () => {
     const it = { iteration: 3, pipeline: 'v2', startedAt: 'x', hours: 0.1, exitCode: 0, injected: false, wallSeconds: 0.5, peakRssBytes: 80 * MB, meanRssBytes: 60 * MB, peakCpuPercent: 30, meanCpuPercent: 20, leftovers: [{ pid: 42, comm: 'sleep', kind: 'orphan' as const }] };
     const soak: SoakResults = {
-      pipelines: ['v2'], input: '/in', durationSeconds: 600, intervalSeconds: 30, injectFailures: 0, seed: 1, elapsedSeconds: 90, sessions: 1, stopped: false,
+      pipelines: ['v2'], input: '/in', durationSeconds: 600, intervalSeconds: 30, injectFailures: 0, seed: 1, elapsedSeconds: 90, sessions: 1,
       iterations: [it], leaks: [], failures: [], summary: { worstSlopeMBPerHour: 12.34, zombies: 0, orphans: 1, failures: 0, unrecovered: 0 },
     };
     assert.equal(figuresLabel({ soak }), 'iteration 3 · 1.5/10 min · slope ≤ 12.3 MB/h · peak 80 MB');

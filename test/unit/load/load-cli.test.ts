@@ -113,7 +113,7 @@ describe('load: cutover load on synthetic pipelines', function () {
     assert.ok(out.load.corruption.every((e) => e.file === 'result.txt' && e.kind === 'different'));
   });
 
-  it('stops its pipeline on Cancel (SIGTERM to the CLI), as on Ctrl+C, and records the run as failed "interrupted"', async () => {
+  it('stops its pipeline on Cancel (SIGTERM to the CLI), as on Ctrl+C, and records the run as stopped, exit 2', async () => {
     // A pipeline that would run for a minute; its command line names this test's folder, so it can be found in /proc.
     workspace([fixture('busy.mjs'), '${output}', '16', '60000'], [fixture('busy.mjs'), '${output}', '16', '60000'], { seconds: { 20: 300 } });
     const tsx = pathToFileURL(resolve(__dirname, '../../../node_modules/tsx/dist/loader.mjs')).href;
@@ -126,14 +126,15 @@ describe('load: cutover load on synthetic pipelines', function () {
     }
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    assert.notEqual(code, 0);
+    assert.equal(code, 2);
     for (const until = Date.now() + 10_000; pipelines().length > 0; await new Promise((r) => setTimeout(r, 100))) {
       if (Date.now() > until) assert.fail(`pipeline processes still running after Cancel: ${pipelines().join(', ')}`);
     }
     const [run] = await new RunStore(dir).list();
     assert.equal(run?.kind, 'load');
-    assert.equal(run?.status, 'failed');
-    assert.match(run?.error?.message ?? '', /interrupted/);
+    assert.equal(run?.status, 'stopped');
+    assert.equal(run?.verdict, undefined);
+    assert.match(run?.error?.message ?? '', /^stopped by SIGTERM \(Cancel\) after [\d.]+ s/);
   });
 
   it('finds no corruption when copies of a well-behaved pipeline run at once', async () => {

@@ -67,12 +67,18 @@ describe('load: soak arithmetic and judgement', () => {
     ]);
   });
 
-  it('fails on leftovers and own failures, is inconclusive when stopped early, passes a clean long-enough soak', () => {
+  it('fails on leftovers, own failures and full connection slots, is inconclusive on too few runs, passes a clean long-enough soak', () => {
     const perf = { seconds: {}, leakMBPerHour: 10, minSoakIterations: 5 };
     const clean = Array.from({ length: 6 }, (_, i) => iteration(i + 1));
-    const base = { pipelines: ['v2'], stopped: false, elapsedSeconds: 600, durationSeconds: 600 } satisfies Partial<SoakResults>;
+    const base = { pipelines: ['v2'] } satisfies Partial<SoakResults>;
     assert.equal(judgeSoak({ ...base, iterations: clean }, perf).verdict, 'pass');
-    assert.equal(judgeSoak({ ...base, iterations: clean, stopped: true, elapsedSeconds: 300 }, perf).verdict, 'inconclusive');
+    assert.equal(judgeSoak({ ...base, iterations: clean.slice(0, 4) }, perf).verdict, 'inconclusive');
+    const db = { channel: 'db', env: 'DB_URL', maxConnections: 10, baseline: 1 };
+    const roomy = judgeSoak({ ...base, iterations: clean, connections: [{ ...db, peak: 9 }] }, perf);
+    assert.equal(roomy.verdict, 'pass');
+    assert.ok(roomy.reasons.includes('db: peak 9 client connections (1 before the pipelines) < max_connections 10'), roomy.reasons.join('\n'));
+    const full = judgeSoak({ ...base, iterations: clean, connections: [{ ...db, peak: 10 }] }, perf);
+    assert.deepEqual([full.verdict, full.reasons], ['fail', ['db: peak 10 client connections (1 before the pipelines) ≥ max_connections 10']]);
     const orphan = judgeSoak({ ...base, iterations: [...clean, iteration(7, { leftovers: [{ pid: 5, comm: 'sleep', kind: 'orphan' }] })] }, perf);
     assert.equal(orphan.verdict, 'fail');
     assert.equal(orphan.summary.orphans, 1);
@@ -179,7 +185,7 @@ describe('load: cutover soak on synthetic pipelines', function () {
     assert.equal(after.startedAt, before.startedAt);
   });
 
-  it('stops on Cancel (SIGTERM) as stopped, not failed, with its iterations kept', async () => {
+  it('stops on Cancel (SIGTERM) with status stopped, not failed or complete, no verdict, its iterations kept', async () => {
     workspace([fixture('busy.mjs'), '${output}', '16', '100'], { leakMBPerHour: 1e9, minSoakIterations: 3 });
     const child = spawnSoak(['--duration', '10m', '--interval', '0.2s']);
     const id = await runningIterations(2);
@@ -187,10 +193,22 @@ describe('load: cutover soak on synthetic pipelines', function () {
     const code = await new Promise((r) => child.once('exit', (c) => r(c)));
     assert.equal(code, 2);
     const record = await new RunStore(dir).read(id);
-    assert.equal(record.status, 'complete');
-    assert.equal(record.verdict?.verdict, 'inconclusive');
-    assert.equal(record.results.soak?.stopped, true);
+    assert.equal(record.status, 'stopped');
+    assert.equal(record.verdict, undefined);
+    assert.match(record.error?.message ?? '', /^stopped by SIGTERM \(Cancel\) after [\d.]+ s/);
+    assert.equal(record.error?.kind, 'stopped');
     assert.ok((record.results.soak?.iterations.length ?? 0) >= 2);
-    assert.match(record.verdict?.reasons.join('\n') ?? '', /stopped after/);
+    assert.equal(record.results.soak?.leaks.length, 1, 'the figures so far are still judged');
+  });
+
+  it('stops on Ctrl+C (SIGINT) the same way', async () => {
+    workspace([fixture('busy.mjs'), '${output}', '16', '100'], { leakMBPerHour: 1e9, minSoakIterations: 3 });
+    const child = spawnSoak(['--duration', '10m', '--interval', '0.2s']);
+    const id = await runningIterations(1);
+    child.kill('SIGINT');
+    assert.equal(await new Promise((r) => child.once('exit', (c) => r(c))), 2);
+    const record = await new RunStore(dir).read(id);
+    assert.equal(record.status, 'stopped');
+    assert.match(record.error?.message ?? '', /^stopped by SIGINT \(Ctrl\+C\)/);
   });
 });

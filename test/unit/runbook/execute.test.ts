@@ -131,7 +131,7 @@ describe('runAndRecord', () => {
   beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'cutover-runbook-record-')); });
   afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
 
-  it('a cancelled run is recorded as failed, with the interrupted step and its signal', async () => {
+  it('a cancelled run is recorded as stopped (no verdict), with the interrupted step and its signal', async () => {
     const runbook = parseRunbook('# C\n\n## Sleep\n\n```sh\necho started > started.txt\nsleep 30\n```\n\n## Next\n\n```sh\ntrue\n```\n');
     const controller = new AbortController();
     const pending = runAndRecord(runbook, { cwd: dir, workspace: dir, file: path.join(dir, 'c.md'), stdout: sink(), signal: controller.signal });
@@ -139,8 +139,9 @@ describe('runAndRecord', () => {
     controller.abort();
     const { record, runDir } = await pending;
     assert.equal(record.kind, 'runbook');
-    assert.equal(record.status, 'failed');
-    assert.deepEqual(record.verdict, { verdict: 'error', reasons: ['runbook cancelled during step 1 (Sleep)'] });
+    assert.equal(record.status, 'stopped');
+    assert.equal(record.verdict, undefined);
+    assert.deepEqual(record.error, { message: 'runbook stopped during step 1 (Sleep)', kind: 'stopped' });
     assert.deepEqual((record.results['steps'] as { stepId: string; state: string; signal?: string }[]).map((r) => [r.stepId, r.state, r.signal]), [
       ['1', 'failed', 'SIGTERM'],
       ['2', 'not-run', undefined],

@@ -35,6 +35,10 @@ const COMMANDS: Record<string, () => Register> = {
   readiness: () => (require('./commands/readiness') as typeof import('./commands/readiness')).registerReadiness,
   signoff: () => (require('./commands/signoff') as typeof import('./commands/signoff')).registerSignoff,
   explain: () => (require('./commands/explain') as typeof import('./commands/explain')).registerExplain,
+  metrics: () => (require('./commands/metrics') as typeof import('./commands/metrics')).registerMetrics,
+  alerts: () => (require('./commands/alerts') as typeof import('./commands/alerts')).registerAlerts,
+  notify: () => (require('./commands/notify') as typeof import('./commands/notify')).registerNotify,
+  watch: () => (require('./commands/watch') as typeof import('./commands/watch')).registerWatch,
   // One module registers both directions.
   rollback: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
   forward: () => (require('./commands/switch') as typeof import('./commands/switch')).registerSwitch,
@@ -62,9 +66,14 @@ export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Com
   return program;
 }
 
+/** The subcommands that record a run: after them (passed, failed or stopped) the metrics export of cutover.json runs. */
+const RECORDS_A_RUN = new Set(['shadow', 'reconcile', 'compare', 'load', 'soak', 'channels', 'publish', 'runbook', 'rollback', 'forward']);
+
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
 export async function main(argv: readonly string[], ctx: CliContext & { readonly exitCode: ExitCode } = processContext()): Promise<ExitCode> {
   const program = buildProgram(ctx, argv);
+  let action: Command | undefined;
+  program.hook('preAction', (_root, command) => { action = command; });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
@@ -76,6 +85,12 @@ export async function main(argv: readonly string[], ctx: CliContext & { readonly
     const message = error instanceof CutoverError ? error.message : (error instanceof Error ? error.stack ?? error.message : String(error));
     ctx.stderr.write(`cutover: ${message}\n`);
     return exitCodeFor(error);
+  } finally {
+    let top = action;
+    while (top?.parent && top.parent !== program) top = top.parent;
+    if (action && top && RECORDS_A_RUN.has(top.name())) {
+      await (require('./commands/metrics') as typeof import('./commands/metrics')).exportAfterCommand(ctx, action.opts<{ config?: string }>().config);
+    }
   }
 }
 

@@ -1,0 +1,146 @@
+/**
+ * `cutover watch --every 15m [--input NAME] [--daily-reconcile HH:MM] [--runs N] [--config FILE]`: scheduled
+ * checks in the foreground. A shadow run at once and then every interval, and a reconciliation each day at the
+ * given local time; each is a run in the store (through the same `cutover shadow` / `cutover reconcile`), followed
+ * by the metrics export cutover.json asks for and the alerts that fire. Ctrl+C or SIGTERM stops the run in progress
+ * and the watch (exit 4: stopped, never a verdict); `--runs N` ends after N runs with the last run's exit code.
+ *
+ * The watch keeps `.cutover/watch.json` (pid, next run, last run, firing alerts), rewritten atomically after each
+ * step and removed at the end: what the VS Code status bar shows.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { alertDefinitions } from '../../core/alerts/catalog';
+import { firingAlerts, type FiringAlert } from '../../core/alerts/evaluate';
+import { loadConfig, locateConfig } from '../../core/config/load';
+import { ExitCode, UsageError } from '../../core/errors';
+import { parseDuration } from '../../core/load/sizes';
+import { workspaceMetrics } from '../../core/metrics/workspace';
+import { newRunId } from '../../core/runs/id';
+import type { CliContext } from '../context';
+import { cancelOnSignals } from '../engine-options';
+import { formatAlerts } from './notify';
+
+interface Options {
+  readonly every: string;
+  readonly input?: string;
+  readonly dailyReconcile?: string;
+  readonly runs?: string;
+  readonly config?: string;
+}
+
+/** What `.cutover/watch.json` holds. */
+export interface WatchState {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly everySeconds: number;
+  readonly dailyReconcile?: string;
+  readonly next?: { readonly kind: 'shadow' | 'reconcile'; readonly at: string };
+  readonly running?: { readonly kind: 'shadow' | 'reconcile'; readonly runId: string };
+  readonly last?: { readonly kind: 'shadow' | 'reconcile'; readonly runId: string; readonly exitCode: number };
+  readonly alerts: readonly Pick<FiringAlert, 'name' | 'summary' | 'runId'>[];
+}
+
+export const WATCH_STATE_FILE = join('.cutover', 'watch.json');
+
+/** `HH:MM` (24 h, local time) as minutes after midnight; a usage error names the flag. */
+export function parseClock(text: string, flag: string): number {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag}: "${text}" is not a time of day (HH:MM, 24 h, local time)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** The next local time at `minutes` after midnight strictly after `after`. */
+export function nextDaily(after: Date, minutes: number): Date {
+  const next = new Date(after);
+  next.setHours(Math.floor(minutes / 60), minutes % 60, 0, 0);
+  if (next.getTime() <= after.getTime()) next.setDate(next.getDate() + 1);
+  return next;
+}
+
+/** Which check is due next: the shadow run at `nextShadow`, or the reconciliation when it comes first. */
+export function nextCheck(nextShadow: Date, nextReconcile: Date | undefined): { kind: 'shadow' | 'reconcile'; at: Date } {
+  return nextReconcile !== undefined && nextReconcile.getTime() <= nextShadow.getTime()
+    ? { kind: 'reconcile', at: nextReconcile }
+    : { kind: 'shadow', at: nextShadow };
+}
+
+export function registerWatch(program: Command, ctx: CliContext): void {
+  program
+    .command('watch')
+    .description('Scheduled checks in the foreground: a shadow run every interval (and a reconciliation daily), metrics and alerts after each; Ctrl+C stops.')
+    .requiredOption('--every <time>', 'time between shadow runs: 30s, 15m, 1h')
+    .option('--input <name|path>', 'the input of the shadow runs (default: defaultInput)')
+    .option('--daily-reconcile <HH:MM>', 'also reconcile every day at this local time (cutover reconcile on the dated input)')
+    .option('--runs <n>', 'stop after this many runs (default: until stopped)')
+    .option('--config <file>', 'the cutover.json to use (default: the nearest one from the current folder up)')
+    .action(async (options: Options) => {
+      await watch(ctx, options);
+    });
+}
+
+async function writeState(file: string, state: WatchState): Promise<void> {
+  const temp = `${file}.${process.pid}-${randomBytes(3).toString('hex')}.tmp`;
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(temp, file);
+}
+
+async function watch(ctx: CliContext, options: Options): Promise<void> {
+  const everySeconds = parseDuration(options.every, '--every');
+  const reconcileAt = options.dailyReconcile === undefined ? undefined : parseClock(options.dailyReconcile, '--daily-reconcile');
+  const maxRuns = options.runs === undefined ? Infinity : Number(options.runs);
+  if (!(maxRuns >= 1) || (Number.isFinite(maxRuns) && !Number.isInteger(maxRuns))) throw new UsageError(`--runs must be a whole number ≥ 1, got "${options.runs}"`);
+  const configFile = locateConfig(ctx.cwd, options.config);
+  const loaded = loadConfig(configFile);
+  const stateFile = join(loaded.dir, WATCH_STATE_FILE);
+  await mkdir(join(loaded.dir, '.cutover'), { recursive: true });
+  // The runs are the CLI's own commands, in this process: the same records, exit codes and after-run export.
+  const { main } = require('../main') as typeof import('../main');
+  const cancel = cancelOnSignals();
+  const started = new Date();
+  let state: WatchState = { pid: process.pid, startedAt: started.toISOString(), everySeconds, ...(options.dailyReconcile ? { dailyReconcile: options.dailyReconcile } : {}), alerts: [] };
+  let nextShadow = started;
+  let nextReconcile = reconcileAt === undefined ? undefined : nextDaily(started, reconcileAt);
+  let lastExit: ExitCode = ExitCode.pass;
+  ctx.stdout.write(`cutover watch · shadow every ${options.every}${options.dailyReconcile ? ` · reconcile daily at ${options.dailyReconcile}` : ''} · Ctrl+C stops\n`);
+  try {
+    for (let done = 0; done < maxRuns; done++) {
+      const due = nextCheck(nextShadow, nextReconcile);
+      state = { ...state, next: { kind: due.kind, at: due.at.toISOString() } };
+      await writeState(stateFile, state);
+      const wait = due.at.getTime() - Date.now();
+      if (wait > 0) {
+        ctx.stdout.write(`next: ${due.kind} at ${due.at.toLocaleString()}\n`);
+        await sleep(wait, undefined, { signal: cancel.signal }).catch((error: unknown) => {
+          if (!cancel.signal.aborted) throw error;
+        });
+      }
+      if (cancel.signal.aborted) break;
+      const runId = newRunId();
+      state = { ...state, running: { kind: due.kind, runId } };
+      await writeState(stateFile, state);
+      const argv = due.kind === 'shadow'
+        ? ['shadow', ...(options.input ? ['--input', options.input] : []), '--config', configFile]
+        : ['reconcile', '--config', configFile];
+      let exitCode: ExitCode = ExitCode.pass;
+      const runCtx = { ...ctx, runId, setExitCode(code: ExitCode) { exitCode = code; }, get exitCode() { return exitCode; } };
+      lastExit = await main(['--run-id', runId, ...argv], runCtx);
+      if (due.kind === 'shadow') nextShadow = new Date(Math.max(Date.now(), nextShadow.getTime() + everySeconds * 1000));
+      else nextReconcile = nextDaily(new Date(), reconcileAt ?? 0);
+      const alerts = firingAlerts(alertDefinitions(loaded.config), await workspaceMetrics(loaded.dir, loaded.config), Date.now());
+      ctx.stdout.write(formatAlerts(alerts));
+      const { running: _done, ...rest } = state;
+      state = { ...rest, last: { kind: due.kind, runId, exitCode: lastExit }, alerts: alerts.map((a) => ({ name: a.name, summary: a.summary, runId: a.runId })) };
+      await writeState(stateFile, state);
+      if (cancel.signal.aborted) break;
+    }
+  } finally {
+    cancel.dispose();
+    await rm(stateFile, { force: true });
+  }
+  if (cancel.signal.aborted) throw cancel.stopped();
+  ctx.setExitCode(lastExit);
+}

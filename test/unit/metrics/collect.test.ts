@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectMetrics, keptSegments } from '../../../src/core/metrics/collect';
+import { exportedMetricNames, METRICS } from '../../../src/core/metrics/catalog';
+import { groupUrl, writeTextfile } from '../../../src/core/metrics/deliver';
+import { evaluateGate } from '../../../src/core/gate/evaluate';
+import { evidenceFromRun } from '../../../src/core/gate/evidence';
+import { GateSchema } from '../../../src/core/config/schema';
+import type { RunRecord } from '../../../src/core/runs/record';
+import { runCli } from '../cli';
+import { kpiLine, shadowRecord, writeRecord } from '../gate/records';
+import { promtoolCheckMetrics } from './exposition.test';
+
+const gate = (r: RunRecord) => evaluateGate(evidenceFromRun(r), GateSchema.parse({}));
+
+/** A passing shadow run, then a later one whose KPI is 2% off, with one more segment than the cap allows. */
+export function shadowRuns(): RunRecord[] {
+  const passing = { ...shadowRecord('20260101-000000-000-aaaaaa', [kpiLine('total', 'balance', 100, 100)]), endedAt: '2026-01-01T00:00:05.000Z' };
+  const failing = {
+    ...shadowRecord('20260102-000000-000-bbbbbb', [
+      kpiLine('total', 'balance', 100, 102),
+      kpiLine('region="n"', 'balance', 50, 50),
+      kpiLine('region=s', 'balance', 50, 50.01),
+    ]),
+    startedAt: '2026-01-02T00:00:00.000Z',
+    endedAt: '2026-01-02T00:00:05.000Z',
+  };
+  return [failing, passing];
+}
+
+function sample(collected: ReturnType<typeof collectMetrics>, name: string, labels: Record<string, string> = {}): number | undefined {
+  const f = collected.families.find((x) => x.family.name === name);
+  return f?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+describe('metrics from a run store', () => {
+  it('exports the gate figures of the latest shadow run, its id, and the last passing run\'s time', () => {
+    const c = collectMetrics(shadowRuns(), { workspace: 'ws', maxSegments: 20, gate });
+    assert.ok(Math.abs((sample(c, 'cutover_gate_kpi_variance_ratio') ?? 0) - 0.02) < 1e-12);
+    assert.equal(sample(c, 'cutover_gate_latency_seconds'), 2);
+    assert.equal(sample(c, 'cutover_gate_error_ratio'), 0);
+    assert.equal(sample(c, 'cutover_gate_verdict', { verdict: 'no-go' }), 1);
+    assert.equal(sample(c, 'cutover_gate_criterion_no_data', { criterion: 'nullRate' }), 0);
+    assert.equal(sample(c, 'cutover_run_info', { run_id: '20260102-000000-000-bbbbbb', verdict: 'fail' }), 1);
+    assert.equal(sample(c, 'cutover_last_success_timestamp_seconds', { kind: 'shadow' }), Date.parse('2026-01-01T00:00:05.000Z') / 1000);
+    assert.equal(sample(c, 'cutover_kpi_value', { side: 'v2', segment: 'total' }), 102);
+    assert.deepEqual(c.kinds, ['shadow']);
+    for (const f of c.families) for (const s of f.samples) assert.deepEqual([s.labels['workspace'], s.labels['kind']], ['ws', 'shadow'], f.family.name);
+  });
+
+  it('a missing KPI side is an infinite variance, a criterion without data is flagged, a running run says nothing', () => {
+    const [failing] = shadowRuns();
+    const broken: RunRecord = { ...failing!, results: { kpis: { ...failing!.results.kpis!, kpis: [{ ...kpiLine('total', 'balance', 100, 100), v2: null, relVariance: null }] } } };
+    const running: RunRecord = { ...failing!, id: '20260103-000000-000-cccccc', status: 'running' };
+    const c = collectMetrics([running, broken], { workspace: 'ws', maxSegments: 20, gate });
+    assert.equal(sample(c, 'cutover_kpi_variance_ratio'), Infinity);
+    assert.equal(sample(c, 'cutover_gate_kpi_variance_ratio'), Infinity);
+    assert.equal(sample(c, 'cutover_gate_criterion_no_data', { criterion: 'errorRate' }), 1);
+    assert.equal(sample(c, 'cutover_gate_error_ratio'), undefined);
+    assert.equal(sample(c, 'cutover_run_info', { run_id: running.id }), undefined);
+  });
+
+  it('caps KPI segments, keeping the worst, and exports how many were left out', () => {
+    const lines = ['a', 'b', 'c', 'd'].map((s, i) => kpiLine(s, 'balance', 100, 100 + i));
+    assert.deepEqual([...keptSegments(lines, 2).kept].sort(), ['c', 'd']);
+    const c = collectMetrics(shadowRuns(), { workspace: 'ws', maxSegments: 2, gate });
+    assert.equal(sample(c, 'cutover_kpi_segments_dropped'), 1);
+    const segments = new Set(c.families.find((f) => f.family.name === 'cutover_kpi_variance_ratio')?.samples.map((s) => s.labels['segment']));
+    assert.deepEqual([...segments].sort(), ['region=s', 'total']);
+  });
+
+  it('declares every family once, with Prometheus names and units (no _total on a gauge)', () => {
+    const names = exportedMetricNames();
+    assert.equal(new Set(names).size, names.length);
+    for (const f of Object.values(METRICS)) {
+      assert.match(f.name, /^cutover_[a-z0-9_]+$/);
+      assert.ok(!f.name.endsWith('_total'), f.name);
+      if ('unit' in f) assert.ok(f.name.endsWith(`_${f.unit}`), `${f.name} ends in its unit`);
+    }
+  });
+});
+
+describe('cutover metrics', () => {
+  let ws: string;
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'cutover-metrics-'));
+    for (const r of shadowRuns()) writeRecord(ws, r);
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('prints the store\'s metrics, which promtool check metrics accepts', async () => {
+    const r = await runCli(['metrics'], ws);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^cutover_gate_kpi_variance_ratio\{kind="shadow",workspace="cutover-metrics-[^"]+"\} 0\.02/m);
+    assert.match(r.stdout, /segment="region=\\"n\\""/);
+    const check = promtoolCheckMetrics(r.stdout);
+    assert.equal(check.status, 0, check.output);
+  });
+
+  it('writes the textfile atomically: no temp file left, a reader sees a whole file', async () => {
+    const file = join(ws, 'out', 'cutover.prom');
+    const r = await runCli(['metrics', '--textfile', file], ws);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(readFileSync(file, 'utf8').endsWith('# EOF\n'));
+    await writeTextfile(file, 'second\n');
+    assert.equal(readFileSync(file, 'utf8'), 'second\n');
+    assert.deepEqual(readdirSync(join(ws, 'out')), ['cutover.prom']);
+  });
+
+  it('pushes one group per workspace and kind with PUT, and a refused push exits 4 without the credentials', async () => {
+    const got: { method: string; url: string; body: string; auth: string | undefined }[] = [];
+    let status = 200;
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('end', () => {
+        got.push({ method: req.method ?? '', url: req.url ?? '', body, auth: req.headers.authorization });
+        res.writeHead(status).end('nope');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeFileSync(join(ws, 'cutover.json'), readFileSync(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'cutover.json'), 'utf8').replace('"defaultInput"', '"monitoring": { "workspace": "loans" },\n  "defaultInput"'));
+      const r = await runCli(['metrics', '--push', base], ws);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(got.map((g) => [g.method, g.url]), [['PUT', '/metrics/job/cutover/workspace/loans/kind/shadow']]);
+      assert.match(got[0]?.body ?? '', /cutover_run_info\{kind="shadow",run_id="20260102-000000-000-bbbbbb"/);
+      assert.equal(got[0]?.auth, undefined);
+      status = 400;
+      const refused = await runCli(['metrics', '--push', `http://user:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}`], ws);
+      assert.equal(refused.code, 4);
+      assert.match(refused.stderr, /refused .*HTTP 400/);
+      assert.ok(!refused.stderr.includes('s3cret'));
+      assert.equal(got[1]?.auth, `Basic ${Buffer.from('user:s3cret').toString('base64')}`, 'credentials go in the header');
+    } finally {
+      server.close();
+    }
+    assert.equal(groupUrl('http://h:9091/', 'my ws', 'shadow'), `http://h:9091/metrics/job/cutover/workspace@base64/${Buffer.from('my ws').toString('base64url')}/kind/shadow`);
+  });
+
+  it('exports after a recorded run when cutover.json names a textfile', async () => {
+    const config = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'cutover.json'), 'utf8')
+      .replace('"defaultInput"', '"monitoring": { "textfile": "metrics/cutover.prom" },\n  "defaultInput"');
+    writeFileSync(join(ws, 'cutover.json'), config);
+    // A shadow run that fails at once (its input is missing) still ends through the export.
+    const r = await runCli(['shadow', '--input', 'nowhere.parquet'], ws);
+    assert.notEqual(r.code, 0);
+    assert.ok(existsSync(join(ws, 'metrics', 'cutover.prom')), r.stderr);
+  });
+});

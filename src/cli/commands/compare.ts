@@ -1,14 +1,20 @@
 /**
  * `cutover compare <v1> <v2> --key COLS …`: any two tables, no config needed. Row-level comparison by default,
  * KPI comparison with `--kpis`. Records a run in `<cwd>/.cutover/runs` unless `--no-record`; exit code is the
- * verdict (0 pass, 1 fail, 2 inconclusive).
+ * verdict (0 pass, 1 fail, 2 inconclusive). Either side may be a PostgreSQL table (a postgres:// reference or a
+ * supabase channel of cutover.json by name): against a file it is compared by segment checksums; two tables in one
+ * database are compared by SQL run in that database.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareTables } from '../../core/engine/compare';
+import { Secrets } from '../../core/channels/secrets';
+import { findConfig, loadConfig } from '../../core/config/load';
 import { compareWithDatabase } from '../../core/engine/remote/compare';
-import type { Side } from '../../core/engine/remote/compare';
-import { isTableReference, parseTableReference } from '../../core/engine/remote/reference';
+import { compareInDatabase } from '../../core/engine/remote/inDatabase';
+import type { TableReference } from '../../core/engine/remote/reference';
+import { channelReference, isTableReference, parseTableReference } from '../../core/engine/remote/reference';
 import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
 import type { CompareOutcome } from '../../core/engine/compare';
 import { typeChangeNote } from '../../core/engine/schema';
@@ -44,6 +50,18 @@ interface CompareFlags extends KpiFlags, EngineFlags {
   nullKeysMatch?: boolean;
   record: boolean;
   json?: boolean;
+}
+
+/**
+ * The table reference an argument names: a postgres:// reference, or the name of a channel in the nearest
+ * cutover.json when no file or glob of that name exists; undefined for a file.
+ */
+function tableReference(ctx: CliContext, arg: string, side: 'v1' | 'v2', secrets: Secrets): TableReference | undefined {
+  if (isTableReference(arg)) return parseTableReference(arg);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(arg) || existsSync(resolve(ctx.cwd, arg))) return undefined;
+  const file = findConfig(ctx.cwd);
+  const channel = file === undefined ? undefined : loadConfig(file).config.channels?.[arg];
+  return channel === undefined ? undefined : channelReference(arg, channel, side, secrets);
 }
 
 function printHuman(ctx: CliContext, o: CompareOutcome, runDir: string | null): void {
@@ -91,8 +109,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
     .description('Compare two tables (Parquet, CSV, globs, hive folders): row-level by key, or KPI tables with --kpis')
-    .argument('<v1>', 'V1 table: file, glob or folder, or postgres://[user@]host[:port]/db#schema.table (password from PGPASSWORD)')
-    .argument('<v2>', 'V2 table: file, glob or folder, or postgres://[user@]host[:port]/db#schema.table (password from PGPASSWORD)')
+    .argument('<v1>', 'V1 table: file, glob or folder, postgres://[user@]host[:port]/db#schema.table (password from PGPASSWORD), or a supabase channel name from cutover.json')
+    .argument('<v2>', 'V2 table: the same kinds; two tables in one database are compared by SQL run there')
     .option('--key <cols>', 'key columns, comma-separated (row-level comparison)')
     .option('--abs-tol <x>', 'absolute tolerance (numeric columns; KPIs)')
     .option('--rel-tol <y>', 'relative tolerance for numeric columns: |v1-v2| ≤ abs + rel·|v1|, relative to V1, the reference (datacompy scales by its second frame)')
@@ -134,45 +152,60 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         : { mode: 'rows', ...rowOptions, types, ...matching };
 
       const engineOptions = parseEngineFlags(flags, ctx.cwd);
-      const remote = isTableReference(v1) || isTableReference(v2);
-      if (remote && flags.kpis) throw new UsageError('--kpis compares files only; a postgres:// table is compared row by row (--key)');
-      if (remote && (matching.ignoreColumnCase || Object.keys(matching.columnMap).length > 0)) throw new UsageError('--map and --ignore-column-case are not supported with a postgres:// table yet');
+      const secrets = new Secrets();
+      const refs = { v1: tableReference(ctx, v1, 'v1', secrets), v2: tableReference(ctx, v2, 'v2', secrets) };
+      const remote = refs.v1 !== undefined || refs.v2 !== undefined;
+      const inDatabase = refs.v1 !== undefined && refs.v2 !== undefined;
+      if (remote && flags.kpis) throw new UsageError('--kpis compares files only; a database table is compared row by row (--key)');
+      if (remote && !inDatabase) {
+        // The segment checksums pair columns by name; two tables in one database take either option.
+        const refused = [...(matching.ignoreColumnCase ? ['--ignore-column-case'] : []), ...(Object.keys(matching.columnMap).length > 0 ? ['--map'] : [])];
+        if (refused.length > 0) throw new UsageError(`${refused.join(' and ')}: not supported between a database table and a file (columns are paired by name there); both tables in one database, or two files, take it`);
+      }
+      if (inDatabase && Object.keys(types).length > 0) throw new UsageError('--type: two database tables keep their database column types (cast in a view to change one)');
       const writer = flags.record ? await new RunStore(ctx.cwd).begin('compare', { argv: typedArgv(cmd), cwd: ctx.cwd, thresholds, id: ctx.runId }) : undefined;
-      const progress = new Progress(ctx, 'compare', remote ? 5 : 4);
+      const progress = new Progress(ctx, 'compare', inDatabase ? 3 : remote ? 5 : 4);
       await withEngine(progress, writer, async (engine) => {
         const source = (path: string): { path: string; format?: 'parquet' | 'csv'; types: Record<string, string> } => (format ? { path, format, types } : { path, types });
         // Inputs are hashed while DuckDB compares them.
         let hashes: Promise<[string, string]> | undefined;
-        const side = (path: string): Side => (isTableReference(path) ? { database: parseTableReference(path) } : { file: source(path) });
-        const outcome = remote
-          ? await compareWithDatabase(engine, {
-            v1: side(v1),
-            v2: side(v2),
+        const onPhase = (name: string, ms: number): void => {
+          progress.phase(name, ms);
+          writer?.addPhase(name, ms);
+        };
+        const onRows = (n1: number, n2: number): void => progress.rows(`V1 ${fmtNumber(n1)} rows, V2 ${fmtNumber(n2)} rows`);
+        const run = (): Promise<CompareOutcome> => (refs.v1 !== undefined && refs.v2 !== undefined
+          ? compareInDatabase({ v1: refs.v1, v2: refs.v2, rows: { ...rowOptions, sampleSize }, matching, onRows, onPhase })
+          : remote
+          ? compareWithDatabase(engine, {
+            v1: refs.v1 !== undefined ? { database: refs.v1 } : { file: source(v1) },
+            v2: refs.v2 !== undefined ? { database: refs.v2 } : { file: source(v2) },
             cwd: ctx.cwd,
             rows: { ...rowOptions, sampleSize },
             ...(writer ? { outDir: writer.dir } : {}),
-            onRows: (n1, n2) => progress.rows(`V1 ${fmtNumber(n1)} rows, V2 ${fmtNumber(n2)} rows`),
-            onPhase: (name, ms) => {
-              progress.phase(name, ms);
-              writer?.addPhase(name, ms);
-            },
+            onRows,
+            onPhase,
           })
-          : await compareTables(engine, {
+          : compareTables(engine, {
           v1: source(v1),
           v2: source(v2),
           cwd: ctx.cwd,
           matching,
           ...(flags.kpis ? { kpis: { layout: kpi.table, judge: kpi.judge } } : { rows: { ...rowOptions, sampleSize } }),
           ...(writer ? { outDir: writer.dir } : {}),
-          onPhase: (name, ms) => {
-            progress.phase(name, ms);
-            writer?.addPhase(name, ms);
-          },
+          onPhase,
           onLoaded: (t1, t2) => {
-            progress.rows(`V1 ${fmtNumber(t1.rows)} rows, V2 ${fmtNumber(t2.rows)} rows`);
+            onRows(t1.rows, t2.rows);
             if (writer) hashes = Promise.all([sha256Files(t1.files), sha256Files(t2.files)]);
           },
-        });
+        }));
+        let outcome: CompareOutcome;
+        try {
+          outcome = await run();
+        } catch (error) {
+          // A channel's connection string must not reach the run record or the terminal, whatever the error says.
+          throw secrets.scrub(error);
+        }
         if (writer && hashes) {
           const [h1, h2] = await hashes;
           await recordInput(writer, 'v1', outcome.tables.v1, h1);

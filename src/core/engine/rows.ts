@@ -8,8 +8,13 @@
  * repeated, so each table is read twice in the usual case (join, key-only count) and the repeating side once more.
  *
  * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, ignoreSpaces?,
- * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? })` → RowComparison. Names are V1's; the schema says
- * which V2 column each is compared with (renamed or matched ignoring case).
+ * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? }, dialect?)` → RowComparison. Names are V1's; the
+ * schema says which V2 column each is compared with (renamed or matched ignoring case).
+ *
+ * One generator, several engines: every statement is built here once, with what differs between engines taken from
+ * the Dialect (remote/dialect.ts says which parts those are). `engine` is DuckDB by default; with both tables in one
+ * PostgreSQL database it is that database's session and `postgresDialect`, so the diff runs there and only counts
+ * and the sample come back (the Parquet mismatch set is DuckDB's COPY, so it is written only there).
  *
  * Semantics: with zero tolerance a value differs when IS DISTINCT FROM on the native types (NaN = NaN, ±Infinity
  * equal only to itself; incompatible types compared as text). With a tolerance, numeric columns mismatch when
@@ -23,11 +28,13 @@
  * either way such rows are counted (`nullKeysV1/V2`). Both sides empty is no data: inconclusive, never a pass.
  */
 import { rename, rm } from 'node:fs/promises';
-import { ConfigError } from '../errors';
+import { ConfigError, RuntimeError } from '../errors';
 import { closeMatches, columnNotFound, tablePath } from './columns';
 import type { Engine, Row } from './duckdb';
+import type { Dialect } from './remote/dialect';
+import { duckdbDialect } from './remote/dialect';
 import { isExactNumericType, typeChangeNote } from './schema';
-import { ident, literal, numberLiteral } from './sql';
+import { ident, literal } from './sql';
 import type { ColumnStats, LoadedTable, RowComparison, RowCompareOptions, SampleRow, SchemaColumn, SchemaComparison, Verdict } from './types';
 
 const diffTable = '"__cutover_diff"';
@@ -64,10 +71,10 @@ function isString(c: SchemaColumn): boolean {
 }
 
 /** Column `c` of side `t` read through `alias`, in the type it is compared in, normalised as asked. */
-function columnExpr(alias: string, t: 'a' | 'b', c: SchemaColumn, n: Normalise): string {
-  let expr = `${alias}.${ident(nameOn(t, c))}`;
-  if (c.compareAs === 'text') expr = `CAST(${expr} AS VARCHAR)`;
-  if (isString(c) && n.ignoreSpaces) expr = `trim(${expr}, ' \t\r\n')`;
+function columnExpr(d: Dialect, alias: string, t: 'a' | 'b', c: SchemaColumn, n: Normalise): string {
+  let expr = `${alias}.${d.ident(nameOn(t, c))}`;
+  if (c.compareAs === 'text') expr = d.castText(expr);
+  if (isString(c) && n.ignoreSpaces) expr = d.trim(expr, ' \t\r\n');
   if (isString(c) && n.ignoreCase) expr = `lower(${expr})`;
   return expr;
 }
@@ -78,20 +85,20 @@ function isExactPair(c: SchemaColumn): boolean {
 }
 
 /** |a − b|: exact for exact pairs (integers through HUGEINT, so BIGINT cannot overflow), else as DOUBLE. */
-function absDiff(a: string, b: string, c: SchemaColumn): string {
-  if (!isExactPair(c)) return `abs(CAST(${a} AS DOUBLE) - CAST(${b} AS DOUBLE))`;
+function absDiff(d: Dialect, a: string, b: string, c: SchemaColumn): string {
+  if (!isExactPair(c)) return `abs(${d.castDouble(a)} - ${d.castDouble(b)})`;
   const integers = !/DECIMAL|UHUGEINT/i.test(`${c.v1Type} ${c.v2Type}`);
-  return integers ? `abs(CAST(${a} AS HUGEINT) - CAST(${b} AS HUGEINT))` : `abs(${a} - ${b})`;
+  return integers ? `abs(${d.wideInteger(a)} - ${d.wideInteger(b)})` : `abs(${a} - ${b})`;
 }
 
-function mismatchExpr(a: string, b: string, c: Compared): string {
+function mismatchExpr(d: Dialect, a: string, b: string, c: Compared): string {
   const distinct = `(${a} IS DISTINCT FROM ${b})`;
   // Zero tolerance: distinct on the native types is the whole rule (no DOUBLE test may overrule it).
   if (c.column.compareAs !== 'numeric' || (c.abs === 0 && c.rel === 0)) return distinct;
-  const diff = absDiff(a, b, c.column);
-  const bound = `${numberLiteral(c.abs)} + ${numberLiteral(c.rel)} * abs(CAST(${a} AS DOUBLE))`;
-  // DuckDB orders NaN as equal to NaN, so NaN <= NaN would hold: a non-finite difference is never within tolerance.
-  const within = isExactPair(c.column) ? `${diff} <= ${bound}` : `isfinite(${diff}) AND ${diff} <= ${bound}`;
+  const diff = absDiff(d, a, b, c.column);
+  const bound = `${d.number(c.abs)} + ${d.number(c.rel)} * abs(${d.castDouble(a)})`;
+  // DuckDB and PostgreSQL order NaN as equal to NaN, so NaN <= NaN would hold: a non-finite difference is never within tolerance.
+  const within = isExactPair(c.column) ? `${diff} <= ${bound}` : `${d.isFinite(diff)} AND ${diff} <= ${bound}`;
   return `(${distinct} AND NOT coalesce(${within}, false))`;
 }
 
@@ -123,12 +130,16 @@ function checkNames(v1: LoadedTable, v2: LoadedTable, schema: SchemaComparison, 
   }
 }
 
+/** What the row diff needs of an engine: statements and rows back (DuckDB's Engine, or a database session). */
+export type SqlRunner = Pick<Engine, 'exec' | 'rows'>;
+
 export async function compareRows(
-  engine: Engine,
+  engine: SqlRunner,
   v1: LoadedTable,
   v2: LoadedTable,
   schema: SchemaComparison,
   options: RowCompareOptions,
+  dialect: Dialect = duckdbDialect,
 ): Promise<RowComparison> {
   const keys = options.keys;
   if (keys.length === 0) throw new ConfigError('row comparison needs at least one key column');
@@ -142,6 +153,7 @@ export async function compareRows(
       return { column, abs: t.abs ?? options.tolerance?.abs ?? 0, rel: t.rel ?? options.tolerance?.rel ?? 0 };
     });
   const shape: JoinShape = {
+    d: dialect,
     keyColumns: keys.map((k) => schema.columns.find((c) => c.name === k && c.v1Type !== null) as SchemaColumn),
     compared,
     normalise: { ignoreSpaces: options.ignoreSpaces ?? false, ignoreCase: options.ignoreCase ?? false },
@@ -182,6 +194,7 @@ export async function compareRows(
   });
   const nullKeys = shape.nullKeysMatch ? await nullKeyRows(engine, shape, v1, v2) : { v1: num(row['nk1']), v2: num(row['nk2']) };
   const sample = await readSample(engine, shape, options.sampleSize ?? 20);
+  if (options.mismatchesPath !== undefined && dialect !== duckdbDialect) throw new RuntimeError(`the mismatch set (${options.mismatchesPath}) is written by DuckDB only, not in ${dialect.name}`);
   const mismatches = options.mismatchesPath === undefined ? null : await writeMismatches(engine, options.mismatchesPath, keys, shape);
   const rows = {
     v1: v1.rows,
@@ -207,6 +220,7 @@ function anyMismatch(compared: readonly Compared[]): string {
 }
 
 interface JoinShape {
+  readonly d: Dialect;
   readonly keyColumns: readonly SchemaColumn[];
   readonly compared: readonly Compared[];
   readonly normalise: Normalise;
@@ -216,9 +230,12 @@ interface JoinShape {
 type Sources = { readonly v1: string; readonly v2: string };
 
 /** Key columns of V1 (alias `a`) and V2 (alias `b`) equal; null-safe when asked. */
-function keysEqual(shape: JoinShape, a = 'a', b = 'b'): string {
-  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
-  return shape.keyColumns.map((c) => `${columnExpr(a, 'a', c, shape.normalise)} ${op} ${columnExpr(b, 'b', c, shape.normalise)}`).join(' AND ');
+function keysEqual(shape: JoinShape): string {
+  return shape.keyColumns.map((c) => keyEqual(shape, columnExpr(shape.d, 'a', 'a', c, shape.normalise), columnExpr(shape.d, 'b', 'b', c, shape.normalise))).join(' AND ');
+}
+
+function keyEqual(shape: JoinShape, a: string, b: string): string {
+  return shape.nullKeysMatch ? shape.d.keysMatchNullSafe(a, b) : `${a} = ${b}`;
 }
 
 /**
@@ -227,34 +244,37 @@ function keysEqual(shape: JoinShape, a = 'a', b = 'b'): string {
  * tolerance included, so maxAbsDiff sees it).
  */
 function joinedRows(shape: JoinShape, sources: Sources): string {
-  const n = shape.normalise;
+  const { d, normalise: n } = shape;
   const inner = [
-    ...shape.keyColumns.map((c, i) => `coalesce(${columnExpr('a', 'a', c, n)}, ${columnExpr('b', 'b', c, n)}) AS "__k${i}"`),
+    ...shape.keyColumns.map((c, i) => `coalesce(${columnExpr(d, 'a', 'a', c, n)}, ${columnExpr(d, 'b', 'b', c, n)}) AS "__k${i}"`),
     `a.${present} IS NOT NULL AS "__in1"`,
     `b.${present} IS NOT NULL AS "__in2"`,
-    ...shape.compared.flatMap((c, j) => [`${columnExpr('a', 'a', c.column, n)} AS "__a${j}"`, `${columnExpr('b', 'b', c.column, n)} AS "__b${j}"`]),
+    ...shape.compared.flatMap((c, j) => [`${columnExpr(d, 'a', 'a', c.column, n)} AS "__a${j}"`, `${columnExpr(d, 'b', 'b', c.column, n)} AS "__b${j}"`]),
   ];
   const on = keysEqual(shape);
   const differs = ['NOT "__in1"', 'NOT "__in2"', ...shape.compared.map((_, j) => `"__a${j}" IS DISTINCT FROM "__b${j}"`)].join(' OR ');
-  const outer = ['*', ...shape.compared.map((c, j) => `${mismatchExpr(`"__a${j}"`, `"__b${j}"`, c)} AS "__m${j}"`), `(${differs}) AS "__d"`];
-  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (SELECT true AS ${present}, * FROM ${sources.v1}) AS a FULL OUTER JOIN (SELECT true AS ${present}, * FROM ${sources.v2}) AS b ON ${on})`;
+  const outer = ['*', ...shape.compared.map((c, j) => `${mismatchExpr(d, `"__a${j}"`, `"__b${j}"`, c)} AS "__m${j}"`), `(${differs}) AS "__d"`];
+  const side = (relation: string): string => `(SELECT true AS ${present}, s.* FROM ${relation} AS s)`;
+  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${side(sources.v1)} AS a FULL OUTER JOIN ${side(sources.v2)} AS b ON ${on}) AS j`;
 }
 
 /** The rows of the join that differ at all, into the diff temp table. */
-async function keepDifferingRows(engine: Engine, shape: JoinShape, sources: Sources): Promise<void> {
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${diffTable} AS SELECT * FROM (${joinedRows(shape, sources)}) WHERE "__d"`);
+async function keepDifferingRows(engine: SqlRunner, shape: JoinShape, sources: Sources): Promise<void> {
+  await engine.exec(shape.d.createTemp(diffTable, `SELECT * FROM (${joinedRows(shape, sources)}) AS r WHERE "__d"`));
 }
 
 /** Rows of the inner join on the keys alone (no values carried, so cheap); null keys join only when asked. */
-async function innerJoinCount(engine: Engine, shape: JoinShape, sources: Sources): Promise<number> {
-  const r = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${keysEqual(shape)}`);
+async function innerJoinCount(engine: SqlRunner, shape: JoinShape, sources: Sources): Promise<number> {
+  const r = await engine.rows(`SELECT ${shape.d.castDouble('count(*)')} AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${keysEqual(shape)}`);
   return num(r[0]?.['n']);
 }
 
 /** Rows of each whole side with a null in any key column (null-safe matching: they may be matched, so not in the diff table). */
-async function nullKeyRows(engine: Engine, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ v1: number; v2: number }> {
-  const anyNull = (t: 'a' | 'b'): string => shape.keyColumns.map((c) => `${ident(nameOn(t, c))} IS NULL`).join(' OR ');
-  const r = (await engine.rows(`SELECT (SELECT count(*) FROM ${v1.relation} WHERE ${anyNull('a')})::DOUBLE AS n1, (SELECT count(*) FROM ${v2.relation} WHERE ${anyNull('b')})::DOUBLE AS n2`))[0] ?? {};
+async function nullKeyRows(engine: SqlRunner, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ v1: number; v2: number }> {
+  const { d } = shape;
+  const anyNull = (t: 'a' | 'b'): string => shape.keyColumns.map((c) => `${d.ident(nameOn(t, c))} IS NULL`).join(' OR ');
+  const count = (t: LoadedTable, s: 'a' | 'b'): string => d.castDouble(`(SELECT count(*) FROM ${t.relation} AS s WHERE ${anyNull(s)})`);
+  const r = (await engine.rows(`SELECT ${count(v1, 'a')} AS n1, ${count(v2, 'b')} AS n2`))[0] ?? {};
   return { v1: num(r['n1']), v2: num(r['n2']) };
 }
 
@@ -271,7 +291,9 @@ interface DiffStats {
 }
 
 /** Counts and per-column statistics from the diff table. */
-async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
+async function diffStats(engine: SqlRunner, shape: JoinShape): Promise<DiffStats> {
+  const { d } = shape;
+  const dbl = (aggregate: string, name: string): string => `${d.castDouble(aggregate)} AS ${name}`;
   const both = '"__in1" AND "__in2"';
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
   const anyNullKey = keyNames.map((k) => `${k} IS NULL`).join(' OR ');
@@ -280,29 +302,29 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
   const keyTuple = keyNames.length === 1 && !shape.nullKeysMatch ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
   const aggregates = [
     // Without null-safe matching every row with a null key part is one-sided, so the diff table holds them all.
-    `count(*) FILTER (WHERE "__in1" AND NOT "__in2" AND (${anyNullKey}))::DOUBLE AS nk1`,
-    `count(*) FILTER (WHERE "__in2" AND NOT "__in1" AND (${anyNullKey}))::DOUBLE AS nk2`,
-    `count(*) FILTER (WHERE "__in1" AND NOT "__in2")::DOUBLE AS only1`,
-    `count(*) FILTER (WHERE "__in2" AND NOT "__in1")::DOUBLE AS only2`,
-    `count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))::DOUBLE AS changed`,
-    `count(*) FILTER (WHERE NOT "__in2" AND ${nonNullKey})::DOUBLE AS os1`,
-    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in2" AND ${nonNullKey})::DOUBLE AS osk1`,
-    `count(*) FILTER (WHERE NOT "__in1" AND ${nonNullKey})::DOUBLE AS os2`,
-    `count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in1" AND ${nonNullKey})::DOUBLE AS osk2`,
+    dbl(`count(*) FILTER (WHERE "__in1" AND NOT "__in2" AND (${anyNullKey}))`, 'nk1'),
+    dbl(`count(*) FILTER (WHERE "__in2" AND NOT "__in1" AND (${anyNullKey}))`, 'nk2'),
+    dbl('count(*) FILTER (WHERE "__in1" AND NOT "__in2")', 'only1'),
+    dbl('count(*) FILTER (WHERE "__in2" AND NOT "__in1")', 'only2'),
+    dbl(`count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))`, 'changed'),
+    dbl(`count(*) FILTER (WHERE NOT "__in2" AND ${nonNullKey})`, 'os1'),
+    dbl(`count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in2" AND ${nonNullKey})`, 'osk1'),
+    dbl(`count(*) FILTER (WHERE NOT "__in1" AND ${nonNullKey})`, 'os2'),
+    dbl(`count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in1" AND ${nonNullKey})`, 'osk2'),
     ...shape.compared.flatMap((c, j) => {
       const out = [
-        `count(*) FILTER (WHERE ${both} AND "__m${j}")::DOUBLE AS m${j}`,
-        `count(*) FILTER (WHERE ${both} AND ("__a${j}" IS NULL) <> ("__b${j}" IS NULL))::DOUBLE AS n${j}`,
+        dbl(`count(*) FILTER (WHERE ${both} AND "__m${j}")`, `m${j}`),
+        dbl(`count(*) FILTER (WHERE ${both} AND ("__a${j}" IS NULL) <> ("__b${j}" IS NULL))`, `n${j}`),
       ];
       if (isExactPair(c.column)) {
-        const diff = absDiff(`"__a${j}"`, `"__b${j}"`, c.column);
+        const diff = absDiff(d, `"__a${j}"`, `"__b${j}"`, c.column);
         const valued = `${both} AND "__a${j}" IS NOT NULL AND "__b${j}" IS NOT NULL`;
         // As text: a HUGEINT or DECIMAL(38,s) difference keeps every digit on its way to JSON.
-        out.push(`CAST(max(${diff}) FILTER (WHERE ${valued}) AS VARCHAR) AS x${j}`, `max(CAST(${diff} AS DOUBLE) / abs(CAST("__a${j}" AS DOUBLE))) FILTER (WHERE ${valued} AND "__a${j}" <> 0) AS r${j}`);
+        out.push(`${d.castText(`max(${diff}) FILTER (WHERE ${valued})`)} AS x${j}`, `max(${d.castDouble(diff)} / abs(${d.castDouble(`"__a${j}"`)})) FILTER (WHERE ${valued} AND "__a${j}" <> 0) AS r${j}`);
       } else if (c.column.compareAs === 'numeric') {
-        const a = `CAST("__a${j}" AS DOUBLE)`;
-        const b = `CAST("__b${j}" AS DOUBLE)`;
-        const finite = `${both} AND isfinite(${a}) AND isfinite(${b})`;
+        const a = d.castDouble(`"__a${j}"`);
+        const b = d.castDouble(`"__b${j}"`);
+        const finite = `${both} AND ${d.isFinite(a)} AND ${d.isFinite(b)}`;
         out.push(`max(abs(${a} - ${b})) FILTER (WHERE ${finite}) AS x${j}`, `max(abs(${a} - ${b}) / abs(${a})) FILTER (WHERE ${finite} AND ${a} <> 0) AS r${j}`);
       }
       return out;
@@ -325,33 +347,34 @@ async function diffStats(engine: Engine, shape: JoinShape): Promise<DiffStats> {
  * are taken as compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
  */
 async function excludeDuplicates(
-  engine: Engine,
+  engine: SqlRunner,
   shape: JoinShape,
   v1: LoadedTable,
   v2: LoadedTable,
   repeats: { readonly v1: boolean; readonly v2: boolean },
 ): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
-  const n = shape.normalise;
+  const { d: sql, normalise: n } = shape;
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
-  const op = shape.nullKeysMatch ? 'IS NOT DISTINCT FROM' : '=';
   const side = (t: LoadedTable, s: 'a' | 'b'): string => {
-    const keys = shape.keyColumns.map((c, i) => `${columnExpr('s', s, c, n)} AS "__k${i}"`).join(', ');
-    const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${ident(nameOn(s, c))} IS NOT NULL`).join(' AND ');
+    const keys = shape.keyColumns.map((c, i) => `${columnExpr(sql, 's', s, c, n)} AS "__k${i}"`).join(', ');
+    const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${sql.ident(nameOn(s, c))} IS NOT NULL`).join(' AND ');
     return `SELECT ${keys}, ${s === 'a' ? 1 : 2} AS "__side" FROM ${t.relation} AS s WHERE ${nonNull}`;
   };
-  const counts = 'count(*) FILTER (WHERE "__side" = 1) AS n1, count(*) FILTER (WHERE "__side" = 2) AS n2';
+  const n1 = 'count(*) FILTER (WHERE "__side" = 1)';
+  const n2 = 'count(*) FILTER (WHERE "__side" = 2)';
   // Both sides repeat keys: one grouping over both gives each repeated key's rows on either side.
   const source = repeats.v1 && repeats.v2 ? `${side(v1, 'a')} UNION ALL ${side(v2, 'b')}` : repeats.v1 ? side(v1, 'a') : side(v2, 'b');
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dupTable} AS SELECT ${keyNames.join(', ')}, ${counts} FROM (${source}) GROUP BY ALL HAVING n1 > 1 OR n2 > 1`);
+  await engine.exec(sql.createTemp(dupTable, `SELECT ${keyNames.join(', ')}, ${n1} AS n1, ${n2} AS n2 FROM (${source}) AS u GROUP BY ${keyNames.join(', ')} HAVING ${n1} > 1 OR ${n2} > 1`));
   const r = (await engine.rows(
-    `SELECT count(*) FILTER (WHERE n1 > 1)::DOUBLE AS d1, count(*) FILTER (WHERE n2 > 1)::DOUBLE AS d2, coalesce(sum(n1), 0)::DOUBLE AS e1, coalesce(sum(n2), 0)::DOUBLE AS e2 FROM ${dupTable}`,
+    `SELECT ${sql.castDouble('count(*) FILTER (WHERE n1 > 1)')} AS d1, ${sql.castDouble('count(*) FILTER (WHERE n2 > 1)')} AS d2, ${sql.castDouble('coalesce(sum(n1), 0)')} AS e1, ${sql.castDouble('coalesce(sum(n2), 0)')} AS e2 FROM ${dupTable}`,
   ))[0] ?? {};
   const counted = { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) };
-  const on = keyNames.map((k) => `x.${k} ${op} d.${k}`).join(' AND ');
+  // Plain equality suffices here (no FULL JOIN): null keys are in the duplicate table only under null-safe matching.
+  const on = keyNames.map((k) => (shape.nullKeysMatch ? `x.${k} IS NOT DISTINCT FROM d.${k}` : `x.${k} = d.${k}`)).join(' AND ');
   if (repeats.v1 !== repeats.v2) {
     // The other side has a row for each repeated key it has: all of them but those only the repeating side has.
     const only = repeats.v1 ? 'NOT x."__in2"' : 'NOT x."__in1"';
-    const lacking = (await engine.rows(`SELECT count(DISTINCT row(${keyNames.map((k) => `x.${k}`).join(', ')}))::DOUBLE AS n FROM ${diffTable} AS x SEMI JOIN ${dupTable} AS d ON ${on} WHERE ${only}`))[0] ?? {};
+    const lacking = (await engine.rows(`SELECT ${sql.castDouble(`count(DISTINCT row(${keyNames.map((k) => `x.${k}`).join(', ')}))`)} AS n FROM ${diffTable} AS x WHERE ${only} AND EXISTS (SELECT 1 FROM ${dupTable} AS d WHERE ${on})`))[0] ?? {};
     if (repeats.v1) counted.excludedV2 = counted.keysV1 - num(lacking['n']);
     else counted.excludedV1 = counted.keysV2 - num(lacking['n']);
   }
@@ -362,20 +385,21 @@ async function excludeDuplicates(
 /** Key types a JS number cannot hold exactly travel as text. */
 const wideKeyType = /^(HUGEINT|UHUGEINT|UBIGINT|DECIMAL\((1[6-9]|[23]\d),\s*\d+\))$/i;
 
-function keyOut(c: SchemaColumn, i: number): string {
-  return wideKeyType.test(c.v1Type ?? '') ? `CAST("__k${i}" AS VARCHAR)` : `"__k${i}"`;
+function keyOut(d: Dialect, c: SchemaColumn, i: number): string {
+  return wideKeyType.test(c.v1Type ?? '') ? d.castText(`"__k${i}"`) : `"__k${i}"`;
 }
 
 /** The first mismatching rows: changed rows first, then one-sided, each by key; a changed row lists only its mismatching columns. */
-async function readSample(engine: Engine, shape: JoinShape, size: number): Promise<SampleRow[]> {
+async function readSample(engine: SqlRunner, shape: JoinShape, size: number): Promise<SampleRow[]> {
   if (size <= 0) return [];
-  const compared = shape.compared;
+  const { d, compared } = shape;
   const select = [
-    ...shape.keyColumns.map((c, i) => `${keyOut(c, i)} AS "__k${i}"`),
+    ...shape.keyColumns.map((c, i) => `${keyOut(d, c, i)} AS "__k${i}"`),
     `CASE WHEN NOT "__in2" THEN 'onlyV1' WHEN NOT "__in1" THEN 'onlyV2' ELSE 'changed' END AS "__kind"`,
-    ...compared.flatMap((_, j) => [`CAST("__a${j}" AS VARCHAR) AS "__a${j}"`, `CAST("__b${j}" AS VARCHAR) AS "__b${j}"`, `"__m${j}"`]),
+    ...compared.flatMap((_, j) => [`${d.castText(`"__a${j}"`)} AS "__a${j}"`, `${d.castText(`"__b${j}"`)} AS "__b${j}"`, `"__m${j}"`]),
   ];
-  const order = ['"__kind" <> \'changed\'', '"__kind"', ...shape.keyColumns.map((_, i) => `"__k${i}"`)].join(', ');
+  // Changed rows, then only in V1, then only in V2 (an expression on the table's columns: PostgreSQL sorts by no alias inside one).
+  const order = ['CASE WHEN NOT "__in2" THEN 1 WHEN NOT "__in1" THEN 2 ELSE 0 END', ...shape.keyColumns.map((_, i) => `"__k${i}"`)].join(', ');
   const rows = await engine.rows(
     `SELECT ${select.join(', ')} FROM ${diffTable} WHERE NOT "__in1" OR NOT "__in2" OR (${anyMismatch(compared)}) ORDER BY ${order} LIMIT ${Math.floor(size)}`,
   );
@@ -391,11 +415,11 @@ async function readSample(engine: Engine, shape: JoinShape, size: number): Promi
 }
 
 /** The full mismatch set, long form: keys…, kind, column, v1, v2 (text), abs_diff. Written to a temp name and renamed. */
-async function writeMismatches(engine: Engine, path: string, keys: readonly string[], shape: JoinShape): Promise<{ path: string; rows: number }> {
+async function writeMismatches(engine: SqlRunner, path: string, keys: readonly string[], shape: JoinShape): Promise<{ path: string; rows: number }> {
   const fixed = new Set(['kind', 'column', 'v1', 'v2', 'abs_diff']);
   const keyOut = keys.map((k, i) => `"__k${i}" AS ${ident(fixed.has(k) ? `key_${k}` : k)}`).join(', ');
   const parts = shape.compared.map((c, j) => {
-    const diff = c.column.compareAs === 'numeric' ? `CAST(${absDiff(`"__a${j}"`, `"__b${j}"`, c.column)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
+    const diff = c.column.compareAs === 'numeric' ? `CAST(${absDiff(shape.d, `"__a${j}"`, `"__b${j}"`, c.column)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
     return `SELECT ${keyOut}, 'changed' AS kind, ${literal(c.column.name)} AS "column", CAST("__a${j}" AS VARCHAR) AS v1, CAST("__b${j}" AS VARCHAR) AS v2, ${diff} AS abs_diff FROM ${diffTable} WHERE "__in1" AND "__in2" AND "__m${j}"`;
   });
   const only = (kind: string, where: string): string =>

@@ -13,12 +13,12 @@ export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** A numeric SQL literal; non-finite numbers become DuckDB's special double values. */
-export function numberLiteral(value: number): string {
-  if (Number.isNaN(value)) return "'NaN'::DOUBLE";
-  if (value === Infinity) return "'Infinity'::DOUBLE";
-  if (value === -Infinity) return "'-Infinity'::DOUBLE";
-  return `${value}::DOUBLE`;
+/** A numeric SQL literal of a double type (DuckDB's DOUBLE unless named); non-finite numbers by their special names. */
+export function numberLiteral(value: number, type = 'DOUBLE'): string {
+  if (Number.isNaN(value)) return `'NaN'::${type}`;
+  if (value === Infinity) return `'Infinity'::${type}`;
+  if (value === -Infinity) return `'-Infinity'::${type}`;
+  return `${value}::${type}`;
 }
 
 /** A list literal of strings, e.g. for read_parquet([...]). */

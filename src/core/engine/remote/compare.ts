@@ -44,6 +44,8 @@ export interface RemoteCompareRequest {
 
 export interface RemoteStats {
   readonly database: string;
+  /** 'segments': one side in the database, checksummed; 'in-database': both there, the diff ran in the database. */
+  readonly method: 'segments' | 'in-database';
   readonly rounds: readonly Round[];
   /** Rows copied out of the database (those of the differing segments). */
   readonly rowsPulled: number;
@@ -65,7 +67,7 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
   const fileSide = dbSide === 'v1' ? 'v2' : 'v1';
   const db = request[dbSide];
   const fs = request[fileSide];
-  if (!('database' in db) || !('file' in fs)) throw new UsageError('compare with a database table needs the other side to be a file (two database tables are not supported yet)');
+  if (!('database' in db) || !('file' in fs)) throw new UsageError('compareWithDatabase compares a database table with a file; two tables in one database go to compareInDatabase');
   const label = (side: 'v1' | 'v2'): string => side.toUpperCase();
   const file = await phase(`load ${fileSide}`, () => loadTable(engine, { label: label(fileSide), ...fs.file }, fileSide, { cwd: request.cwd ?? process.cwd() }));
   const remote = await PostgresTable.open(db.database);
@@ -108,7 +110,7 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
       schema,
       rows,
       tables: { v1, v2 },
-      remote: { database: db.database.display, rounds: found?.rounds ?? [], rowsPulled, rowsInDatabase: dbTable.rows, bytesReceived: bytes.received, bytesSent: bytes.sent },
+      remote: { database: db.database.display, method: 'segments', rounds: found?.rounds ?? [], rowsPulled, rowsInDatabase: dbTable.rows, bytesReceived: bytes.received, bytesSent: bytes.sent },
     };
   } finally {
     await remote.close();

@@ -1,22 +1,35 @@
 /**
- * The SQL that differs between engines, for segment checksums. Everything else in remote/ (the bisection, which
- * rows move, how the result is judged) is engine-neutral and written against this interface.
+ * The SQL that differs between engines. Two generators are written once against this interface: the row diff
+ * (../rows.ts: join, counts, duplicate keys, sample), which runs in DuckDB or, with both tables in one PostgreSQL
+ * database, in PostgreSQL; and the segment checksums (segments.ts) of a database table against a file. Everything
+ * else (the bisection, which rows move, how the result is judged) is engine-neutral.
  *
  * DESIGN — what is dialect-specific, and why:
- *  - `text(column)`: a value as text. The checksum of a row is the md5 of its columns' texts, so two equal values
- *    must render identically in both engines for their segments to match (ints, DECIMALs with the same scale, text,
- *    dates, timestamps and booleans do in DuckDB and PostgreSQL; floats mostly do, NaN/Infinity do not). A value
- *    that renders differently only makes its segment look different, so its rows are pulled and compared by the
- *    normal row diff: a rendering mismatch costs transfer, never a wrong pass. A rendering that maps two different
- *    values to one text would be a wrong pass, so `text` must be lossless (no rounding, no truncation).
- *  - `md5Hex(text)`, `hexToBigint(hex15)`: md5 of a text as 32 lowercase hex digits, and 15 hex digits (60 bits) as a
- *    BIGINT. Sums of 60-bit values cannot overflow where it matters (PostgreSQL sums BIGINT into NUMERIC, DuckDB
- *    into HUGEINT), so a segment's checksum is (row count, exact sum), compared as text.
+ *  - Segment checksums. `text(column)`: a value as text. The checksum of a row is the md5 of its columns' texts, so
+ *    two equal values must render identically in both engines for their segments to match (ints, DECIMALs with the
+ *    same scale, text, dates, timestamps and booleans do in DuckDB and PostgreSQL; floats mostly do, NaN/Infinity
+ *    do not). A value that renders differently only makes its segment look different, so its rows are pulled and
+ *    compared by the normal row diff: a rendering mismatch costs transfer, never a wrong pass. A rendering that maps
+ *    two different values to one text would be a wrong pass, so `text` must be lossless (no rounding, no truncation).
+ *    `md5Hex(text)`, `hexToBigint(hex15)`: md5 of a text as 32 lowercase hex digits, and 15 hex digits (60 bits) as
+ *    a BIGINT. Sums of 60-bit values cannot overflow where it matters (PostgreSQL sums BIGINT into NUMERIC, DuckDB
+ *    into HUGEINT), so a segment's checksum is (row count, exact sum), compared as text. `sumText(expr)`: a sum
+ *    rendered as text, so both engines hand back the same digits.
+ *  - Row diff. Type names (`castText`, `castDouble`, `wideInteger`: an integer type no difference of two BIGINTs
+ *    overflows — DuckDB HUGEINT, PostgreSQL NUMERIC), `number` literals (non-finite ones included), `isFinite`
+ *    (DuckDB has isfinite(); PostgreSQL orders NaN above Infinity, so |x| < Infinity is the test), `trim` of a
+ *    character set, `createTemp` (DuckDB has CREATE OR REPLACE), and `keysMatchNullSafe`: null-safe key equality
+ *    that the engine can still run a FULL OUTER JOIN on (PostgreSQL only hash- or merge-joins plain `=`, and
+ *    compares arrays with NULL elements as equal, so one-element arrays do it there).
+ *    The rest of the row diff is written in the SQL both engines share (FILTER aggregates, IS DISTINCT FROM,
+ *    EXISTS, DELETE … USING, row(), explicit GROUP BY and aliased subqueries).
  *  - `ident`, `literal`: quoting.
- *  - `sumText(expr)`: a sum rendered as text, so both engines hand back the same digits.
- * A new engine (Snowflake: md5 + TO_NUMBER(…, 'XXXX…'); BigQuery: TO_HEX(MD5(…)) + CAST(CONCAT('0x', …) AS INT64);
- * Spark SQL: md5 + conv(…, 16, 10)) implements these few functions; the row text format (`rowText`) is shared.
+ * A new engine (Snowflake: md5 + TO_NUMBER(…, 'XXXX…'), EQUAL_NULL; BigQuery: TO_HEX(MD5(…)) + CAST(CONCAT('0x', …)
+ * AS INT64), IS NOT DISTINCT FROM; Spark SQL: md5 + conv(…, 16, 10), <=>) implements these few functions; the row
+ * text format (`rowText`) and both generators are shared.
  */
+
+import { ident, literal, numberLiteral } from '../sql';
 
 export interface Dialect {
   readonly name: string;
@@ -29,29 +42,56 @@ export interface Dialect {
   hexToBigint(hexExpr: string): string;
   /** `sum(expr)` as text, exact. */
   sumText(expr: string): string;
+  castText(expr: string): string;
+  castDouble(expr: string): string;
+  /** An integer type wide enough for the difference of two BIGINTs. */
+  wideInteger(expr: string): string;
+  /** A number literal of the engine's double type; NaN and ±Infinity included. */
+  number(value: number): string;
+  /** True for a finite double, false for NaN/±Infinity, NULL for NULL. */
+  isFinite(expr: string): string;
+  /** `expr` without leading and trailing characters of `chars`. */
+  trim(expr: string, chars: string): string;
+  /** Statement(s) making temp table `name` from `select`, replacing one of that name. */
+  createTemp(name: string, select: string): string;
+  /** Null-safe equality of a key on each side, usable as a FULL OUTER JOIN condition. */
+  keysMatchNullSafe(a: string, b: string): string;
 }
-
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
-  ident: quoteIdent,
-  literal: quoteLiteral,
-  text: (column) => `CAST(${quoteIdent(column)} AS VARCHAR)`,
+  ident,
+  literal,
+  text: (column) => `CAST(${ident(column)} AS VARCHAR)`,
   md5Hex: (textExpr) => `md5(${textExpr})`,
   hexToBigint: (hexExpr) => `CAST('0x' || ${hexExpr} AS BIGINT)`,
   sumText: (expr) => `CAST(sum(${expr}) AS VARCHAR)`,
+  castText: (expr) => `CAST(${expr} AS VARCHAR)`,
+  castDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
+  wideInteger: (expr) => `CAST(${expr} AS HUGEINT)`,
+  number: (value) => numberLiteral(value),
+  isFinite: (expr) => `isfinite(${expr})`,
+  trim: (expr, chars) => `trim(${expr}, ${literal(chars)})`,
+  createTemp: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS ${select}`,
+  keysMatchNullSafe: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
 };
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  ident: quoteIdent,
-  literal: quoteLiteral,
-  text: (column) => `(${quoteIdent(column)})::text`,
+  ident,
+  literal,
+  text: (column) => `(${ident(column)})::text`,
   md5Hex: (textExpr) => `md5(${textExpr})`,
   hexToBigint: (hexExpr) => `('x' || ${hexExpr})::bit(60)::bigint`,
   sumText: (expr) => `sum(${expr})::text`,
+  castText: (expr) => `CAST(${expr} AS text)`,
+  castDouble: (expr) => `CAST(${expr} AS double precision)`,
+  wideInteger: (expr) => `CAST(${expr} AS numeric)`,
+  number: (value) => numberLiteral(value, 'double precision'),
+  isFinite: (expr) => `(abs(${expr}) < 'Infinity'::double precision)`,
+  trim: (expr, chars) => `btrim(${expr}, ${literal(chars)})`,
+  createTemp: (name, select) => `DROP TABLE IF EXISTS ${name}; CREATE TEMP TABLE ${name} AS ${select}`,
+  keysMatchNullSafe: (a, b) => `ARRAY[${a}] = ARRAY[${b}]`,
 };
 
 /** A column in a row text; `free` when its text may hold any character (strings), so it needs a length prefix. */

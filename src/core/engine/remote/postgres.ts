@@ -1,7 +1,7 @@
 /**
- * A table in PostgreSQL as one side of a comparison: its columns (mapped to DuckDB types), segment checksums run
- * in PostgreSQL, and the rows of chosen segments pulled into a DuckDB table. `pg` is required on first use only.
- * The session runs in UTC with exact float output, so timestamps and floats render as DuckDB renders them.
+ * PostgreSQL for the compare: a session (one connection, set up so values render as DuckDB renders them), and a
+ * table as one side of a comparison with a file (its columns mapped to DuckDB types, segment checksums run in
+ * PostgreSQL, the rows of chosen segments pulled into a DuckDB table). `pg` is required on first use only.
  * Bytes moved are counted on the socket, both ways.
  */
 import type { Client } from 'pg';
@@ -36,40 +36,49 @@ interface Counted {
   readonly connection?: { readonly stream?: { readonly bytesRead?: number; readonly bytesWritten?: number } };
 }
 
-export class PostgresTable implements ChecksumQuery {
-  private plan: SegmentPlan | undefined;
+/** A column as PostgreSQL declares it and as DuckDB types it. */
+export interface PostgresColumn extends ColumnInfo {
+  readonly pgType: string;
+}
 
-  private constructor(private readonly client: Client, readonly ref: TableReference, readonly columns: readonly ColumnInfo[]) {}
+/** PostgreSQL type ids whose text becomes a JS number or boolean in rows(), as DuckDB's engine hands them back. */
+const numberTypeIds = new Set([20, 21, 23, 700, 701, 1700]);
+const booleanTypeId = 16;
 
-  static async open(ref: TableReference): Promise<PostgresTable> {
+/**
+ * One connection to a PostgreSQL database, set up so values render as DuckDB renders them: UTC, exact floats, ISO
+ * dates. Every value arrives as PostgreSQL's own text (no JS Date or float on the way); `rows()` turns numbers and
+ * booleans into JS values as the DuckDB engine does, `text()` keeps everything text. Errors name the database.
+ */
+export class PostgresSession {
+  private constructor(private readonly client: Client, readonly display: string) {}
+
+  static async open(url: string, display: string): Promise<PostgresSession> {
     let pg: PgModule;
     try {
       pg = require('pg') as PgModule;
     } catch (error) {
       throw new RuntimeError(`cannot load the PostgreSQL client (pg): ${(error as Error).message}`, undefined, { cause: error });
     }
-    // Every value arrives as PostgreSQL's own text and is cast by DuckDB: no JS Date or float on the way.
-    const client = new pg.Client({ connectionString: ref.url, types: { getTypeParser: () => (value: string) => value } });
+    const client = new pg.Client({ connectionString: url, types: { getTypeParser: () => (value: string) => value } });
     try {
       await client.connect();
       await client.query("SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
-      const qualified = `${postgresDialect.ident(ref.schema)}.${postgresDialect.ident(ref.table)}`;
-      const found = await client.query<{ name: string; type: string }>(
-        'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum',
-        [qualified],
-      );
-      if (found.rows.length === 0) throw new InputError(`table ${ref.schema}.${ref.table} not found (or it has no columns)`, { file: ref.display });
-      return new PostgresTable(client, ref, found.rows.map((r) => ({ name: r.name, type: duckdbTypeOf(r.type) })));
     } catch (error) {
       await client.end();
-      if (error instanceof InputError) throw error;
-      throw new InputError(`cannot read from PostgreSQL: ${(error as Error).message}`, { file: ref.display });
+      throw new InputError(`cannot read from PostgreSQL: ${(error as Error).message}`, { file: display });
     }
+    return new PostgresSession(client, display);
   }
 
-  /** The columns checksums are computed over; set before checksums() or pull(). */
-  use(plan: SegmentPlan): void {
-    this.plan = plan;
+  /** The columns of `schema.table`, in order; an InputError naming the table when it is missing. */
+  async columns(ref: TableReference): Promise<PostgresColumn[]> {
+    const found = await this.guard(() => this.client.query<Record<string, unknown>>({
+      text: 'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum',
+      values: [qualifiedName(ref)],
+    }));
+    if (found.rows.length === 0) throw new InputError(`table ${ref.schema}.${ref.table} not found (or it has no columns)`, { file: ref.display });
+    return found.rows.map((r) => ({ name: String(r['name']), type: duckdbTypeOf(String(r['type'])), pgType: String(r['type']) }));
   }
 
   get bytes(): { received: number; sent: number } {
@@ -77,8 +86,78 @@ export class PostgresTable implements ChecksumQuery {
     return { received: stream?.bytesRead ?? 0, sent: stream?.bytesWritten ?? 0 };
   }
 
+  async exec(sql: string): Promise<void> {
+    await this.guard(() => this.client.query(sql));
+  }
+
+  /** Rows as objects; numbers and booleans as JS values, everything else as PostgreSQL's text. */
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const result = await this.guard(() => this.client.query<Record<string, unknown>>(sql));
+    const convert = result.fields.map((f) => ({
+      name: f.name,
+      as: numberTypeIds.has(f.dataTypeID) ? 'number' : f.dataTypeID === booleanTypeId ? 'boolean' : 'text',
+    }));
+    return result.rows.map((row) => {
+      for (const { name, as } of convert) {
+        const value = row[name];
+        if (typeof value !== 'string' || as === 'text') continue;
+        row[name] = as === 'number' ? Number(value) : value === 't';
+      }
+      return row;
+    });
+  }
+
+  /** Rows as arrays of text (or null), e.g. to append to an all-VARCHAR DuckDB table. */
+  async text(sql: string): Promise<(string | null)[][]> {
+    return (await this.guard(() => this.client.query<(string | null)[]>({ text: sql, rowMode: 'array' }))).rows;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw new InputError(`PostgreSQL query failed: ${(error as Error).message}`, { file: this.display });
+    }
+  }
+}
+
+/** `"schema"."table"`. */
+export function qualifiedName(ref: TableReference): string {
+  return `${postgresDialect.ident(ref.schema)}.${postgresDialect.ident(ref.table)}`;
+}
+
+/** A table in PostgreSQL as one side of a segment-checksum comparison with a file. */
+export class PostgresTable implements ChecksumQuery {
+  private plan: SegmentPlan | undefined;
+
+  private constructor(private readonly session: PostgresSession, readonly ref: TableReference, readonly columns: readonly ColumnInfo[]) {}
+
+  static async open(ref: TableReference): Promise<PostgresTable> {
+    const session = await PostgresSession.open(ref.url, ref.display);
+    try {
+      const columns = await session.columns(ref);
+      return new PostgresTable(session, ref, columns.map((c) => ({ name: c.name, type: c.type })));
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+  }
+
+/** The columns checksums are computed over; set before checksums() or pull(). */
+  use(plan: SegmentPlan): void {
+    this.plan = plan;
+  }
+
+  get bytes(): { received: number; sent: number } {
+    return this.session.bytes;
+  }
+
   private get relation(): string {
-    return `${postgresDialect.ident(this.ref.schema)}.${postgresDialect.ident(this.ref.table)}`;
+    return qualifiedName(this.ref);
   }
 
   private requirePlan(): SegmentPlan {
@@ -88,7 +167,7 @@ export class PostgresTable implements ChecksumQuery {
 
   async checksums(digits: number, within: readonly string[] | null): Promise<Map<string, SegmentChecksum>> {
     const sql = checksumSql(postgresDialect, this.requirePlan(), this.relation, digits, within);
-    return checksumMap(await this.query(sql, false));
+    return checksumMap(await this.session.rows(sql));
   }
 
   /**
@@ -103,7 +182,7 @@ export class PostgresTable implements ChecksumQuery {
     let rows = 0;
     for (const batch of batches) {
       const where = batch === null ? '' : ` WHERE ${segmentFilter(d, this.requirePlan(), digits, batch)}`;
-      const values = await this.query(`${select}${where}`, true);
+      const values = await this.session.text(`${select}${where}`);
       await engine.appendText(target, values);
       rows += values.length;
     }
@@ -111,18 +190,7 @@ export class PostgresTable implements ChecksumQuery {
   }
 
   async close(): Promise<void> {
-    await this.client.end();
-  }
-
-  private async query(sql: string, arrays: false): Promise<Record<string, unknown>[]>;
-  private async query(sql: string, arrays: true): Promise<(string | null)[][]>;
-  private async query(sql: string, arrays: boolean): Promise<Record<string, unknown>[] | (string | null)[][]> {
-    try {
-      if (arrays) return (await this.client.query<(string | null)[]>({ text: sql, rowMode: 'array' })).rows;
-      return (await this.client.query<Record<string, unknown>>(sql)).rows;
-    } catch (error) {
-      throw new InputError(`PostgreSQL query failed: ${(error as Error).message}`, { file: this.ref.display });
-    }
+    await this.session.close();
   }
 }
 

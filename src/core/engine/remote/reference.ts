@@ -6,7 +6,15 @@
  * Secrets come from the environment only: a password in the reference is refused (it would land in shell history,
  * process listings and the run record's command line); `pg` reads PGPASSWORD (or ~/.pgpass) itself. The reference
  * as shown in output and records (`display`) never carries a password.
+ *
+ * A supabase channel of cutover.json is a table reference too (`channelReference`): its table and schema, with
+ * `${side}` standing for the side it is compared as, and the connection string read from the environment variable
+ * the channel names (through Secrets, so an error can be scrubbed of it). Its `display` names the channel, never
+ * the connection string.
  */
+import type { Secrets } from '../../channels/secrets';
+import type { ChannelConfig } from '../../config/schema';
+import { CHANNEL_SIDE_PLACEHOLDER } from '../../config/schema';
 import { UsageError } from '../../errors';
 
 export interface TableReference {
@@ -45,4 +53,14 @@ export function parseTableReference(text: string): TableReference {
   if (url.password !== '') throw new UsageError('a table reference must not contain a password: set PGPASSWORD (or use ~/.pgpass) instead');
   const shown = `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host}${url.pathname}${url.search}`;
   return { url: base, schema, table, display: `${shown}#${schema}.${table}` };
+}
+
+/** Channel `name` of cutover.json as a table reference for `side`; only a supabase (PostgreSQL) channel is a table. */
+export function channelReference(name: string, channel: ChannelConfig, side: 'v1' | 'v2', secrets: Secrets): TableReference {
+  if (channel.type !== 'supabase') {
+    throw new UsageError(`channel "${name}" is a ${channel.type} channel: compare takes a supabase (PostgreSQL) channel by name, and a file channel by its path`);
+  }
+  const table = channel.table.replaceAll(CHANNEL_SIDE_PLACEHOLDER, side);
+  const url = secrets.read(channel.connectionStringEnv, `channels.${name}.connectionStringEnv`);
+  return { url, schema: channel.schema, table, display: `channel ${name} (${channel.schema}.${table})` };
 }

@@ -76,6 +76,8 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
       engine,
       onChannel: (r) => say(formatChannel(r, ctx.cwd)),
     }));
+    // Cancelled: the checks cut short are no verdict; the run is stopped.
+    if (cancel.signal.aborted) throw cancel.stopped();
     const reasons = result.channels.length === 0
       ? [`no channels in ${loaded.file}: nothing to validate`]
       : result.channels.filter((c) => c.verdict !== 'pass').map((c) => `${c.channel} (${c.side}) ${c.verdict}: ${c.reasons[0] ?? ''}`);
@@ -88,7 +90,7 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
     else say(`\nChannels: ${result.verdict.toUpperCase()}${reasons.length > 0 ? `\n${reasons.map((x) => `  - ${x}`).join('\n')}` : ''}\nRun ${record.id}: ${relative(ctx.cwd, run.finalDir) || '.'}`);
     ctx.setExitCode(exitCodeOf(result.verdict));
   } catch (error) {
-    const clean = secrets.scrub(error);
+    const clean = secrets.scrub(cancel.stopped(error));
     if (!run.closed) await run.fail(clean);
     throw clean;
   } finally {

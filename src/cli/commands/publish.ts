@@ -84,6 +84,11 @@ async function publishRun(ctx: CliContext, options: Options): Promise<void> {
       engine.close();
     }
     const results = { publish: { run: target.id, targets: done, failures } };
+    // Cancelled: what was published so far is kept in a stopped run, never a pass.
+    if (cancel.signal.aborted) {
+      await run.fail(cancel.stopped(), { results });
+      throw cancel.stopped();
+    }
     if (failures.length > 0) {
       await run.fail(new RuntimeError(`could not publish to ${failures.length} of ${options.to.length} targets: ${failures.join('; ')}`), { results });
       ctx.setExitCode(ExitCode.runtime);
@@ -93,7 +98,7 @@ async function publishRun(ctx: CliContext, options: Options): Promise<void> {
     }
     if (options.json) ctx.stdout.write(`${secrets.redact(JSON.stringify({ runId: run.id, runDir: run.finalDir, ...results }, null, 2))}\n`);
   } catch (error) {
-    const clean = secrets.scrub(error);
+    const clean = secrets.scrub(cancel.stopped(error));
     if (!run.closed) await run.fail(clean);
     throw clean;
   } finally {

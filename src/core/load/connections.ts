@@ -19,8 +19,8 @@ export interface ConnectionPeak {
 
 export interface ConnectionWatch {
   /**
-   * The peak since the previous call (or the start), and a new window from the count seen last: a soak's figure per
-   * iteration. Null once a poll failed (the window may have missed its peak).
+   * The peak of the polls made since the previous call, which starts a new window: a soak's figure per iteration.
+   * Null when no poll was made in the window (a run shorter than the interval) or once a poll failed: unknown, not 0.
    */
   window(): number | null;
   stop(): Promise<ConnectionPeak>;
@@ -42,17 +42,19 @@ export async function watchConnections(connectionString: string, intervalMs = 20
     throw error;
   }
   let peak = baseline;
-  let last = baseline;
-  let windowPeak = baseline;
+  let windowPeak: number | null = null;
+  // A poll started in an earlier window does not count in this one.
+  let generation = 0;
   let polls = 1;
   let inFlight: Promise<void> | undefined;
   let failure: Error | undefined;
   const poll = (): void => {
     if (inFlight) return;
+    const started = generation;
     inFlight = client.query<{ n: number }>(COUNT).then((r) => {
-      last = r.rows[0]?.n ?? 0;
-      peak = Math.max(peak, last);
-      windowPeak = Math.max(windowPeak, last);
+      const n = r.rows[0]?.n ?? 0;
+      peak = Math.max(peak, n);
+      if (started === generation) windowPeak = Math.max(windowPeak ?? 0, n);
       polls++;
     }, (error: unknown) => {
       failure = error instanceof Error ? error : new Error(String(error));
@@ -74,7 +76,8 @@ export async function watchConnections(connectionString: string, intervalMs = 20
   return {
     window: () => {
       const seen = windowPeak;
-      windowPeak = last;
+      windowPeak = null;
+      generation++;
       return failure ? null : seen;
     },
     stop: () => (stopped ??= finish()),

@@ -9,6 +9,8 @@ import { parseDuration } from '../../../src/core/load/sizes';
 import { failuresOf, injects, judgeSoak } from '../../../src/core/load/soak';
 import type { SoakIteration, SoakResults } from '../../../src/core/runs/results';
 import { RunStore } from '../../../src/core/runs/store';
+import type { Postgres } from '../../host/postgres';
+import { startPostgres } from '../../host/postgres';
 import { runCli } from '../cli';
 
 const fixture = (name: string): string => resolve(__dirname, '../../fixtures/load', name);
@@ -119,7 +121,7 @@ describe('load: cutover soak on synthetic pipelines', function () {
     workspace([fixture('leaky.mjs'), '${output}', join(dir, 'leak-state'), '24'], { leakMBPerHour: 1000, minSoakIterations: 5 });
     const { code, out, stderr } = await soak('--duration', '3.5s', '--interval', '0.1s');
     assert.equal(code, 1, stderr);
-    assert.ok(out.soak.iterations.length >= 4, `iterations: ${out.soak.iterations.length}`);
+    assert.ok(out.soak.iterations.length >= 6, `iterations: ${out.soak.iterations.length}`);
     assert.equal(out.soak.leaks[0]?.verdict, 'fail', JSON.stringify(out.soak.leaks));
     assert.match(out.verdict.reasons.join('\n'), /v2: memory grows .* a leak/);
   });
@@ -210,5 +212,41 @@ describe('load: cutover soak on synthetic pipelines', function () {
     const record = await new RunStore(dir).read(id);
     assert.equal(record.status, 'stopped');
     assert.match(record.error?.message ?? '', /^stopped by SIGINT \(Ctrl\+C\)/);
+  });
+});
+
+describe('load: soak with a PostgreSQL channel', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let pg: Postgres;
+  before(async () => { pg = await startPostgres(); });
+  after(async () => { await pg?.stop(); });
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cutover-soak-pg-')); });
+  afterEach(() => {
+    delete process.env.CUTOVER_TEST_PG;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the connections each run held, per iteration and pipeline, against max_connections', async () => {
+    writeFileSync(join(dir, 'input.csv'), 'id,amount\n1,2\n');
+    // V1 holds 2 connections, V2 holds 4: each iteration's figure is its own run's, not the one before.
+    const hold = (n: number) => ({ command: [process.execPath, fixture('holdpg.mjs'), '${output}', String(n), '500'], outputs: { kpis: { path: 'result.txt' } } });
+    writeFileSync(join(dir, 'cutover.json'), JSON.stringify({
+      pipelines: { v1: hold(2), v2: hold(4) },
+      inputs: { small: { path: 'input.csv' } },
+      channels: { db: { type: 'supabase', output: 'kpis', table: 'kpis_v2', connectionStringEnv: 'CUTOVER_TEST_PG' } },
+      performance: { leakMBPerHour: 1e9, minSoakIterations: 3 },
+    }));
+    process.env.CUTOVER_TEST_PG = pg.url;
+    const r = await runCli(['soak', '--duration', '6s', '--interval', '0.1s', '--pipelines', 'v1,v2', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.ok(!r.stdout.includes(pg.url) && !r.stderr.includes(pg.url), 'the connection string is never printed');
+    const out = JSON.parse(r.stdout) as { verdict: { reasons: string[] }; soak: SoakResults };
+    assert.ok(out.soak.iterations.length >= 6, `iterations: ${out.soak.iterations.length}`);
+    for (const it of out.soak.iterations) {
+      assert.deepEqual(it.connections, [{ channel: 'db', peak: it.pipeline === 'v1' ? 2 : 4 }], `iteration ${it.iteration} ${it.pipeline}`);
+    }
+    assert.deepEqual(out.soak.connections?.map((c) => [c.channel, c.env, c.baseline, c.peak, c.maxConnections]), [['db', 'CUTOVER_TEST_PG', 0, 4, 100]]);
+    assert.ok(out.verdict.reasons.includes('db: peak 4 client connections (0 before the pipelines) < max_connections 100'), out.verdict.reasons.join('\n'));
   });
 });

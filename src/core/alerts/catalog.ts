@@ -43,7 +43,7 @@ export function alertText(def: AlertDefinition, label: (name: string) => string,
   // The go/no-go's figures are opened with `cutover gate`; every run has its record in the store.
   const command = def.metric.name.startsWith('cutover_gate_') ? `cutover gate ${run}` : 'cutover runs';
   return {
-    summary: `${def.what}${which === '' ? '' : ` ${which}`}:${measured} in workspace ${label('workspace')} (${label('kind')} run ${run})`,
+    summary: `${def.what}${which === '' ? '' : ` (${which})`}${measured === '' ? '' : `:${measured}`} in workspace ${label('workspace')} (${label('kind')} run ${run})`,
     description: `Open run ${run} in workspace ${label('workspace')}: \`${command}\`, record .cutover/runs/${run}/run.json`,
   };
 }
@@ -53,13 +53,26 @@ const MIB = 2 ** 20;
 /** Run kinds whose staleness is watched: the recurring checks. */
 export const STALENESS_KINDS = ['shadow', 'reconcile'] as const;
 
-/** A threshold as people read it: 1%, 30 s, 24 h, 5 MiB/h. */
+/** A threshold as people read it: 1.00%, 30s, 24h, 5 MiB/h (durations as Prometheus prints them). */
 export function formatThreshold(unit: AlertUnit, value: number, age = false): string {
-  if (age) return `${value / 3600} h`;
+  if (age) return `${value / 3600}h`;
   if (unit === 'ratio') return formatPercent(value);
-  if (unit === 'seconds') return `${value} s`;
-  if (unit === 'bytesPerSecond') return `${Number(((value * 3600) / MIB).toPrecision(6))} MiB/h`;
+  if (unit === 'seconds') return `${value}s`;
+  if (unit === 'bytesPerSecond') return `${humanize1024(value)}B/s (${Number(((value * 3600) / MIB).toPrecision(6))} MiB/h)`;
   return String(value);
+}
+
+/** Prometheus' humanize1024 template function (4 significant digits, ki Mi Gi… prefixes), so both texts agree. */
+export function humanize1024(value: number): string {
+  if (Math.abs(value) < 1) return String(Number(value.toPrecision(4)));
+  const prefixes = ['', 'ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi'];
+  let v = value;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < prefixes.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))}${prefixes[i]}`;
 }
 
 /** The alerts cutover.json's thresholds give; soak memory growth only when performance.leakMBPerHour is set. */

@@ -6,7 +6,7 @@ import { formatPercent } from '../percent';
 import type { Collected } from '../metrics/collect';
 import { METRICS } from '../metrics/catalog';
 import type { Sample } from '../metrics/exposition';
-import { alertText, type AlertDefinition } from './catalog';
+import { alertText, humanize1024, type AlertDefinition } from './catalog';
 
 export interface FiringAlert {
   readonly name: string;
@@ -21,10 +21,10 @@ export interface FiringAlert {
 
 /** A value as the notification prints it, in the alert's unit. */
 function valueText(def: AlertDefinition, value: number): string {
-  if (def.age) return `${(value / 3600).toFixed(1)} h`;
+  if (def.age) return `${(value / 3600).toFixed(1)}h`;
   if (def.unit === 'ratio') return formatPercent(value);
-  if (def.unit === 'seconds') return `${value.toFixed(1)} s`;
-  if (def.unit === 'bytesPerSecond') return `${((value * 3600) / 2 ** 20).toFixed(1)} MiB/h`;
+  if (def.unit === 'seconds') return `${value.toFixed(1)}s`;
+  if (def.unit === 'bytesPerSecond') return `${humanize1024(value)}B/s`;
   return String(value);
 }
 

@@ -61,6 +61,8 @@ const builds = [
   // The KPI Diff panel's browser app (Lit, vscode-elements, apache-arrow): one ES module loaded by the webview,
   // always minified (it is parsed each time the panel opens).
   { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: { kpiDiff: 'src/webviews/kpiDiff/app/main.ts' }, outdir: 'dist/webview', minify: true, sourcemap: production ? false : 'linked', logLevel: 'warning' },
+  // The Dashboard's browser app (Lit, vscode-elements), built the same way.
+  { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: { dashboard: 'src/webviews/dashboard/app/main.ts' }, outdir: 'dist/webview', minify: true, sourcemap: production ? false : 'linked', logLevel: 'warning' },
 ];
 if (!production) {
   // Integration suites run inside the extension host: each file becomes one CJS module under out/.

@@ -27,6 +27,8 @@ import { CutoverStatus } from './views/statusBar';
 import { registerKpiCodeLens } from './views/kpiCodeLens';
 import { registerTestHooks, TEST_HOOKS_ENV } from './testHooks';
 import { KpiDiffPanel } from './webviews/kpiDiff/panel';
+import { DashboardPanel } from './webviews/dashboard/panel';
+import { dashboardCommands } from './commands/dashboard';
 
 /** What activate() returns: used by the in-host tests to reach the live services (no mocks). */
 export interface CutoverApi {
@@ -71,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void showLastShadow();
   const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
   context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs));
+  const dashboard = new DashboardPanel(context.extensionUri, storeEvents);
+  context.subscriptions.push(dashboard);
   // Every command of package.json, in one table: an id without its handler does not compile.
   const commands = {
     ...checklistCommands(checklistContext),
@@ -80,10 +84,11 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     ...channelSecretCommands(context, channelSecrets),
     ...runbookCommands({ tree: runbooks, launcher }),
     ...kpiDiffCommands({ runs, panel: kpiDiff }),
+    ...dashboardCommands(dashboard),
     'cutover.showLog': showLog,
   } satisfies CommandTable;
   context.subscriptions.push(...registerCommands(commands));
-  if (process.env[TEST_HOOKS_ENV] === '1') context.subscriptions.push(...registerTestHooks(kpiDiff));
+  if (process.env[TEST_HOOKS_ENV] === '1') context.subscriptions.push(...registerTestHooks(kpiDiff, dashboard));
   // Runs whose process died while no window looked (a closed VS Code, a killed terminal) are marked interrupted.
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });

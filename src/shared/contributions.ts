@@ -43,6 +43,7 @@ export const COMMAND_IDS = [
   'cutover.rollBack',
   'cutover.rollForward',
   'cutover.openKpiDiff',
+  'cutover.openDashboard',
   'cutover.acceptDiscrepancy',
   'cutover.diffConfigs',
   'cutover.revealKpi',

@@ -1,0 +1,222 @@
+/**
+ * The Dashboard panel, host side: the workspace's run history across runs, read from each store's index (never
+ * every run.json), posted to the app after its `ready` and again whenever a run lands (RunStoreEvents). A run
+ * clicked opens as the Runs view opens it; a log line opens the log at that line. A window reload restores the panel
+ * through the serializer.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { indexEntryOf } from '../../core/runs/indexEntry';
+import type { RunStore } from '../../core/runs/store';
+import { summarizeRun } from '../../core/runs/summary';
+import { logError, logWarning } from '../../shared/log';
+import type { RunStoreEvents } from '../../shared/runStoreEvents';
+import { workspaceStores } from '../../shared/runStores';
+import { logLines } from './logLines';
+import { dashboardModel, recentLogs, type StoreSnapshot } from './model';
+import { DASHBOARD_VIEW_TYPE, type DashboardModel, type HostMessage, type WebviewMessage } from './protocol';
+
+/** What the in-host tests read through `cutover.dashboard.debugState`. */
+export interface DashboardDebugState {
+  readonly open: boolean;
+  readonly ready: boolean;
+  /** Every message type posted, in order. */
+  readonly posted: readonly string[];
+  readonly model: DashboardModel | undefined;
+  /** The runs opened from the panel, in order. */
+  readonly opened: readonly string[];
+}
+
+export class DashboardPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private posted: string[] = [];
+  private opened: string[] = [];
+  private model: DashboardModel | undefined;
+  /** One store object per workspace folder, kept so each index reads only what was appended since. */
+  private stores: RunStore[] = [];
+  private building: Promise<void> | undefined;
+  private again = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly storeEvents: RunStoreEvents) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
+      storeEvents.onDidChange(() => void this.refresh()),
+    );
+  }
+
+  /** Opens the Dashboard, or brings it to the front. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+      return;
+    }
+    this.attach(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Cutover Dashboard', vscode.ViewColumn.Active, this.options()));
+  }
+
+  debugState(): DashboardDebugState {
+    return { open: this.panel !== undefined, ready: this.ready, posted: [...this.posted], model: this.model, opened: [...this.opened] };
+  }
+
+  /** Handles a message as if the app had sent it (the in-host test's click). */
+  receiveForTest(message: WebviewMessage): Promise<void> {
+    return this.receive(message);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.posted = [];
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cutover.svg');
+    panel.webview.options = this.options();
+    panel.webview.html = this.html(panel.webview);
+    const subscriptions = [
+      // While the panel is open, a run made in any terminal shows up even when no watcher event announces it.
+      this.storeEvents.observe(),
+      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
+      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+    ];
+    panel.onDidDispose(() => {
+      for (const s of subscriptions) s.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  private async receive(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.refresh();
+        return;
+      case 'openRun':
+        await this.openRun(message.store, message.id);
+        return;
+      case 'openLog':
+        await this.openLog(message.store, message.runId, message.log, message.line);
+        return;
+    }
+  }
+
+  /** Rebuilds the model and posts it; a change while building runs one more build after it. */
+  private async refresh(): Promise<void> {
+    if (!this.panel || !this.ready) return;
+    if (this.building) {
+      this.again = true;
+      return this.building;
+    }
+    this.building = (async () => {
+      do {
+        this.again = false;
+        try {
+          this.model = await this.build();
+          this.post({ type: 'model', model: this.model });
+        } catch (error) {
+          logError('Dashboard: reading the run stores', error);
+        }
+      } while (this.again && this.panel && this.ready);
+    })().finally(() => { this.building = undefined; });
+    return this.building;
+  }
+
+  private async build(): Promise<DashboardModel> {
+    const current = workspaceStores();
+    // Keep the store objects (and their parsed indexes) while the folders stay the same.
+    if (current.map((s) => s.root).join('\0') !== this.stores.map((s) => s.root).join('\0')) this.stores = current;
+    const warn = (message: string): void => logWarning('Dashboard', message);
+    const snapshots: StoreSnapshot[] = await Promise.all(this.stores.map(async (store) => ({
+      root: store.root,
+      entries: await store.index(warn).entries(),
+      running: (await store.running()).map(indexEntryOf),
+    })));
+    const recent = recentLogs(snapshots).map((r) => ({ ...r, root: snapshots[r.store]!.root }));
+    const logs = await logLines(recent);
+    const problems = this.stores.flatMap((s) => [...s.index(warn).problems].map(([id, why]) => `run ${id}: ${why}`));
+    return dashboardModel(snapshots, logs, problems);
+  }
+
+  /** Opens a run as the Runs view does: its KPIs in the KPI Diff panel when it compared any, else its run.json. */
+  private async openRun(storeIndex: number, id: string): Promise<void> {
+    const store = this.stores[storeIndex];
+    if (!store) return;
+    try {
+      const record = await store.read(id);
+      this.opened.push(id);
+      const comparing = record.results.kpis || record.results.reconcile || summarizeRun(record).notPassing.length > 0;
+      if (comparing) await vscode.commands.executeCommand('cutover.openKpiDiff', { store, record });
+      else await vscode.commands.executeCommand('cutover.openRunManifest', { kind: 'run', store, record });
+    } catch (error) {
+      logError(`Dashboard: opening run ${id}`, error);
+      void vscode.window.showErrorMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Opens a run's log at a line; only a log the run recorded (the message comes from the webview). */
+  private async openLog(storeIndex: number, runId: string, log: string, line: number): Promise<void> {
+    const store = this.stores[storeIndex];
+    const entry = this.model?.logs.find((l) => l.store === storeIndex && l.runId === runId && l.log === log && l.line === line);
+    if (!store || !entry) return;
+    const uri = vscode.Uri.file(path.join(store.runDir(runId), log));
+    const at = new vscode.Position(Math.max(0, line - 1), 0);
+    try {
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at), preview: true });
+    } catch (error) {
+      logError(`Dashboard: opening ${uri.fsPath}`, error);
+      void vscode.window.showErrorMessage(`Cutover: cannot open ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private post(message: HostMessage): void {
+    if (!this.panel || !this.ready) return;
+    this.posted.push(message.type);
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'dashboard.js'));
+    const charts = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'charts.css'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'dashboard.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${charts.toString()}">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Cutover Dashboard</title>
+</head>
+<body>
+<cutover-dashboard></cutover-dashboard>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -5,10 +5,11 @@
  * 4 error. Secrets come from the environment variables the channels name and are scrubbed from everything printed
  * or recorded.
  */
-import { isAbsolute, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { Secrets } from '../../core/channels/secrets';
 import { validateChannels } from '../../core/channels/validate';
+import { shownLocation } from '../../core/channels/view';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import { openEngine } from '../../core/engine/duckdb';
 import type { ChannelResult } from '../../core/runs/results';
@@ -28,8 +29,7 @@ const MARK = { pass: '✓', inconclusive: '?', fail: '✗' } as const;
 
 /** One channel's verdict line and its reasons; a path under `cwd` is shown relative to it. */
 export function formatChannel(r: ChannelResult, cwd: string): string {
-  const rel = relative(cwd, r.location);
-  const location = isAbsolute(r.location) && !rel.startsWith('..') && !isAbsolute(rel) ? rel : r.location;
+  const location = shownLocation(r.location, cwd);
   const rows = r.rows ? ` · rows ${r.rows.delivered ?? '–'} delivered / ${r.rows.local ?? '–'} local` : '';
   return [`${MARK[r.verdict]} ${r.verdict.padEnd(12)} ${r.channel} (${r.type}, ${r.side}) ${location}${rows}`, ...r.reasons.map((x) => `    - ${x}`)].join('\n');
 }

@@ -10,6 +10,7 @@ import { RunStore } from '../../core/runs/store';
 import type { RunStoreEvents } from '../../shared/runStoreEvents';
 import { logError, loggedAs, logWarning } from '../../shared/log';
 import type { RunRef } from '../../shared/runStores';
+import type { ChannelsView } from '../../core/channels/view';
 import type { KpiKey, ReconcileView } from '../../core/runs/viewModel';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from './protocol';
 
@@ -25,6 +26,8 @@ export interface KpiDiffDebugState {
   readonly lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
   /** The reconcile run last sent (by `load` or `reconcile`). */
   readonly reconcile: ReconcileView | null;
+  /** The channel results last sent (by `load` or `channels`). */
+  readonly channels: readonly ChannelsView[];
 }
 
 export class KpiDiffPanel implements vscode.Disposable {
@@ -35,6 +38,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private posted: string[] = [];
   private lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
   private reconcile: ReconcileView | null = null;
+  private channels: readonly ChannelsView[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly storeEvents: RunStoreEvents) {
@@ -54,6 +58,8 @@ export class KpiDiffPanel implements vscode.Disposable {
     this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
     // A `cutover reconcile` in the terminal shows in the chart without reopening the panel.
     this.disposables.push(storeEvents.onDidChange(() => void this.postReconcile()));
+    // So does a `cutover channels validate` of the shown run.
+    this.disposables.push(storeEvents.onDidChange(() => void this.postChannels()));
   }
 
   get current(): RunRef | undefined {
@@ -98,6 +104,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       posted: [...this.posted],
       lastLoad: this.lastLoad,
       reconcile: this.reconcile,
+      channels: this.channels,
     };
   }
 
@@ -116,6 +123,15 @@ export class KpiDiffPanel implements vscode.Disposable {
     if (JSON.stringify(reconcile) === JSON.stringify(this.reconcile)) return;
     this.reconcile = reconcile;
     this.post({ type: 'reconcile', reconcile });
+  }
+
+  /** Re-reads the channel results of the shown run and posts them when they changed. */
+  async postChannels(): Promise<void> {
+    if (!this.ref || !this.ready) return;
+    const channels = await channelsOf(this.ref);
+    if (JSON.stringify(channels) === JSON.stringify(this.channels)) return;
+    this.channels = channels;
+    this.post({ type: 'channels', channels });
   }
 
   private attach(panel: vscode.WebviewPanel, ref: RunRef): void {
@@ -176,6 +192,7 @@ export class KpiDiffPanel implements vscode.Disposable {
     const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('../../core/runs/view')]);
     const run = runView(ref.record);
     this.reconcile = await latestReconcile(ref);
+    this.channels = await channelsOf(ref);
     const reviews = await new ReviewStore(ref.store.workspaceRoot).list().catch((error: unknown) => {
       logError('KPI Diff: reading .cutover/reviews.json', error);
       void vscode.window.showWarningMessage(`Cutover: ${error instanceof Error ? error.message : String(error)}`);
@@ -187,6 +204,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       state: { runId: ref.record.id, workspaceRoot: ref.store.workspaceRoot },
       accepted: acceptedLines(reviews, run.kpis),
       reconcile: this.reconcile,
+      channels: this.channels,
       ...(this.focus ? { focus: this.focus } : {}),
     };
     this.lastLoad = message;
@@ -260,6 +278,13 @@ async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
   const record = (await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []))).find((r) => r.kind === 'reconcile' && r.status === 'complete');
   return record ? reconcileView(record) : null;
+}
+
+/** The run's channel results: its own, or the channels runs that validated its deliveries. */
+async function channelsOf(ref: RunRef): Promise<ChannelsView[]> {
+  const { channelsViews } = await import('../../core/channels/view');
+  const runs = ref.record.kind === 'channels' ? [] : await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []));
+  return channelsViews(ref.record, runs, ref.store.workspaceRoot);
 }
 
 async function readRun(workspaceRoot: string, runId: string): Promise<RunRef | undefined> {

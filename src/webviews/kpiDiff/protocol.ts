@@ -4,6 +4,7 @@
  * `ready` (a hidden panel's webview is rebuilt when shown, a reloaded window restores it from `PanelState`).
  */
 
+import type { ChannelsView } from '../../core/channels/view';
 import type { AcceptedView, KpiKey, ReconcileView, RunView } from '../../core/runs/viewModel';
 
 export const KPI_DIFF_VIEW_TYPE = 'cutover.kpiDiff';
@@ -15,11 +16,16 @@ export interface PanelState {
 }
 
 export type HostMessage =
-  /** `reconcile` is the workspace's latest reconcile run (any run's panel shows it), null when there is none. */
-  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly reconcile: ReconcileView | null; readonly focus?: KpiKey }
+  /**
+   * `reconcile` is the workspace's latest reconcile run (any run's panel shows it), null when there is none.
+   * `channels`: the run's channel results (a channels run's own; for a shadow run, the channels runs that validated it).
+   */
+  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly reconcile: ReconcileView | null; readonly channels: readonly ChannelsView[]; readonly focus?: KpiKey }
   | { readonly type: 'accepted'; readonly accepted: readonly AcceptedView[] }
   /** A reconcile run was recorded (or removed) while the panel is open. */
   | { readonly type: 'reconcile'; readonly reconcile: ReconcileView | null }
+  /** A channels run about the shown run was recorded (or removed) while the panel is open. */
+  | { readonly type: 'channels'; readonly channels: readonly ChannelsView[] }
   | { readonly type: 'focus'; readonly focus: KpiKey }
   /**
    * A page of the mismatching rows as Arrow IPC (a record batch stream), starting at row `offset`; the file holds

@@ -11,7 +11,16 @@ import * as path from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { LaunchOutcome } from '../../../src/commands/runs';
-import { cutoverApi, workspaceRoot } from '../util';
+import type { KpiDiffDebugState } from '../../../src/webviews/kpiDiff/panel';
+import { cutoverApi, waitFor, workspaceRoot } from '../util';
+
+/** The KPI Diff panel once it has loaded `runId` (read through the test hook). */
+function kpiDiffLoaded(runId: string): Promise<KpiDiffDebugState> {
+  return waitFor(`the KPI Diff panel to load run ${runId}`, async () => {
+    const s = await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+    return s.ready && s.lastLoad?.run.id === runId ? s : undefined;
+  }, 20_000);
+}
 
 describe('Output channels (in the extension host)', function () {
   this.timeout(120_000);
@@ -32,6 +41,7 @@ describe('Output channels (in the extension host)', function () {
   after(() => fs.writeFileSync(configFile, original));
 
   let shadow: LaunchOutcome;
+  let validation: LaunchOutcome;
 
   it('validates a shadow run\'s deliveries in a terminal and shows each channel\'s verdict in the Runs view', async function () {
     shadow = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.startShadowRun', { input: 'sample-10k', noise: false }))!;
@@ -48,6 +58,7 @@ describe('Output channels (in the extension host)', function () {
     assert.equal(outcome.run?.record.kind, 'channels');
     assert.deepEqual(outcome.run?.record.results.channels?.channels.map((c) => [c.channel, c.verdict]), [['loans-export', 'pass'], ['kpis-export', 'fail']]);
     assert.equal(outcome.run?.record.results.channels?.run, shadow.run.record.id);
+    validation = outcome;
 
     const api = await cutoverApi();
     const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === outcome.run!.record.id);
@@ -66,6 +77,31 @@ describe('Output channels (in the extension host)', function () {
     const before = vscode.window.terminals.length;
     assert.equal(await vscode.commands.executeCommand('cutover.validateChannels', outcome.run), undefined);
     assert.equal(vscode.window.terminals.length, before);
+  });
+
+  it('shows the channel results in the KPI Diff: the shadow run\'s validations, and a channels run\'s own verdicts', async function () {
+    assert.ok(shadow.run && validation.run, 'the runs of the test before');
+    await vscode.commands.executeCommand('cutover.openKpiDiff', shadow.run);
+    const ofShadow = await kpiDiffLoaded(shadow.run.record.id);
+    assert.deepEqual(ofShadow.lastLoad?.channels.map((v) => [v.runId, v.validated, v.verdict]), [[validation.run.record.id, shadow.run.record.id, 'fail']]);
+    assert.deepEqual(ofShadow.lastLoad?.channels[0]?.channels.map((c) => [c.channel, c.verdict]), [['loans-export', 'pass'], ['kpis-export', 'fail']]);
+
+    // A second validation while the panel is open reaches it, newest first (the KPI export has arrived by now).
+    fs.copyFileSync(path.join(shadow.run.store.runDir(shadow.run.record.id), 'v2', 'kpis.parquet'), path.join(workspaceRoot().fsPath, 'handoff', 'kpis.parquet'));
+    const again = (await vscode.commands.executeCommand<LaunchOutcome>('cutover.validateChannels', shadow.run))!;
+    assert.equal(again.exitCode, 0, 'both deliveries are there now');
+    const updated = await waitFor('the panel to get the second validation', async () => {
+      const s = await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+      return s.channels.length === 2 ? s : undefined;
+    }, 20_000);
+    assert.ok(updated.posted.includes('channels'), 'sent as a channels message, without reloading the run');
+    assert.deepEqual(updated.channels.map((v) => [v.runId, v.verdict]), [[again.run!.record.id, 'pass'], [validation.run.record.id, 'fail']]);
+
+    // A channels run's panel shows its own per-channel verdicts with the reasons.
+    await vscode.commands.executeCommand('cutover.openKpiDiff', validation.run);
+    const own = await kpiDiffLoaded(validation.run.record.id);
+    assert.deepEqual(own.lastLoad?.channels.map((v) => [v.runId, v.validated]), [[validation.run.record.id, shadow.run.record.id]]);
+    assert.match(own.lastLoad?.channels[0]?.channels[1]?.reasons.join('\n') ?? '', /exists: nothing delivered: nothing at .*kpis\.parquet/);
   });
 
   it('publishes a run\'s evidence from VS Code to a target of cutover.json, in a terminal', async function () {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { missingFields } from '../../../src/core/channels/manifest';
 import { Secrets, secretEnvNames } from '../../../src/core/channels/secrets';
+import { channelsViews } from '../../../src/core/channels/view';
+import type { RunRecord } from '../../../src/core/runs/record';
 import { parseConfig } from '../../../src/core/config/load';
 import { DEFAULT_MANIFEST_FIELDS } from '../../../src/core/config/schema';
 import { ConfigError } from '../../../src/core/errors';
@@ -63,5 +65,29 @@ describe('channel manifest fields and secrets', () => {
       assert.ok(!message.includes('pasted-secret'));
       return true;
     });
+  });
+});
+
+describe('channel results of a run, for its KPI Diff', () => {
+  const base = { status: 'complete', argv: [], cwd: '/ws', inputs: [], outputs: [], commands: [], phases: [] };
+  const result = (run: string, verdict: 'pass' | 'fail', location: string) => ({
+    run, verdict, channels: [{ channel: 'c', type: 'parquet', side: 'v2', location, verdict, reasons: ['r'], checks: [] }],
+  });
+  const record = (id: string, kind: string, endedAt: string, channels?: ReturnType<typeof result>) =>
+    ({ ...base, id, kind, startedAt: endedAt, endedAt, results: channels ? { channels } : {} }) as unknown as RunRecord;
+  const shadow = record('s1', 'shadow', '2026-01-01T10:00:00Z');
+  const older = record('c1', 'channels', '2026-01-01T11:00:00Z', result('s1', 'fail', '/ws/out/k.parquet'));
+  const newer = record('c2', 'channels', '2026-01-01T12:00:00Z', result('s1', 'pass', '/elsewhere/k.parquet'));
+  const other = record('c3', 'channels', '2026-01-01T13:00:00Z', result('s0', 'pass', '/ws/k.parquet'));
+
+  it('a shadow run gets the channels runs that validated it, newest first, locations under the workspace relative', () => {
+    const views = channelsViews(shadow, [older, other, newer, shadow], '/ws');
+    assert.deepEqual(views.map((v) => [v.runId, v.validated, v.verdict]), [['c2', 's1', 'pass'], ['c1', 's1', 'fail']]);
+    assert.deepEqual(views.map((v) => v.channels[0]?.location), ['/elsewhere/k.parquet', 'out/k.parquet']);
+  });
+
+  it('a channels run gets its own results only; a run nobody validated gets none', () => {
+    assert.deepEqual(channelsViews(older, [newer, other], '/ws').map((v) => v.runId), ['c1']);
+    assert.deepEqual(channelsViews(record('s9', 'shadow', '2026-01-02T00:00:00Z'), [older, newer, other], '/ws'), []);
   });
 });

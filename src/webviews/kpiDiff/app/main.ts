@@ -12,6 +12,8 @@ import type { AcceptedView, KpiKey, KpiRow, ReconcileView, RunView } from '../..
 import type { HostMessage, PanelState, WebviewMessage } from '../protocol';
 import { formatPercent } from '../../../core/percent';
 import { formatDuration, formatNumber, formatSigned, fullValue } from '../../shared/app/format';
+import type { ChannelsView } from '../../../core/channels/view';
+import { channelsSection } from './channelsSection';
 import { reconcileSection } from './reconcileChart';
 import { declarativeSection, qualitySection } from './qualitySection';
 import './rowsTable';
@@ -59,6 +61,7 @@ function compare(a: KpiRow, b: KpiRow, key: SortKey): number {
 class KpiDiffApp extends LitElement {
   private run: RunView | undefined;
   private reconcile: ReconcileView | null = null;
+  private channels: readonly ChannelsView[] = [];
   private accepted = new Map<string, AcceptedView>();
   private focused: string | undefined;
   private ui: UiState | undefined;
@@ -84,6 +87,7 @@ class KpiDiffApp extends LitElement {
         const sameRun = this.ui?.runId === message.state.runId;
         this.run = message.run;
         this.reconcile = message.reconcile;
+        this.channels = message.channels;
         this.ui = sameRun && this.ui
           ? { ...this.ui, ...message.state }
           : { ...message.state, sort: 'severity', descending: false, verdict: 'all', segment: 'all', text: '' };
@@ -100,6 +104,9 @@ class KpiDiffApp extends LitElement {
         break;
       case 'reconcile':
         this.reconcile = message.reconcile;
+        break;
+      case 'channels':
+        this.channels = message.channels;
         break;
       case 'focus':
         this.showFocus(message.focus);
@@ -166,14 +173,18 @@ class KpiDiffApp extends LitElement {
     const run = this.run;
     const ui = this.ui;
     if (!run || !ui) return html`<p class="muted">Loading the run…</p>`;
+    // A channels run is about its channels: they come first; elsewhere they follow the comparison.
+    const channels = channelsSection(run.id, run.kind, this.channels);
     return html`
       ${this.header(run)}
       ${reconcileSection(this.reconcile)}
+      ${run.kind === 'channels' ? channels : nothing}
       <section aria-label="KPIs">
         ${this.toolbar(run, ui)}
         ${this.kpiTable(run, ui)}
       </section>
       ${this.rowSection(run)}
+      ${run.kind === 'channels' ? nothing : channels}
       ${declarativeSection(run)}
       ${qualitySection(run.quality)}
     `;

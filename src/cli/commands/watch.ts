@@ -3,7 +3,7 @@
  * checks in the foreground. A shadow run at once and then every interval, and a reconciliation each day at the
  * given local time; each is a run in the store (through the same `cutover shadow` / `cutover reconcile`), followed
  * by the metrics export cutover.json asks for and the alerts that fire. Ctrl+C or SIGTERM stops the run in progress
- * and the watch (exit 4: stopped, never a verdict); `--runs N` ends after N runs with the last run's exit code.
+ * and the watch (exit 2: stopped, never a pass); `--runs N` ends after N runs with the last run's exit code.
  *
  * The watch keeps `.cutover/watch.json` (pid, next run, last run, firing alerts), rewritten atomically after each
  * step and removed at the end: what the VS Code status bar shows.

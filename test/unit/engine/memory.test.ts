@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseEngineFlags } from '../../../src/cli/engine-options';
 import { CompareSchema } from '../../../src/core/config/schema';
 import { openEngine } from '../../../src/core/engine/duckdb';
@@ -105,6 +106,56 @@ describe('engine/memory: the spill folder is removed', function () {
       assert.ok(r.spill.startsWith(join(parent, 'cutover-spill-')), r.spill);
       assert.deepEqual(readdirSync(parent), [], 'nothing left in the spill parent');
       if (signal) assert.match(r.stderr, new RegExp(`^stopped by ${signal}`));
+    });
+  }
+});
+
+/**
+ * cutover shadow's compare engine (core/pipeline/compare-outputs.ts) takes its spill folder from
+ * compare.tempDirectory and is cancelled through the CLI's one cancelOnSignals: Cancel (SIGTERM) while it compares
+ * 4M-row loan outputs must leave that folder empty, as Ctrl+C (SIGINT) does, and record the run stopped (exit 2).
+ */
+describe('engine/memory: cutover shadow releases its compare engine\'s spill folder when cancelled', function () {
+  this.timeout(90_000);
+  let ws: string;
+  before(async () => {
+    ws = mkdtempSync(join(tmpdir(), 'cutover-shadow-spill-'));
+    const engine = await openEngine({ threads: 2 });
+    try {
+      mkdirSync(join(ws, 'made'));
+      await engine.exec(`COPY (SELECT i AS loan_id, (i % 997) * 1.5 AS balance, 'L' || i AS ref, i % 13 AS dpd FROM range(4000000) t(i)) TO '${join(ws, 'made', 'loans.parquet')}' (FORMAT parquet)`);
+    } finally {
+      engine.close();
+    }
+    writeFileSync(join(ws, 'made', 'kpis.csv'), 'segment,kpi,value\ntotal,loans,4000000\n');
+    writeFileSync(join(ws, 'in.csv'), 'x\n1\n');
+    const pipeline = { command: ['sh', '-c', 'cp "$0"/loans.parquet "$0"/kpis.csv "$1"', join(ws, 'made'), '${output}'], outputs: { kpis: { path: 'kpis.csv', format: 'csv' }, loans: { path: 'loans.parquet' } } };
+    writeFileSync(join(ws, 'cutover.json'), JSON.stringify({
+      pipelines: { v1: pipeline, v2: pipeline },
+      inputs: { in: { path: 'in.csv' } },
+      defaultInput: 'in',
+      compare: { keys: ['loan_id'], tempDirectory: 'spill' },
+    }));
+    mkdirSync(join(ws, 'spill'));
+  });
+  after(() => rmSync(ws, { recursive: true, force: true }));
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`on ${signal} during the compare`, async () => {
+      const tsx = pathToFileURL(join(__dirname, '..', '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const child = spawn(process.execPath, ['--import', tsx, join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'), 'shadow'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      // The engine exists once its spill folder does; a moment later it is inside the loans join.
+      for (const until = Date.now() + 60_000; readdirSync(join(ws, 'spill')).length === 0; await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() > until) throw new Error(`the compare engine never started: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill(signal);
+      assert.equal(await exited, 2, stderr);
+      assert.match(stderr, new RegExp(`stopped by ${signal}`));
+      assert.deepEqual(readdirSync(join(ws, 'spill')), [], 'the spill folder is gone');
     });
   }
 });

@@ -1,6 +1,6 @@
 /**
- * Load and soak figures as text, one formatter for every surface: the CLI's lines as runs end, and the Runs view's
- * description and hover of a load or soak run (finished or still running).
+ * Load and soak figures as text, one formatter for every surface: the CLI's lines as runs end, the Runs view's
+ * description and hover of a load or soak run (finished or still running), and the tables of its results view.
  */
 import type { LoadMeasurement, RunResults, SoakIteration } from '../runs/results';
 
@@ -24,13 +24,36 @@ export function measurementRow(m: LoadMeasurement): string[] {
   ];
 }
 
+export const ITERATION_HEADER = ['run', 'pipeline', 'at', 'result', 'wall', 'peak RSS', 'mean RSS', 'peak CPU', 'mean CPU', 'connections', 'left'];
+
+/** How a soak run ended: ok, killed (injected), a signal, or its exit code. */
+export function iterationResult(it: SoakIteration): string {
+  return it.exitCode === 0 ? 'ok' : it.injected ? 'killed (injected)' : it.exitCode === null ? (it.signal ?? 'killed') : `exit ${it.exitCode}`;
+}
+
+export function iterationRow(it: SoakIteration): string[] {
+  return [
+    `#${it.iteration}`,
+    it.pipeline,
+    `${(it.hours * 60).toFixed(1)} min`,
+    iterationResult(it),
+    fixed(it.wallSeconds, 2, ' s'),
+    mb(it.peakRssBytes),
+    mb(it.meanRssBytes),
+    fixed(it.peakCpuPercent, 1, '%'),
+    fixed(it.meanCpuPercent, 1, '%'),
+    it.connections?.map((c) => `${c.channel} ${c.peak ?? '?'}`).join(', ') ?? '–',
+    it.leftovers.map((l) => `${l.kind} ${l.comm} (${l.pid})`).join(', ') || '0',
+  ];
+}
+
 /** Fixed widths, so rows printed one at a time as they come line up. */
 export function alignedRow(cells: readonly string[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(10))).join(' ').trimEnd();
 }
 
 export function iterationLine(it: SoakIteration): string {
-  const how = it.exitCode === 0 ? 'ok' : it.injected ? 'killed (injected)' : it.exitCode === null ? (it.signal ?? 'killed') : `exit ${it.exitCode}`;
+  const how = iterationResult(it);
   const left = it.leftovers.length > 0 ? ` · left ${it.leftovers.map((l) => `${l.kind} ${l.comm} (${l.pid})`).join(', ')}` : '';
   return `#${it.iteration} ${it.pipeline} ${how} · ${it.wallSeconds.toFixed(2)} s · peak ${mb(it.peakRssBytes)} · CPU ${fixed(it.peakCpuPercent, 1, '%')}${left}`;
 }

@@ -8,6 +8,8 @@ import type { Verdict } from '../runs/results';
 export interface Slope {
   readonly n: number;
   readonly slope: number;
+  /** y at x = 0 of the fitted line (what a chart draws the slope line from). */
+  readonly intercept: number;
   readonly low: number;
   readonly high: number;
 }
@@ -43,7 +45,7 @@ export function slopeWithInterval(points: readonly { x: number; y: number }[]): 
   const slope = sxy / sxx;
   const residual = points.reduce((a, p) => a + (p.y - my - slope * (p.x - mx)) ** 2, 0);
   const half = tQuantile975(n - 2) * Math.sqrt(residual / (n - 2) / sxx);
-  return { n, slope, low: slope - half, high: slope + half };
+  return { n, slope, intercept: my - slope * mx, low: slope - half, high: slope + half };
 }
 
 export interface LeakJudgement {

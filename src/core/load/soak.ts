@@ -46,13 +46,17 @@ export interface SoakVerdict {
 }
 
 /** The soak as far as it went (a stopped soak's record says `stopped` in its status; its figures are still judged). */
+/** The runs a pipeline's memory slope is fitted to: a run killed on purpose or failed says nothing about steady state. */
+export function steadyRuns(iterations: readonly SoakIteration[], pipeline: string): { hours: number; peakRssBytes: number; iteration: number }[] {
+  return iterations.filter((it) => it.pipeline === pipeline && it.exitCode === 0 && !it.injected && it.peakRssBytes !== null)
+    .map((it) => ({ hours: it.hours, peakRssBytes: it.peakRssBytes as number, iteration: it.iteration }));
+}
+
 export function judgeSoak(soak: Pick<SoakResults, 'pipelines' | 'iterations' | 'connections'>, performance: PerformanceConfig | undefined): SoakVerdict {
   const failures = failuresOf(soak.iterations);
   const leaks = soak.pipelines.map((pipeline) => judgeLeak(
     pipeline,
-    // A run killed on purpose or failed says nothing about steady-state memory.
-    soak.iterations.filter((it) => it.pipeline === pipeline && it.exitCode === 0 && !it.injected && it.peakRssBytes !== null)
-      .map((it) => ({ hours: it.hours, peakRssBytes: it.peakRssBytes as number })),
+    steadyRuns(soak.iterations, pipeline),
     performance?.leakMBPerHour,
     performance?.minSoakIterations ?? 10,
   ));

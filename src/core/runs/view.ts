@@ -7,6 +7,7 @@ import { defaultFailLine, defaultPassLine } from '../engine/judge';
 import { covers, type Review } from '../reviews/store';
 import type { RunRecord } from './record';
 import type { RunKpiLine } from './results';
+import { performanceView } from '../load/view';
 import { kpiLinesOf } from './summary';
 import type { AcceptedView, KpiRow, ReconcileView, RunView } from './viewModel';
 
@@ -69,6 +70,7 @@ export function runView(record: RunRecord): RunView {
     declarative: declarative ? { verdict: declarative.comparison.verdict, counts: declarative.comparison.counts } : null,
     declarativeKpis: declarative ? kpiRows(declarative.comparison.kpis).filter((k) => k.verdict !== 'pass') : [],
     quality: profiles ? { v1: profiles.v1 ?? null, v2: profiles.v2 ?? null } : null,
+    performance: performanceView(record.results),
   };
 }
 

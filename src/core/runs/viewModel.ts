@@ -3,6 +3,7 @@
  * from a run record by `view.ts`. Types only, so the browser app can import them without Node.
  */
 import type { ColumnProfile, ReconcileDay, TableProfile } from '../engine/types';
+import type { PerformanceView } from '../load/view';
 import type { RunKpiLine, Verdict } from './results';
 
 export type KpiVerdict = Verdict;
@@ -55,6 +56,8 @@ export interface RunView {
   readonly declarativeKpis: readonly KpiRow[];
   /** The data-quality profile of each side's loan-level output, when the run made one. */
   readonly quality: { readonly v1: TableQuality | null; readonly v2: TableQuality | null } | null;
+  /** A load or soak run's figures (core/load/view.ts); null for other runs. */
+  readonly performance: PerformanceView | null;
 }
 
 /** A column's and a table's data-quality profile, exactly as the engine records them. */

@@ -268,8 +268,10 @@ export class KpiDiffPanel implements vscode.Disposable {
   }
 }
 
+/** The panel renders runs by kind: a load or soak run shows its figures, not a KPI diff. */
 function title(ref: RunRef): string {
-  return `KPI Diff · ${ref.record.id.slice(0, 15)}`;
+  const what = ref.record.kind === 'load' ? 'Load Test' : ref.record.kind === 'soak' ? 'Soak' : 'KPI Diff';
+  return `${what} · ${ref.record.id.slice(0, 15)}`;
 }
 
 /** A reconcile run's own days; for any other run the workspace's latest complete reconcile run: the chart is about the data. */

@@ -16,6 +16,7 @@ import type { ChannelsView } from '../../../core/channels/view';
 import { channelsSection } from './channelsSection';
 import { reconcileSection } from './reconcileChart';
 import { declarativeSection, qualitySection } from './qualitySection';
+import { loadSection } from './loadSection';
 import './rowsTable';
 import type { MismatchRows } from './rowsTable';
 
@@ -173,6 +174,8 @@ class KpiDiffApp extends LitElement {
     const run = this.run;
     const ui = this.ui;
     if (!run || !ui) return html`<p class="muted">Loading the run…</p>`;
+    // A load or soak run compared no KPIs: its view is its figures.
+    if (run.performance) return html`${this.header(run)}${loadSection(run.performance, run.status)}`;
     // A channels run is about its channels: they come first; elsewhere they follow the comparison.
     const channels = channelsSection(run.id, run.kind, this.channels);
     return html`
@@ -198,13 +201,13 @@ class KpiDiffApp extends LitElement {
         <div class="title">
           <span class="verdict verdict-${run.verdict}" data-testid="run-verdict">${run.verdict.toUpperCase()}</span>
           <h1>${run.kind} run <code>${run.id}</code></h1>
-          <vscode-button secondary @click=${() => vscode.postMessage({ type: 'diffConfigs' })}>Diff V1 and V2 Configuration</vscode-button>
+          ${run.performance ? nothing : html`<vscode-button secondary @click=${() => vscode.postMessage({ type: 'diffConfigs' })}>Diff V1 and V2 Configuration</vscode-button>`}
         </div>
         <dl class="facts">
-          <div><dt>KPIs</dt><dd data-testid="counts">
+          ${run.performance ? nothing : html`<div><dt>KPIs</dt><dd data-testid="counts">
             <span class="count fail">${c.fail} fail</span> · <span class="count inconclusive">${c.inconclusive} inconclusive</span> ·
             <span class="count pass">${c.pass} pass</span>${c.noise > 0 ? html` · ${c.noise} within noise` : nothing} <span class="muted">of ${c.total}</span></dd></div>
-          <div><dt>Worst variance</dt><dd>${worst ? html`<span title=${worst.infinite ? 'infinite' : String(worst.relVariance)}>${worst.infinite ? '∞' : formatPercent(worst.relVariance)}</span> ${worst.label}` : '—'}</dd></div>
+          <div><dt>Worst variance</dt><dd>${worst ? html`<span title=${worst.infinite ? 'infinite' : String(worst.relVariance)}>${worst.infinite ? '∞' : formatPercent(worst.relVariance)}</span> ${worst.label}` : '—'}</dd></div>`}
           <div><dt>Input</dt><dd title=${run.input?.path ?? ''}>${run.input ? (run.input.name ?? run.input.path) : '—'}</dd></div>
           <div><dt>Durations</dt><dd>${run.durations.map((d, i) => html`${i > 0 ? ' · ' : ''}${d.name} ${formatDuration(d.ms)}`)}</dd></div>
           ${run.noiseFloor || run.kind === 'shadow' ? html`<div><dt>Noise floor</dt><dd>${run.noiseFloor

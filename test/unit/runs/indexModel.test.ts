@@ -8,7 +8,7 @@ import { RunStore } from '../../../src/core/runs/store';
 import { filterRuns, minimap, ALL, BUCKETS } from '../../../src/webviews/dashboard/app/timelineModel';
 import { levelOf, logLines } from '../../../src/webviews/dashboard/logLines';
 import { dashboardModel, recentLogs, type StoreSnapshot } from '../../../src/webviews/dashboard/model';
-import { writeHistory, XSS_REASON } from '../../integration/runs/dashboardFixture';
+import { writeHistory, XSS_REASON } from '../../integration/dashboard/fixture';
 
 describe('runs/index: the Dashboard model', () => {
   let ws: string;

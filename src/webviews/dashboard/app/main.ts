@@ -26,7 +26,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 /** Rows of the run list shown at first, and added by "Show more". */
-const PAGE = 100;
+const PAGE = 25;
 const OUTCOMES = ['pass', 'fail', 'inconclusive', 'error', 'interrupted', 'stopped'] as const;
 
 const value = (e: Event): string => (e.target as HTMLInputElement).value;

@@ -36,7 +36,7 @@ function base(id: string, kind: string, at: number, seconds: number) {
   };
 }
 
-function write(workspace: string, record: { id: string }, logs: Record<string, string> = {}): void {
+function write(workspace: string, record: { readonly id: string } & Record<string, unknown>, logs: Record<string, string> = {}): void {
   const dir = path.join(workspace, '.cutover', 'runs', record.id);
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   for (const [name, text] of Object.entries(logs)) fs.writeFileSync(path.join(dir, 'logs', `${name}.log`), text);

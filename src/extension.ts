@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChannelSecrets, channelSecretCommands } from './commands/channelSecrets';
 import { checklistCommands, connectChecklistView } from './commands/checklist';
+import { explainCommands } from './commands/explain';
 import { kpiDiffCommands } from './commands/kpiDiff';
 import { Launcher } from './commands/launcher';
 import { loadCommands } from './commands/load';
@@ -25,6 +26,7 @@ import { workspaceStores } from './shared/runStores';
 import { RunsTreeProvider } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
 import { registerKpiCodeLens } from './views/kpiCodeLens';
+import { ConfigExplainView } from './views/configExplain';
 import { registerTestHooks, TEST_HOOKS_ENV } from './testHooks';
 import { KpiDiffPanel } from './webviews/kpiDiff/panel';
 import { DashboardPanel } from './webviews/dashboard/panel';
@@ -72,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   context.subscriptions.push(runs.onDidChangeTreeData(showLastShadow));
   void showLastShadow();
   const kpiDiff = new KpiDiffPanel(context.extensionUri, storeEvents);
-  context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs));
+  const configExplain = new ConfigExplainView(storeEvents, plans);
+  context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs), configExplain);
   const dashboard = new DashboardPanel(context.extensionUri, storeEvents);
   context.subscriptions.push(dashboard);
   // Every command of package.json, in one table: an id without its handler does not compile.
@@ -84,11 +87,12 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     ...channelSecretCommands(context, channelSecrets),
     ...runbookCommands({ tree: runbooks, launcher }),
     ...kpiDiffCommands({ runs, panel: kpiDiff }),
+    ...explainCommands({ context, runs, launcher, status, view: configExplain, plans, panel: kpiDiff }),
     ...dashboardCommands(dashboard),
     'cutover.showLog': showLog,
   } satisfies CommandTable;
   context.subscriptions.push(...registerCommands(commands));
-  if (process.env[TEST_HOOKS_ENV] === '1') context.subscriptions.push(...registerTestHooks(kpiDiff, dashboard));
+  if (process.env[TEST_HOOKS_ENV] === '1') context.subscriptions.push(...registerTestHooks(kpiDiff, dashboard, configExplain));
   // Runs whose process died while no window looked (a closed VS Code, a killed terminal) are marked interrupted.
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });

@@ -7,13 +7,15 @@
 import * as vscode from 'vscode';
 import { scriptedConfirmations } from './shared/confirm';
 import type { KpiDiffPanel } from './webviews/kpiDiff/panel';
+import type { ConfigExplainView } from './views/configExplain';
 import type { DashboardPanel } from './webviews/dashboard/panel';
 import type { WebviewMessage as DashboardMessage } from './webviews/dashboard/protocol';
 
 export const TEST_HOOKS_ENV = 'CUTOVER_TEST_HOOKS';
 
-export function registerTestHooks(panel: KpiDiffPanel, dashboard: DashboardPanel): vscode.Disposable[] {
+export function registerTestHooks(panel: KpiDiffPanel, dashboard: DashboardPanel, configExplain: ConfigExplainView): vscode.Disposable[] {
   return [
+    vscode.commands.registerCommand('cutover.explain.debugState', () => configExplain.debugState()),
     vscode.commands.registerCommand('cutover.kpiDiff.debugState', () => panel.debugState()),
     vscode.commands.registerCommand('cutover.dashboard.debugState', () => dashboard.debugState()),
     // A click in the Dashboard, delivered as the app posts it (the in-host test cannot click inside the webview).

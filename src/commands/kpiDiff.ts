@@ -25,7 +25,7 @@ export interface KpiPlaces {
 export interface KpiDiffSurface {
   readonly current: RunRef | undefined;
   readonly viewColumn: vscode.ViewColumn | undefined;
-  show(ref: RunRef, focus?: KpiKey): Promise<void>;
+  show(ref: RunRef, focus?: KpiKey, cause?: string): Promise<void>;
   reveal(column: vscode.ViewColumn): void;
   postAccepted(): Promise<void>;
 }

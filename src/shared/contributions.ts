@@ -46,6 +46,10 @@ export const COMMAND_IDS = [
   'cutover.openDashboard',
   'cutover.acceptDiscrepancy',
   'cutover.diffConfigs',
+  'cutover.explain',
+  'cutover.explain.accept',
+  'cutover.explain.markRegression',
+  'cutover.explain.showInKpiDiff',
   'cutover.revealKpi',
   'cutover.showLog',
 ] as const;

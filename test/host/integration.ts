@@ -35,6 +35,7 @@ export const SUITES: readonly SuiteSpec[] = [
   { name: 'runbooks', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'kpidiff', workspace: () => exampleWithData() },
+  { name: 'explain', workspace: () => exampleWithData() },
   { name: 'dashboard', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
   {

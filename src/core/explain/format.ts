@@ -37,3 +37,16 @@ export function formatKeyEffect(key: ExplainKey, maxKpis = 3): string {
 export function linesCausedBy(key: string, lines: readonly ExplainLine[]): ExplainLine[] {
   return lines.filter((l) => l.causeKind === 'key' && l.cause === key);
 }
+
+/** What the KPI Diff shows of one line's cause (its "Cause" column and filter). */
+export interface CauseView {
+  readonly segment: string;
+  readonly kpi: string;
+  /** The key, `a + b` for an interaction, `code` or `unknown`. */
+  readonly cause: string;
+  readonly reason: string;
+}
+
+export function causeViews(lines: readonly ExplainLine[]): CauseView[] {
+  return lines.map((l) => ({ segment: l.segment, kpi: l.kpi, cause: l.cause, reason: l.reason }));
+}

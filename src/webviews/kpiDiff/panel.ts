@@ -11,6 +11,7 @@ import type { RunStoreEvents } from '../../shared/runStoreEvents';
 import { logError, loggedAs, logWarning } from '../../shared/log';
 import type { RunRef } from '../../shared/runStores';
 import type { ChannelsView } from '../../core/channels/view';
+import { causeViews, type CauseView } from '../../core/explain/format';
 import type { KpiKey, ReconcileView } from '../../core/runs/viewModel';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from './protocol';
 
@@ -34,6 +35,8 @@ export class KpiDiffPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ref: RunRef | undefined;
   private focus: KpiKey | undefined;
+  /** The cause to filter by on the next load (a link from the configuration diff). */
+  private cause: string | undefined;
   private ready = false;
   private posted: string[] = [];
   private lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
@@ -70,15 +73,17 @@ export class KpiDiffPanel implements vscode.Disposable {
     return this.panel?.viewColumn;
   }
 
-  /** Shows `ref` in the panel beside its V2 configuration file, at `focus` when given. */
-  async show(ref: RunRef, focus?: KpiKey): Promise<void> {
+  /** Shows `ref` in the panel beside its V2 configuration file, at `focus` when given, filtered to lines of `cause`. */
+  async show(ref: RunRef, focus?: KpiKey, cause?: string): Promise<void> {
     const column = await besideV2Config(ref);
     this.focus = focus;
+    this.cause = cause;
     if (this.panel) {
       const sameRun = this.ref?.record.id === ref.record.id;
       this.ref = ref;
       this.panel.reveal(column, false);
       if (sameRun && focus) this.post({ type: 'focus', focus });
+      if (sameRun && cause !== undefined) this.post({ type: 'cause', cause });
       else if (!sameRun) await this.load();
       return;
     }
@@ -206,6 +211,8 @@ export class KpiDiffPanel implements vscode.Disposable {
       reconcile: this.reconcile,
       channels: this.channels,
       ...(this.focus ? { focus: this.focus } : {}),
+      causes: await causesOf(ref),
+      ...(this.cause !== undefined ? { cause: this.cause } : {}),
     };
     this.lastLoad = message;
     this.post(message);
@@ -280,6 +287,14 @@ async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
   const record = (await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []))).find((r) => r.kind === 'reconcile' && r.status === 'complete');
   return record ? reconcileView(record) : null;
+}
+
+/** Each not-passing line's cause, from the latest complete `cutover explain` of this run. */
+async function causesOf(ref: RunRef): Promise<CauseView[]> {
+  if (ref.record.kind !== 'shadow') return [];
+  const runs = await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []));
+  const explain = runs.find((r) => r.kind === 'explain' && r.status === 'complete' && r.results.explain?.shadowRun === ref.record.id)?.results.explain;
+  return explain ? causeViews(explain.lines) : [];
 }
 
 /** The run's channel results: its own, or the channels runs that validated its deliveries. */

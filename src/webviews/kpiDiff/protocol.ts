@@ -5,6 +5,7 @@
  */
 
 import type { ChannelsView } from '../../core/channels/view';
+import type { CauseView } from '../../core/explain/format';
 import type { AcceptedView, KpiKey, ReconcileView, RunView } from '../../core/runs/viewModel';
 
 export const KPI_DIFF_VIEW_TYPE = 'cutover.kpiDiff';
@@ -20,7 +21,9 @@ export type HostMessage =
    * `reconcile` is the workspace's latest reconcile run (any run's panel shows it), null when there is none.
    * `channels`: the run's channel results (a channels run's own; for a shadow run, the channels runs that validated it).
    */
-  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly reconcile: ReconcileView | null; readonly channels: readonly ChannelsView[]; readonly focus?: KpiKey }
+  /** `causes`: each not-passing line's cause from the latest `cutover explain` of this run (empty without one); `cause` filters to one. */
+  | { readonly type: 'load'; readonly run: RunView; readonly state: PanelState; readonly accepted: readonly AcceptedView[]; readonly reconcile: ReconcileView | null; readonly channels: readonly ChannelsView[]; readonly focus?: KpiKey; readonly causes: readonly CauseView[]; readonly cause?: string }
+  | { readonly type: 'cause'; readonly cause: string }
   | { readonly type: 'accepted'; readonly accepted: readonly AcceptedView[] }
   /** A reconcile run was recorded (or removed) while the panel is open. */
   | { readonly type: 'reconcile'; readonly reconcile: ReconcileView | null }

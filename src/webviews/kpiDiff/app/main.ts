@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { AcceptedView, KpiKey, KpiRow, ReconcileView, RunView } from '../../../core/runs/viewModel';
 import type { HostMessage, PanelState, WebviewMessage } from '../protocol';
+import type { CauseView } from '../../../core/explain/format';
 import { formatPercent } from '../../../core/percent';
 import { formatDuration, formatNumber, formatSigned, fullValue } from '../../shared/app/format';
 import type { ChannelsView } from '../../../core/channels/view';
@@ -36,6 +37,8 @@ interface UiState extends PanelState {
   readonly verdict: string;
   readonly segment: string;
   readonly text: string;
+  /** `all`, or a cause from `cutover explain` (a key, `a + b`, `code`, `unknown`). */
+  readonly cause: string;
 }
 
 const vscode = acquireVsCodeApi();
@@ -64,6 +67,8 @@ class KpiDiffApp extends LitElement {
   private reconcile: ReconcileView | null = null;
   private channels: readonly ChannelsView[] = [];
   private accepted = new Map<string, AcceptedView>();
+  /** Each not-passing line's cause, when the run was explained. */
+  private causes = new Map<string, CauseView>();
   private focused: string | undefined;
   private ui: UiState | undefined;
   private rows: MismatchRows | 'loading' | { error: string } | undefined;
@@ -77,7 +82,7 @@ class KpiDiffApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     const saved = vscode.getState() as Partial<UiState> | undefined;
-    if (saved?.runId) this.ui = saved as UiState;
+    if (saved?.runId) this.ui = { cause: 'all', ...saved } as UiState;
     window.addEventListener('message', (e: MessageEvent<HostMessage>) => this.receive(e.data));
     vscode.postMessage({ type: 'ready' });
   }
@@ -90,8 +95,9 @@ class KpiDiffApp extends LitElement {
         this.reconcile = message.reconcile;
         this.channels = message.channels;
         this.ui = sameRun && this.ui
-          ? { ...this.ui, ...message.state }
-          : { ...message.state, sort: 'severity', descending: false, verdict: 'all', segment: 'all', text: '' };
+          ? { ...this.ui, ...message.state, ...(message.cause !== undefined ? { cause: message.cause } : {}) }
+          : { ...message.state, sort: 'severity', descending: false, verdict: 'all', segment: 'all', text: '', cause: message.cause ?? 'all' };
+        this.causes = new Map(message.causes.map((c) => [keyOf(c), c]));
         this.setAccepted(message.accepted);
         this.rows = undefined;
         this.rendered = FIRST_ROWS;
@@ -111,6 +117,10 @@ class KpiDiffApp extends LitElement {
         break;
       case 'focus':
         this.showFocus(message.focus);
+        break;
+      case 'cause':
+        if (this.ui) this.ui = { ...this.ui, cause: message.cause };
+        this.save();
         break;
       case 'rows':
       {
@@ -134,7 +144,7 @@ class KpiDiffApp extends LitElement {
     this.focused = keyOf(key);
     this.rendered = Infinity;
     // Clear filters that would hide the focused KPI.
-    if (this.ui) this.ui = { ...this.ui, verdict: 'all', segment: 'all', text: '' };
+    if (this.ui) this.ui = { ...this.ui, verdict: 'all', segment: 'all', text: '', cause: 'all' };
     void this.updateComplete.then(() => this.querySelector('tr.focused')?.scrollIntoView({ block: 'center' }));
   }
 
@@ -165,7 +175,8 @@ class KpiDiffApp extends LitElement {
     const list = run.kpis.filter((k) =>
       (ui.verdict === 'all' || (ui.verdict === 'accepted' ? this.accepted.has(keyOf(k)) : k.verdict === ui.verdict))
       && (ui.segment === 'all' || k.segment === ui.segment || dimensionOf(k.segment) === ui.segment)
-      && (text === '' || `${k.day ?? ''} ${k.segment} ${k.kpi} ${k.reason}`.toLowerCase().includes(text)));
+      && (text === '' || `${k.day ?? ''} ${k.segment} ${k.kpi} ${k.reason}`.toLowerCase().includes(text))
+      && (ui.cause === 'all' || this.causes.get(keyOf(k))?.cause === ui.cause));
     const sign = ui.descending ? -1 : 1;
     return list.sort((a, b) => sign * compare(a, b, ui.sort));
   }
@@ -236,6 +247,10 @@ class KpiDiffApp extends LitElement {
           ${dimensions.map((d) => html`<vscode-option value=${d} ?selected=${ui.segment === d}>${d === 'total' ? 'total' : `by ${d}`}</vscode-option>`)}
           ${segments.map((s) => html`<vscode-option value=${s} ?selected=${ui.segment === s}>${s}</vscode-option>`)}
         </vscode-single-select>
+        ${this.causes.size > 0 ? html`<vscode-single-select aria-label="Cause" .value=${ui.cause} @change=${(e: Event) => this.setUi({ cause: value(e) })}>
+          <vscode-option value="all" ?selected=${ui.cause === 'all'}>All causes</vscode-option>
+          ${[...new Set([...this.causes.values()].map((c) => c.cause))].sort().map((c) => html`<vscode-option value=${c} ?selected=${ui.cause === c}>${c}</vscode-option>`)}
+        </vscode-single-select>` : nothing}
       </div>`;
   }
 
@@ -266,6 +281,7 @@ class KpiDiffApp extends LitElement {
           ${this.sortHeader('Δ', 'delta', ui, true)}
           ${this.sortHeader('Variance', 'relVariance', ui, true)}
           <th class="num tolerance">Tolerance</th>
+          ${this.causes.size > 0 ? html`<th class="cause" title="What cutover explain found moved this line: a configuration key, keys together (a + b), or the code">Cause</th>` : nothing}
         </tr></thead>
         <tbody>${rows.slice(0, this.rendered).map((k) => this.kpiRow(k))}</tbody>
       </table></div>`;
@@ -296,7 +312,15 @@ class KpiDiffApp extends LitElement {
       <td class="num" title=${fullValue(k.delta, nf['delta'])}>${formatSigned(k.delta, nf['delta'])}</td>
       <td class="num" title=${`${fullValue(k.relVariance, nf['relVariance'])} (pass ≤ ${formatPercent(tol.passLine)}, fail > ${formatPercent(tol.failLine)})`}>${formatPercent(k.relVariance, nf['relVariance'])}</td>
       <td class="num tolerance" title=${`pass ≤ ${tol.passLine} · fail > ${tol.failLine} (relative) · abs ${tol.abs}`}>${formatPercent(tol.passLine)} /<br>${formatPercent(tol.failLine)}${tol.abs > 0 ? html`<br><span class="muted">abs ${formatNumber(tol.abs)}</span>` : nothing}</td>
+      ${this.causes.size > 0 ? this.causeCell(k) : nothing}
     </tr>`;
+  }
+
+  private causeCell(k: KpiRow): TemplateResult {
+    const c = this.causes.get(keyOf(k));
+    return c
+      ? html`<td class="cause" data-testid="cause" title=${c.reason}><button class="link" title=${`Show only the lines caused by ${c.cause}`} @click=${() => this.setUi({ cause: c.cause })}>${c.cause}</button></td>`
+      : html`<td class="cause muted"></td>`;
   }
 
   private rowSection(run: RunView): TemplateResult | typeof nothing {

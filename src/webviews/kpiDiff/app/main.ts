@@ -15,7 +15,7 @@ import { formatPercent } from '../../../core/percent';
 import { formatDuration, formatNumber, formatSigned, fullValue } from '../../shared/app/format';
 import type { ChannelsView } from '../../../core/channels/view';
 import { channelsSection } from './channelsSection';
-import { reconcileSection } from './reconcileChart';
+import { reconcileSection } from '../../shared/app/reconcileChart';
 import { declarativeSection, qualitySection } from './qualitySection';
 import { loadSection } from './loadSection';
 import './rowsTable';

@@ -4,8 +4,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ReconcileView } from '../../../core/runs/viewModel';
-import { chartModel, chartSummary } from '../../shared/app/varianceChart';
-import { varianceSvg } from '../../shared/app/varianceSvg';
+import { chartModel, chartSummary } from './varianceChart';
+import { varianceSvg } from './varianceSvg';
 import { formatPercent } from '../../../core/percent';
 
 const HOW_TO = 'cutover reconcile <v1 KPI tables> <v2 KPI tables> --date-column as_of_date --days 30';

@@ -8,6 +8,8 @@ import { ChannelSecrets, channelSecretCommands } from './commands/channelSecrets
 import { checklistCommands, connectChecklistView } from './commands/checklist';
 import { explainCommands } from './commands/explain';
 import { kpiDiffCommands } from './commands/kpiDiff';
+import { readinessCommands } from './commands/readiness';
+import { ReadinessState } from './commands/readinessState';
 import { Launcher } from './commands/launcher';
 import { loadCommands } from './commands/load';
 import { runbookCommands } from './commands/runbooks';
@@ -29,6 +31,7 @@ import { registerKpiCodeLens } from './views/kpiCodeLens';
 import { ConfigExplainView } from './views/configExplain';
 import { registerTestHooks, TEST_HOOKS_ENV } from './testHooks';
 import { KpiDiffPanel } from './webviews/kpiDiff/panel';
+import { ReadinessPanel } from './webviews/readiness/panel';
 import { DashboardPanel } from './webviews/dashboard/panel';
 import { dashboardCommands } from './commands/dashboard';
 
@@ -43,6 +46,9 @@ export interface CutoverApi {
   readonly status: CutoverStatus;
   /** The extension's log folder (the Cutover log): tests check that no secret reaches it. */
   readonly logFolder: vscode.Uri;
+  /** The criteria decided by evidence, and the Readiness Report panel. */
+  readonly readiness: ReadinessState;
+  readonly readinessPanel: ReadinessPanel;
 }
 
 export function activate(context: vscode.ExtensionContext): CutoverApi {
@@ -78,6 +84,10 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   context.subscriptions.push(kpiDiff, registerKpiCodeLens(runs), configExplain);
   const dashboard = new DashboardPanel(context.extensionUri, storeEvents);
   context.subscriptions.push(dashboard);
+  const readiness = new ReadinessState(plans, storeEvents);
+  const readinessPanel = new ReadinessPanel(readiness);
+  checklist.provider.setEvidence(readiness);
+  context.subscriptions.push(readiness, readinessPanel, readiness.onDidChange(() => checklist.provider.redraw()));
   // Every command of package.json, in one table: an id without its handler does not compile.
   const commands = {
     ...checklistCommands(checklistContext),
@@ -89,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     ...kpiDiffCommands({ runs, panel: kpiDiff }),
     ...explainCommands({ context, runs, launcher, status, view: configExplain, plans, panel: kpiDiff }),
     ...dashboardCommands(dashboard),
+    ...readinessCommands({ state: readiness, panel: readinessPanel, plans, templates: vscode.Uri.joinPath(context.extensionUri, 'media', 'runbook-templates') }),
     'cutover.showLog': showLog,
   } satisfies CommandTable;
   context.subscriptions.push(...registerCommands(commands));
@@ -97,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status, logFolder: context.logUri };
+  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status, logFolder: context.logUri, readiness, readinessPanel };
 }
 
 export function deactivate(): void {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ConflictError } from '../core/errors';
-import type { PlanTask } from '../core/plan/model';
+import type { PlanTask, TextEdit } from '../core/plan/model';
 import { toggleEdits } from '../core/plan/toggle';
 import type { PlanEntry } from '../views/planSource';
 
@@ -16,7 +16,8 @@ export interface ToggleResult {
   readonly saved: boolean;
 }
 
-export async function toggleTask(entry: PlanEntry, task: PlanTask, done: boolean, options: { save: boolean }): Promise<ToggleResult> {
+/** `options.edits` replaces the box edits when more goes with them (Tick with Evidence adds the run's link). */
+export async function toggleTask(entry: PlanEntry, task: PlanTask, done: boolean, options: { save: boolean; edits?: (current: string) => TextEdit[] }): Promise<ToggleResult> {
   if (task.done === done) return { changed: false, saved: false };
   const document = await vscode.workspace.openTextDocument(entry.uri);
   const current = document.getText();
@@ -25,7 +26,7 @@ export async function toggleTask(entry: PlanEntry, task: PlanTask, done: boolean
   if (current.slice(task.start, task.end) !== drawn.slice(task.start, task.end)) {
     throw new ConflictError(`line ${task.line + 1} changed since the checklist was drawn; nothing was written and the checklist was refreshed`, { file: entry.label, line: task.line + 1 });
   }
-  const edits = toggleEdits(current, task, done);
+  const edits = options.edits ? options.edits(current) : toggleEdits(current, task, done);
   const wasDirty = document.isDirty;
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) {

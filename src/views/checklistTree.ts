@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { PlanCriterion, PlanSection, PlanTask, PlanTotals } from '../core/plan/model';
 import { hasOpenWork, sectionHasOpenWork, sectionTotals, sumTotals, taskTotals } from '../core/plan/progress';
+import type { CriterionResult } from '../core/readiness/criteria';
+import { displayText, isMet } from '../core/readiness/state';
 import type { PlanEntry, PlanSource } from './planSource';
 
 export type ChecklistNode =
@@ -14,6 +16,39 @@ export type ChecklistNode =
   | { readonly kind: 'task'; readonly entry: PlanEntry; readonly task: PlanTask }
   | { readonly kind: 'criterion'; readonly entry: PlanEntry; readonly criterion: PlanCriterion };
 
+/** The evidence behind criteria and tasks (commands/readinessState.ts), when the readiness is known. */
+export interface ChecklistEvidence {
+  result(entry: PlanEntry, parseId: string): CriterionResult | undefined;
+  sectionCriteria(entry: PlanEntry, section: PlanSection): { met: number; total: number };
+}
+
+const EVIDENCE_ICON = {
+  met: ['pass-filled', 'testing.iconPassed'],
+  'not-met': ['error', 'testing.iconFailed'],
+  'no-evidence': ['question', 'problemsWarningIcon.foreground'],
+} as const;
+
+const STATE_LABEL = { met: 'met', 'not-met': 'not met', 'no-evidence': 'no evidence' } as const;
+
+function evidenceState(r: CriterionResult): string {
+  return r.stale ? 'stale (met on old evidence)' : STATE_LABEL[r.state];
+}
+
+/** "value · run id" for the row; the whole story in the tooltip. */
+function evidenceDescription(r: CriterionResult): string {
+  const values = r.checks.map((c) => c.value).join(', ');
+  const shown = values.length > 60 ? `${values.slice(0, 59)}…` : values;
+  return [r.stale ? 'stale' : STATE_LABEL[r.state], shown, r.runs[0] ? `run ${r.runs[0].id}` : ''].filter(Boolean).join(' · ');
+}
+
+function evidenceTooltip(text: string, r: CriterionResult, where: string): vscode.MarkdownString {
+  const lines = [`**${escapeMarkdown(text)}**`, '', `${evidenceState(r)}: ${escapeMarkdown(r.reason)}`, ''];
+  for (const c of r.checks) lines.push(`- ${escapeMarkdown(`${c.name}: ${c.value} (needs ${c.threshold})`)}`);
+  for (const run of r.runs) lines.push('', escapeMarkdown(`run ${run.id} (${run.kind}, ${run.at})`));
+  if (r.accepted.length > 0) lines.push('', escapeMarkdown(`accepted: ${r.accepted.map((a) => `${a.kpi} [${a.segment}] by ${a.who}: ${a.reason}`).join('; ')}`));
+  lines.push('', where);
+  return new vscode.MarkdownString(lines.join('\n'));
+}
 
 function percent(t: PlanTotals): string {
   return t.tasks === 0 ? '' : `${Math.floor((100 * t.done) / t.tasks)}%`;
@@ -32,8 +67,15 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
   private readonly changed = new vscode.EventEmitter<ChecklistNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private hideCompletedTasks = false;
+  private evidence: ChecklistEvidence | undefined;
 
   constructor(private readonly source: PlanSource) {}
+
+  /** Shows criteria and tasks with the evidence that decides them. */
+  setEvidence(evidence: ChecklistEvidence): void {
+    this.evidence = evidence;
+    this.changed.fire(undefined);
+  }
 
   setHideCompleted(hide: boolean): void {
     this.hideCompletedTasks = hide;
@@ -121,7 +163,9 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         const item = new vscode.TreeItem(node.section.title || '(before the first heading)', vscode.TreeItemCollapsibleState.Expanded);
         item.id = id(node.section.id);
         item.contextValue = 'cutover.section';
-        item.description = progressText(totals);
+        const criteria = this.evidence?.sectionCriteria(entry, node.section);
+        const criteriaText = criteria && criteria.total > 0 ? `criteria ${criteria.met}/${criteria.total} met` : '';
+        item.description = [progressText(totals), criteriaText].filter(Boolean).join(' · ');
         const complete = totals.tasks > 0 && totals.done === totals.tasks;
         item.iconPath = complete
           ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
@@ -149,11 +193,20 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
           item.description = `${sub.done}/${sub.tasks}`;
         }
         item.tooltip = new vscode.MarkdownString(`${escapeMarkdown(task.text)}\n\n${task.done ? 'done' : 'open'} · ${entry.label}:${task.line + 1}`);
+        const evidence = this.evidence?.result(entry, task.id);
+        if (evidence) {
+          // Tick with Evidence is offered on an open task whose rule is met.
+          if (!task.done && isMet(evidence)) item.contextValue = 'cutover.task.open.evidenceMet';
+          item.description = [item.description, `evidence ${evidenceState(evidence)}`].filter(Boolean).join(' · ');
+          item.tooltip = evidenceTooltip(task.text, evidence, `${task.done ? 'done' : 'open'} · ${entry.label}:${task.line + 1}`);
+        }
         item.accessibilityInformation = { label: `${task.text}, ${task.done ? 'done' : 'open'}` };
         item.command = { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
         return item;
       }
       case 'criterion': {
+        const evidence = this.evidence?.result(entry, node.criterion.id);
+        if (evidence) return this.criterionWithEvidence(node, evidence, id(node.criterion.id));
         const item = new vscode.TreeItem(node.criterion.text, vscode.TreeItemCollapsibleState.None);
         item.id = id(node.criterion.id);
         item.contextValue = 'cutover.criterion';
@@ -165,6 +218,22 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         return item;
       }
     }
+  }
+
+  private criterionWithEvidence(node: Extract<ChecklistNode, { kind: 'criterion' }>, r: CriterionResult, id: string): vscode.TreeItem {
+    const text = displayText(node.criterion.text);
+    const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+    item.id = id;
+    item.contextValue = 'cutover.criterion.evidence';
+    const [icon, color] = r.stale ? ['history', 'problemsWarningIcon.foreground'] : EVIDENCE_ICON[r.state];
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.description = evidenceDescription(r);
+    item.tooltip = evidenceTooltip(text, r, `Success criterion · ${node.entry.label}:${node.criterion.line + 1}`);
+    item.accessibilityInformation = { label: `${text}, success criterion, ${evidenceState(r)}` };
+    item.command = r.runs.length > 0
+      ? { command: 'cutover.checklist.openEvidence', title: 'Open Evidence', arguments: [node] }
+      : { command: 'cutover.checklist.revealTask', title: 'Reveal in Plan', arguments: [node] };
+    return item;
   }
 
   dispose(): void {

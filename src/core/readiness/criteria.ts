@@ -6,19 +6,8 @@
  */
 import type { CriteriaConfig, CriterionMapping } from '../config/schema';
 import type { Plan, PlanCriterion, PlanSection, PlanTask } from '../plan/model';
-import { evaluateRule, type CriterionState, type Evidence, type RuleOutcome } from './rules';
-
-const ID_COMMENT = /<!--\s*id:\s*([^\s>]+)\s*-->/;
-
-/** The id a plan item carries in an HTML comment (`<!-- id: rollback-time -->`), if any. */
-export function planItemId(text: string): string | undefined {
-  return ID_COMMENT.exec(text)?.[1];
-}
-
-/** The item's text as a person reads it: the id comment removed, spaces collapsed. */
-export function displayText(text: string): string {
-  return text.replace(new RegExp(ID_COMMENT.source, 'g'), '').replace(/\s+/g, ' ').trim();
-}
+import { evaluateRule, type Evidence, type RuleOutcome } from './rules';
+import { displayText, planItemId } from './state';
 
 export interface PlanFile {
   /** As shown to people (relative to the workspace). */
@@ -125,9 +114,4 @@ export function evaluateCriteria(plans: readonly PlanFile[], config: CriteriaCon
   }
   const unmatched = config.rules.flatMap((m, index) => (used.has(index) ? [] : [{ index, match: m.match }]));
   return { criteria, tasks, unmatched };
-}
-
-/** Whether a result counts as met now: met on evidence that is not stale. */
-export function isMet(result: { readonly state: CriterionState; readonly stale: boolean }): boolean {
-  return result.state === 'met' && !result.stale;
 }

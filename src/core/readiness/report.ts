@@ -15,7 +15,8 @@ import type { Review } from '../reviews/store';
 import type { RunRecord } from '../runs/record';
 import type { KpiLine } from '../runs/results';
 import { covers } from '../reviews/store';
-import { evaluateCriteria, isMet, type CriteriaResult, type CriterionResult, type PlanFile } from './criteria';
+import { evaluateCriteria, type CriteriaResult, type CriterionResult, type PlanFile } from './criteria';
+import { isMet } from './state';
 import { latestRun, runRef, type Evidence, type RunRef } from './rules';
 import { evidenceHash, signoffStatus, type SignoffEntry, type SignoffProblem, type SignoffStatus } from './signoffs';
 

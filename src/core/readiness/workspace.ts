@@ -14,6 +14,15 @@ import { gatherEvidence } from './gather';
 import { buildReadiness, type Readiness } from './report';
 import { SignoffStore } from './signoffs';
 
+/** One cutover workspace (the folder of a cutover.json, or a workspace folder without one) and its readiness. */
+export interface ReadinessRoot {
+  readonly root: string;
+  readonly loaded: LoadedConfig | undefined;
+  readonly readiness: Readiness;
+  /** Why cutover.json could not be used (its criteria then decide nothing). */
+  readonly problem?: string | undefined;
+}
+
 /** The plan files cutover.json's `plans` names, read and parsed; a glob is refused (name the files). */
 export async function readConfiguredPlans(loaded: LoadedConfig): Promise<PlanFile[]> {
   const plans: PlanFile[] = [];

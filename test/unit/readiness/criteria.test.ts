@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { CriteriaSchema } from '../../../src/core/config/schema';
 import { parsePlan } from '../../../src/core/plan/parse';
-import { displayText, evaluateCriteria, planItemId } from '../../../src/core/readiness/criteria';
+import { evaluateCriteria } from '../../../src/core/readiness/criteria';
+import { displayText, planItemId } from '../../../src/core/readiness/state';
 import { buildReadiness } from '../../../src/core/readiness/report';
 import { renderHtml, renderMarkdown } from '../../../src/core/readiness/render';
 import { shadowRecord, kpiLine } from '../gate/records';

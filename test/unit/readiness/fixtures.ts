@@ -1,6 +1,6 @@
 /** Run records of every kind the readiness rules read, built by hand (parsed through the one run schema). */
 import { RunRecord } from '../../../src/core/runs/record';
-import type { RunResults } from '../../../src/core/runs/results';
+import type { KpiDiscrepancy, RunResults } from '../../../src/core/runs/results';
 import type { Evidence } from '../../../src/core/readiness/rules';
 import type { Review } from '../../../src/core/reviews/store';
 
@@ -62,7 +62,7 @@ export function reconcileRecord(at: string, days: number, lines: ReturnType<type
   });
 }
 
-export function review(l: { segment: string; kpi: string; v1: number; v2: number; relVariance: number }, revoked = false): Review {
+export function review(l: KpiDiscrepancy, revoked = false): Review {
   return {
     runId: '20251201-000000-000-aaaaaa', segment: l.segment, kpi: l.kpi, v1: l.v1, v2: l.v2, relVariance: l.relVariance,
     reason: 'intended definition change', who: 'Ada', when: '2025-12-01T00:00:00.000Z',

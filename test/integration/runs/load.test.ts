@@ -7,9 +7,19 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LaunchOutcome } from '../../../src/commands/runs';
 import type { RunNode } from '../../../src/views/runsTree';
+import type { KpiDiffDebugState } from '../../../src/webviews/kpiDiff/panel';
 import { cutoverApi, waitFor } from '../util';
 
 const exitOf = { pass: 0, fail: 1, inconclusive: 2 } as Record<string, number>;
+
+/** Opens the run in the per-run panel (the Runs view's Open KPI Diff) and waits for what the panel was sent. */
+async function openResults(node: RunNode): Promise<NonNullable<KpiDiffDebugState['lastLoad']>> {
+  await vscode.commands.executeCommand('cutover.openKpiDiff', node);
+  return waitFor('the panel loaded the run', async () => {
+    const s = await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+    return s.ready && s.lastLoad?.run.id === (node.kind === 'run' ? node.record.id : undefined) && s.lastLoad;
+  }, 30_000);
+}
 
 async function runNode(id: string): Promise<RunNode> {
   const api = await cutoverApi();
@@ -40,6 +50,15 @@ describe('Load test and soak (in the extension host)', function () {
     const hover = (item.tooltip as vscode.MarkdownString).value;
     assert.match(hover, /pipeline +exit +wall +rows\/s +peak RSS/);
     assert.match(hover, /v2 10k #2 +ok +[\d.]+ s/);
+
+    // Its results view: the panel renders a load run as its figures.
+    const shown = (await openResults(await runNode(record!.id))).run;
+    assert.equal(shown.kind, 'load');
+    assert.deepEqual(shown.performance?.load?.latency.map((s) => [s.pipeline, s.points.map((p) => p.size)]), [['v2', ['10k']]]);
+    assert.equal(shown.performance?.load?.measurements.length, 3);
+    assert.deepEqual(shown.performance?.load?.corruption, []);
+    assert.equal(shown.performance?.soak, null);
+    assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === `Load Test · ${record!.id.slice(0, 15)}`)), 'the tab names a load test');
   });
 
   it('soaks V2 for a few seconds: every run recorded, too few to call memory stable', async function () {
@@ -72,5 +91,12 @@ describe('Load test and soak (in the extension host)', function () {
     const item = api.runs.getTreeItem(await runNode(record!.id));
     assert.equal(item.label, 'soak · STOPPED');
     assert.match((item.tooltip as vscode.MarkdownString).value, /stopped by SIGTERM \(Cancel\) after/);
+    // The figures it kept show in its results view, which says it was stopped.
+    const shown = (await openResults(await runNode(record!.id))).run;
+    assert.equal(shown.status, 'stopped');
+    assert.equal(shown.verdict, 'stopped');
+    assert.equal(shown.performance?.soak?.iterations.length, record?.results.soak?.iterations.length);
+    assert.deepEqual(shown.performance?.soak?.memory.map((m) => m.pipeline), ['v2']);
+    assert.ok((shown.performance?.soak?.cpu[0]?.points.length ?? 0) >= 2);
   });
 });

@@ -232,7 +232,7 @@ const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { s
 require('node:fs').appendFileSync(process.argv[2], process.pid + '\\n' + child.pid + '\\n');
 setInterval(() => {}, 1000);
 `);
-    const v1 = '"command": ["node", "pipelines/v1/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v1/pipeline.config.json"]';
+    const v1 = '"command": ["node", "pipelines/v1/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "${config}"]';
     assert.ok(original.includes(v1), 'the example\'s V1 command');
     fs.writeFileSync(config, original.replace(v1, `"command": ["node", "slow-pipeline.cjs", ${JSON.stringify(pids)}]`));
     let cancelled: LaunchOutcome | undefined;

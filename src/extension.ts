@@ -12,6 +12,7 @@ import { readinessCommands } from './commands/readiness';
 import { ReadinessState } from './commands/readinessState';
 import { Launcher } from './commands/launcher';
 import { loadCommands } from './commands/load';
+import { watchCommands } from './commands/watch';
 import { runbookCommands } from './commands/runbooks';
 import { runCommands } from './commands/runs';
 import { configCommands } from './commands/workspaceConfig';
@@ -27,6 +28,7 @@ import { observeWhileVisible, RunStoreEvents } from './shared/runStoreEvents';
 import { workspaceStores } from './shared/runStores';
 import { RunsTreeProvider } from './views/runsTree';
 import { CutoverStatus } from './views/statusBar';
+import { WatchStatus } from './views/watchStatus';
 import { registerKpiCodeLens } from './views/kpiCodeLens';
 import { ConfigExplainView } from './views/configExplain';
 import { registerTestHooks, TEST_HOOKS_ENV } from './testHooks';
@@ -44,6 +46,8 @@ export interface CutoverApi {
   readonly contextKeys: ContextKeys;
   /** The status bar item (tests read what it shows). */
   readonly status: CutoverStatus;
+  /** The status bar item of a `cutover watch` in progress (tests read what it shows and the alert it raised). */
+  readonly watch: WatchStatus;
   /** The extension's log folder (the Cutover log): tests check that no secret reaches it. */
   readonly logFolder: vscode.Uri;
   /** The criteria decided by evidence, and the Readiness Report panel. */
@@ -54,6 +58,8 @@ export interface CutoverApi {
 export function activate(context: vscode.ExtensionContext): CutoverApi {
   context.subscriptions.push(createLog());
   const status = new CutoverStatus();
+  const watch = new WatchStatus();
+  context.subscriptions.push(watch);
   const plans = new PlanSource();
   const checklist = createChecklistView(plans, status);
   context.subscriptions.push(status, plans, checklist);
@@ -93,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
     ...checklistCommands(checklistContext),
     ...runCommands({ context, runs, launcher, status }),
     ...loadCommands({ context, runs, launcher, status }),
+    ...watchCommands({ context, runs, launcher, status }),
     ...configCommands(context),
     ...channelSecretCommands(context, channelSecrets),
     ...runbookCommands({ tree: runbooks, launcher }),
@@ -108,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): CutoverApi {
   void Promise.all(workspaceStores().map((s) => s.recoverInterrupted().catch(loggedAs(`marking the interrupted runs in ${s.root}`, []))))
     .then((recovered) => { if (recovered.some((ids) => ids.length > 0)) storeEvents.nudge(); });
   void plans.ready();
-  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status, logFolder: context.logUri, readiness, readinessPanel };
+  return { plans, checklist: checklist.provider, runs, runbooks, contextKeys, status, watch, logFolder: context.logUri, readiness, readinessPanel };
 }
 
 export function deactivate(): void {

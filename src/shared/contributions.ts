@@ -30,6 +30,7 @@ export const COMMAND_IDS = [
   'cutover.startReconcile',
   'cutover.startLoadTest',
   'cutover.startSoak',
+  'cutover.startWatch',
   'cutover.evaluateGate',
   'cutover.openReadinessReport',
   'cutover.signOff',

@@ -8,16 +8,16 @@
  * The watch keeps `.cutover/watch.json` (pid, next run, last run, firing alerts), rewritten atomically after each
  * step and removed at the end: what the VS Code status bar shows.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { alertDefinitions } from '../../core/alerts/catalog';
-import { firingAlerts, type FiringAlert } from '../../core/alerts/evaluate';
+import { firingAlerts } from '../../core/alerts/evaluate';
 import { loadConfig, locateConfig } from '../../core/config/load';
 import { ExitCode, UsageError } from '../../core/errors';
 import { parseDuration } from '../../core/load/sizes';
+import { parseClock, WATCH_STATE_FILE, writeWatchState, type WatchState } from '../../core/metrics/watchState';
 import { workspaceMetrics } from '../../core/metrics/workspace';
 import { newRunId } from '../../core/runs/id';
 import type { CliContext } from '../context';
@@ -30,27 +30,6 @@ interface Options {
   readonly dailyReconcile?: string;
   readonly runs?: string;
   readonly config?: string;
-}
-
-/** What `.cutover/watch.json` holds. */
-export interface WatchState {
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly everySeconds: number;
-  readonly dailyReconcile?: string;
-  readonly next?: { readonly kind: 'shadow' | 'reconcile'; readonly at: string };
-  readonly running?: { readonly kind: 'shadow' | 'reconcile'; readonly runId: string };
-  readonly last?: { readonly kind: 'shadow' | 'reconcile'; readonly runId: string; readonly exitCode: number };
-  readonly alerts: readonly Pick<FiringAlert, 'name' | 'summary' | 'runId'>[];
-}
-
-export const WATCH_STATE_FILE = join('.cutover', 'watch.json');
-
-/** `HH:MM` (24 h, local time) as minutes after midnight; a usage error names the flag. */
-export function parseClock(text: string, flag: string): number {
-  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag}: "${text}" is not a time of day (HH:MM, 24 h, local time)`);
-  return Number(m[1]) * 60 + Number(m[2]);
 }
 
 /** The next local time at `minutes` after midnight strictly after `after`. */
@@ -82,12 +61,6 @@ export function registerWatch(program: Command, ctx: CliContext): void {
     });
 }
 
-async function writeState(file: string, state: WatchState): Promise<void> {
-  const temp = `${file}.${process.pid}-${randomBytes(3).toString('hex')}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temp, file);
-}
-
 async function watch(ctx: CliContext, options: Options): Promise<void> {
   const everySeconds = parseDuration(options.every, '--every');
   const reconcileAt = options.dailyReconcile === undefined ? undefined : parseClock(options.dailyReconcile, '--daily-reconcile');
@@ -110,7 +83,7 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
     for (let done = 0; done < maxRuns; done++) {
       const due = nextCheck(nextShadow, nextReconcile);
       state = { ...state, next: { kind: due.kind, at: due.at.toISOString() } };
-      await writeState(stateFile, state);
+      await writeWatchState(stateFile, state);
       const wait = due.at.getTime() - Date.now();
       if (wait > 0) {
         ctx.stdout.write(`next: ${due.kind} at ${due.at.toLocaleString()}\n`);
@@ -121,7 +94,7 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
       if (cancel.signal.aborted) break;
       const runId = newRunId();
       state = { ...state, running: { kind: due.kind, runId } };
-      await writeState(stateFile, state);
+      await writeWatchState(stateFile, state);
       const argv = due.kind === 'shadow'
         ? ['shadow', ...(options.input ? ['--input', options.input] : []), '--config', configFile]
         : ['reconcile', '--config', configFile];
@@ -134,7 +107,7 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
       ctx.stdout.write(formatAlerts(alerts));
       const { running: _done, ...rest } = state;
       state = { ...rest, last: { kind: due.kind, runId, exitCode: lastExit }, alerts: alerts.map((a) => ({ name: a.name, summary: a.summary, runId: a.runId })) };
-      await writeState(stateFile, state);
+      await writeWatchState(stateFile, state);
       if (cancel.signal.aborted) break;
     }
   } finally {

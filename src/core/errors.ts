@@ -2,6 +2,7 @@
  * Typed errors shared by the engine, the CLI and the extension. Each carries the place it is about
  * (file, line, column: 1-based, as editors and compilers print them) so every surface can point at it.
  */
+import { dirname } from 'node:path';
 
 export interface SourcePlace {
   readonly file: string;
@@ -83,4 +84,17 @@ export function isNotFound(error: unknown): boolean {
 export function undefinedIfNotFound(error: unknown): undefined {
   if (isNotFound(error)) return undefined;
   throw error;
+}
+
+/** File-system codes that mean the disk (or the quota, or the file-size limit) is full: freeing space is the fix. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * For a failed write of `file`: a full disk becomes a RuntimeError naming the folder to free space in (Node's own
+ * ENOSPC names no path when a write, not an open, fails); any other error is returned as it is.
+ */
+export function noSpaceError(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !NO_SPACE.has(code)) return error;
+  return new RuntimeError(`no space left to write this file (${code}): free space in ${dirname(file)} and run again`, { file }, { cause: error });
 }

@@ -45,8 +45,13 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .action(async (options: Options) => {
       const root = options.config !== undefined ? loadConfig(locateConfig(ctx.cwd, options.config)).dir : storeRoot(ctx.cwd);
       const store = new RunStore(root);
-      // A run whose process died shows as interrupted: the CLI marks such runs before it lists.
-      await store.recoverInterrupted();
+      // A run whose process died shows as interrupted: the CLI marks such runs before it lists. When it cannot (a
+      // full disk), the history is still listed, with the reason.
+      try {
+        await store.recoverInterrupted();
+      } catch (error) {
+        ctx.stderr.write(`warning: runs that died were not marked interrupted: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       const { runs, problems } = await store.scan();
       const shown = runs.slice(0, options.limit ?? runs.length).map(summarize);
       if (options.json) {

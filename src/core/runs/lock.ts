@@ -6,7 +6,7 @@
  * API: `await withLock(path, fn, { timeoutMs?, staleMs? })`; `isAlive(pid)`.
  */
 import { open, readFile, stat, unlink } from 'node:fs/promises';
-import { ConflictError, isNotFound, undefinedIfNotFound } from '../errors';
+import { ConflictError, isNotFound, noSpaceError, undefinedIfNotFound } from '../errors';
 
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -19,11 +19,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** How long a lock file may stay without its owner's pid before it counts as abandoned (a crash right after open). */
+const UNWRITTEN_MS = 2_000;
+
 async function isStale(path: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
     const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
-    return !isAlive(pid) || Date.now() - info.mtimeMs > staleMs;
+    const age = Date.now() - info.mtimeMs;
+    // No pid yet: its owner is between creating the file and writing it (taking it then let two holders in, and
+    // two concurrent review acceptances lost one). Only a lock that stays without a pid is abandoned.
+    if (Number.isNaN(pid)) return age > UNWRITTEN_MS;
+    return !isAlive(pid) || age > staleMs;
   } catch (error) {
     // Vanished while we looked (its holder released it): try again.
     if (isNotFound(error)) return false;
@@ -39,9 +46,13 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, options: {
       const handle = await open(path, 'wx');
       try {
         await handle.writeFile(`${process.pid}\n${new Date().toISOString()}\n`);
-      } finally {
+      } catch (writing) {
+        // A lock that could not say whose it is (a full disk) is not taken: it goes, and the error names the file.
         await handle.close();
+        await unlink(path).catch(undefinedIfNotFound);
+        throw noSpaceError(writing, path);
       }
+      await handle.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { InputError, isNotFound, StoppedError, UsageError } from '../errors';
+import { InputError, isNotFound, noSpaceError, StoppedError, UsageError } from '../errors';
 import { sha256Files } from './hash';
 import { checkRunId, isRunId, newRunId } from './id';
 import { indexEntryOf, removalOf } from './indexEntry';
@@ -59,8 +59,14 @@ export interface RunParts {
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   const temp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(temp, file);
+  try {
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(temp, file);
+  } catch (error) {
+    // A failed write (a full disk) leaves no temp file in the run folder.
+    await rm(temp, { force: true });
+    throw noSpaceError(error, file);
+  }
 }
 
 export class RunWriter {
@@ -240,7 +246,6 @@ export class RunStore {
         if (chosen) throw new UsageError(`run ${id} already exists in ${this.root}`);
         continue;
       }
-      await writeFile(join(dir, 'pid'), `${process.pid}\n`);
       const record: RunRecord = {
         schemaVersion: 1,
         id,
@@ -257,8 +262,15 @@ export class RunStore {
         versions: { cutover: typeof CUTOVER_VERSION === 'string' ? CUTOVER_VERSION : 'dev', node: process.version },
         results: {},
       };
-      // A running record, so a crash leaves something to recover as `interrupted`.
-      await writeJsonAtomic(join(dir, 'run.json'), record);
+      try {
+        await writeFile(join(dir, 'pid'), `${process.pid}\n`);
+        // A running record, so a crash leaves something to recover as `interrupted`.
+        await writeJsonAtomic(join(dir, 'run.json'), record);
+      } catch (error) {
+        // A run that could not even begin (a full disk) leaves no folder to recover.
+        await rm(dir, { recursive: true, force: true });
+        throw noSpaceError(error, join(dir, 'pid'));
+      }
       return new RunWriter(id, dir, this.runDir(id), record);
     }
   }

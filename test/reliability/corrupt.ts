@@ -3,7 +3,7 @@
  * an error that names the file (never a stack trace), and every other run still shown: by `cutover runs` and by
  * the run store's scan, which the extension's Runs view lists from.
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { indexFileOf } from '../../src/core/runs/indexFile';
 import { RunStore } from '../../src/core/runs/store';
@@ -111,6 +111,8 @@ export async function corruptState(ws: string, cases: number, seed: number): Pro
       const file = join(store.root, '.lock');
       // A lock left by a process that died (its pid is no longer alive), with its content damaged as well.
       writeFileSync(file, DAMAGE[how]!('999999\n2026-01-01T00:00:00.000Z\n', random));
+      const crashed = new Date(Date.now() - 10 * 60_000);
+      utimesSync(file, crashed, crashed);
       const out = await listed(ws);
       if (out.list?.total !== ids.length) problems.push(`cutover runs shows ${out.list?.total ?? out.stderr.trim()} of ${ids.length} runs`);
       const run = await cli(['runbook', 'run', 'runbooks/quick.md'], ws);

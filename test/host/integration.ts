@@ -34,6 +34,7 @@ export const SUITES: readonly SuiteSpec[] = [
   { name: 'runs', workspace: () => exampleWithData() },
   { name: 'runbooks', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
+  { name: 'readiness', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'kpidiff', workspace: () => exampleWithData() },
   { name: 'explain', workspace: () => exampleWithData() },
   { name: 'dashboard', workspace: () => copyWorkspace('examples/loan-cutover') },

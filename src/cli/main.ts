@@ -84,6 +84,8 @@ export async function main(argv: readonly string[], ctx: CliContext & { readonly
     }
     const message = error instanceof CutoverError ? error.message : (error instanceof Error ? error.stack ?? error.message : String(error));
     ctx.stderr.write(`cutover: ${message}\n`);
+    // A usage or configuration error stopped the command before any run: nothing new to export.
+    if (exitCodeFor(error) === ExitCode.usage) action = undefined;
     return exitCodeFor(error);
   } finally {
     let top = action;

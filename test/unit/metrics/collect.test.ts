@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectMetrics, keptSegments } from '../../../src/core/metrics/collect';
@@ -13,6 +13,7 @@ import { GateSchema } from '../../../src/core/config/schema';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { runCli } from '../cli';
 import { kpiLine, shadowRecord, writeRecord } from '../gate/records';
+import { writeFailingV2Config } from '../shadow/workspace';
 import { promtoolCheckMetrics } from './exposition.test';
 
 const gate = (r: RunRecord) => evaluateGate(evidenceFromRun(r), GateSchema.parse({}));
@@ -147,9 +148,17 @@ describe('cutover metrics', () => {
     const config = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'cutover.json'), 'utf8')
       .replace('"defaultInput"', '"monitoring": { "textfile": "metrics/cutover.prom" },\n  "defaultInput"');
     writeFileSync(join(ws, 'cutover.json'), config);
-    // A shadow run that fails at once (its input is missing) still ends through the export.
-    const r = await runCli(['shadow', '--input', 'nowhere.parquet'], ws);
-    assert.notEqual(r.code, 0);
-    assert.ok(existsSync(join(ws, 'metrics', 'cutover.prom')), r.stderr);
+    writeFailingV2Config(ws, 'failing.json');
+    cpSync(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'pipelines'), join(ws, 'pipelines'), { recursive: true });
+    writeFileSync(join(ws, 'in.csv'), 'loan_id\n1\n');
+    // A usage error records no run: nothing to export.
+    const usage = await runCli(['shadow', '--input', 'nowhere.parquet'], ws);
+    assert.equal(usage.code, 3);
+    assert.ok(!existsSync(join(ws, 'metrics', 'cutover.prom')));
+    // A shadow run whose V2 fails is recorded as failed, and still ends through the export.
+    const r = await runCli(['shadow', '--input', 'in.csv', '--config', 'failing.json'], ws);
+    assert.equal(r.code, 4, r.stderr);
+    const text = readFileSync(join(ws, 'metrics', 'cutover.prom'), 'utf8');
+    assert.match(text, /^cutover_run_verdict\{kind="shadow",verdict="error",workspace="[^"]+"\} 1$/m);
   });
 });

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reviewerName } from '../core/reviews/reviewer';
 import type { Review } from '../core/reviews/store';
-import type { RunRecord } from '../core/runs/record';
 import type { CommandTable } from '../shared/contributions';
 import { loggedAs, reportError } from '../shared/log';
 import type { RunRef } from '../shared/runStores';
@@ -46,7 +45,7 @@ async function resolveRun(runs: RunsTreeProvider, arg: RunArg): Promise<RunRef |
       const record = await store.read(arg).catch(loggedAs(`reading run ${arg} in ${store.root}`, undefined));
       if (record) return { store, record };
     } else {
-      const record = (await store.list().catch(loggedAs(`listing the runs in ${store.root}`, [] as RunRecord[]))).find((r) => r.kind === 'shadow');
+      const record = await store.latest('shadow').catch(loggedAs(`finding the latest shadow run in ${store.root}`, undefined));
       if (record) return { store, record };
     }
   }

@@ -61,11 +61,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     this.storeEvents.watchWhile(done);
   }
 
-  /** The newest run of `kind` across the workspace's stores. */
+  /** The newest run of `kind` across the workspace's stores, found through each store's index. */
   async latest(kind: string): Promise<RunRef | undefined> {
-    const all = await Promise.all(this.stores().map(async (store) =>
-      (await store.list().catch(loggedAs(`Runs: listing the runs in ${store.root}`, [] as RunRecord[]))).map((record) => ({ store, record }))));
-    return all.flat().filter((r) => r.record.kind === kind).sort((a, b) => b.record.id.localeCompare(a.record.id))[0];
+    const all = await Promise.all(this.stores().map(async (store) => {
+      const record = await store.latest(kind).catch(loggedAs(`Runs: finding the latest ${kind} run in ${store.root}`, undefined));
+      return record ? [{ store, record }] : [];
+    }));
+    return all.flat().sort((a, b) => b.record.id.localeCompare(a.record.id))[0];
   }
 
   /** The runs read; each run folder that could not be read (an old or hand-edited run.json) is logged, once. */

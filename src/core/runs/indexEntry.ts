@@ -4,7 +4,6 @@
  * they never parse every run.json. Pure and types-only imports: the browser app reads these types too.
  */
 import { defaultFailLine, defaultPassLine } from '../engine/judge';
-import type { ReconcileDay } from '../engine/types';
 import type { RunRecord } from './record';
 import type { ChannelResult, Verdict } from './results';
 import { summarizeRun, type RunOutcome } from './summary';
@@ -31,12 +30,8 @@ export interface IndexEntry {
   readonly lines: { readonly pass: number; readonly fail: number };
   /** Per KPI, the largest |relative variance| over its segments (null: infinite or missing on a side) and its worst verdict. */
   readonly kpis?: Readonly<Record<string, { readonly variance: number | null; readonly verdict: Verdict }>>;
-  /** A reconciliation's days, as the engine reported them. */
-  readonly reconcile?: {
-    readonly dateColumn: string;
-    readonly days: readonly ReconcileDay[];
-    readonly summary: NonNullable<RunRecord['results']['reconcile']>['summary'];
-  };
+  /** A reconciliation's summary (its days are read from its run.json when shown: they would triple the index). */
+  readonly reconcile?: NonNullable<RunRecord['results']['reconcile']>['summary'];
   /** Latency and resources: each pipeline's wall time, and a load or soak run's figures. */
   readonly figures?: {
     readonly pipelineSeconds?: Readonly<Record<string, number>>;
@@ -94,7 +89,7 @@ export function indexEntryOf(record: RunRecord): IndexEntry {
     ...(results.input ? { input: results.input.name ?? results.input.path } : {}),
     lines: judgedLines(record),
     ...(Object.keys(kpis).length > 0 ? { kpis } : {}),
-    ...(results.reconcile ? { reconcile: { dateColumn: results.reconcile.dateColumn, days: results.reconcile.days, summary: results.reconcile.summary } } : {}),
+    ...(results.reconcile ? { reconcile: results.reconcile.summary } : {}),
     ...(figures ? { figures } : {}),
     ...(channels && channels.length > 0 ? { channels } : {}),
     ...(logs.length > 0 ? { logs } : {}),

@@ -406,6 +406,12 @@ export class RunStore {
     return { runs, problems };
   }
 
+  /** The newest landed run of `kind` (with `status`, when given), found through the index: one run.json read. */
+  async latest(kind: string, status?: RunRecord['status']): Promise<RunRecord | undefined> {
+    const entry = (await this.index().entries()).find((e) => e.kind === kind && (status === undefined || e.status === status));
+    return entry ? this.read(entry.id) : undefined;
+  }
+
   async read(id: string): Promise<RunRecord> {
     checkRunId(id);
     const file = join(this.runDir(id), 'run.json');

@@ -5,6 +5,7 @@
 import { defaultFailLine, defaultPassLine } from '../../core/engine/judge';
 import type { IndexEntry } from '../../core/runs/indexEntry';
 import type { Verdict } from '../../core/runs/results';
+import type { ReconcileView } from '../../core/runs/viewModel';
 import type { ChannelHealth, DashboardModel, KpiDrift, LatestOfKind, LogLine, TimelineRun, Trend, TrendPoint } from './protocol';
 
 /** Runs per KPI drift chart and per trend: enough to see a drift, few enough to read each point. */
@@ -35,7 +36,14 @@ function merged(stores: readonly StoreSnapshot[]): Placed[] {
   return all;
 }
 
-export function dashboardModel(stores: readonly StoreSnapshot[], logs: readonly LogLine[], problems: readonly string[] = []): DashboardModel {
+/** The latest complete reconciliation (its run.json read: the index keeps only its summary), the logs' lines, and runs left out. */
+export interface DashboardExtras {
+  readonly reconcile: ReconcileView | null;
+  readonly logs: readonly LogLine[];
+  readonly problems: readonly string[];
+}
+
+export function dashboardModel(stores: readonly StoreSnapshot[], { reconcile, logs, problems }: DashboardExtras): DashboardModel {
   const all = merged(stores);
   const runs = all.map((p) => timelineRun(p.store, p.entry));
   const latest = new Map<string, { run: TimelineRun; runs: number }>();
@@ -46,7 +54,6 @@ export function dashboardModel(stores: readonly StoreSnapshot[], logs: readonly 
   });
   const comparing = all.find((p) => p.entry.kpis || p.entry.reconcile);
   const lines = comparing?.entry.lines ?? { pass: defaultPassLine, fail: defaultFailLine };
-  const reconcile = all.find((p) => p.entry.reconcile && p.entry.status === 'complete');
   return {
     stores: stores.map((s) => s.root),
     total: runs.length,
@@ -56,17 +63,7 @@ export function dashboardModel(stores: readonly StoreSnapshot[], logs: readonly 
     live: stores.flatMap((s, store) => s.running.map((e) => timelineRun(store, e))),
     lines,
     drift: kpiDrift(all),
-    reconcile: reconcile?.entry.reconcile
-      ? {
-        runId: reconcile.entry.id,
-        startedAt: reconcile.entry.startedAt,
-        dateColumn: reconcile.entry.reconcile.dateColumn,
-        passLine: reconcile.entry.lines.pass,
-        failLine: reconcile.entry.lines.fail,
-        days: reconcile.entry.reconcile.days,
-        summary: reconcile.entry.reconcile.summary,
-      }
-      : null,
+    reconcile,
     trends: trends(all),
     logs,
     channels: channelHealth(all),

@@ -7,14 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { indexEntryOf } from '../../core/runs/indexEntry';
 import type { RunStore } from '../../core/runs/store';
 import { summarizeRun } from '../../core/runs/summary';
-import { logError, logWarning } from '../../shared/log';
+import { logError } from '../../shared/log';
 import type { RunStoreEvents } from '../../shared/runStoreEvents';
 import { workspaceStores } from '../../shared/runStores';
-import { logLines } from './logLines';
-import { dashboardModel, recentLogs, type StoreSnapshot } from './model';
+import { gatherDashboard } from './gather';
 import { DASHBOARD_VIEW_TYPE, type DashboardModel, type HostMessage, type WebviewMessage } from './protocol';
 
 /** What the in-host tests read through `cutover.dashboard.debugState`. */
@@ -137,16 +135,7 @@ export class DashboardPanel implements vscode.Disposable {
     const current = workspaceStores();
     // Keep the store objects (and their parsed indexes) while the folders stay the same.
     if (current.map((s) => s.root).join('\0') !== this.stores.map((s) => s.root).join('\0')) this.stores = current;
-    const warn = (message: string): void => logWarning('Dashboard', message);
-    const snapshots: StoreSnapshot[] = await Promise.all(this.stores.map(async (store) => ({
-      root: store.root,
-      entries: await store.index(warn).entries(),
-      running: (await store.running()).map(indexEntryOf),
-    })));
-    const recent = recentLogs(snapshots).map((r) => ({ ...r, root: snapshots[r.store]!.root }));
-    const logs = await logLines(recent);
-    const problems = this.stores.flatMap((s) => [...s.index(warn).problems].map(([id, why]) => `run ${id}: ${why}`));
-    return dashboardModel(snapshots, logs, problems);
+    return gatherDashboard(this.stores);
   }
 
   /** Opens a run as the Runs view does: its KPIs in the KPI Diff panel when it compared any, else its run.json. */

@@ -285,7 +285,7 @@ function title(ref: RunRef): string {
 async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   const { reconcileView } = await import('../../core/runs/view');
   if (ref.record.kind === 'reconcile') return reconcileView(ref.record);
-  const record = (await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []))).find((r) => r.kind === 'reconcile' && r.status === 'complete');
+  const record = await ref.store.latest('reconcile', 'complete').catch(loggedAs(`KPI Diff: finding the latest reconcile run in ${ref.store.root}`, undefined));
   return record ? reconcileView(record) : null;
 }
 

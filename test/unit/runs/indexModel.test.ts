@@ -7,8 +7,11 @@ import { defaultFailLine, defaultPassLine } from '../../../src/core/engine/judge
 import { RunStore } from '../../../src/core/runs/store';
 import { filterRuns, minimap, ALL, BUCKETS } from '../../../src/webviews/dashboard/app/timelineModel';
 import { levelOf, logLines } from '../../../src/webviews/dashboard/logLines';
+import { gatherDashboard } from '../../../src/webviews/dashboard/gather';
 import { dashboardModel, recentLogs, type StoreSnapshot } from '../../../src/webviews/dashboard/model';
 import { writeHistory, XSS_REASON } from '../../integration/dashboard/fixture';
+
+const NONE = { reconcile: null, logs: [], problems: [] };
 
 describe('runs/index: the Dashboard model', () => {
   let ws: string;
@@ -23,7 +26,7 @@ describe('runs/index: the Dashboard model', () => {
   after(() => rmSync(ws, { recursive: true, force: true }));
 
   it('lists every run newest first, and the latest run of each kind with its count', () => {
-    const m = dashboardModel([snapshot], []);
+    const m = dashboardModel([snapshot], NONE);
     assert.equal(m.total, Object.values(ids).flat().length);
     assert.deepEqual(m.runs.map((r) => r.id), [...m.runs.map((r) => r.id)].sort().reverse());
     const shadow = m.latest.find((l) => l.kind === 'shadow');
@@ -32,7 +35,7 @@ describe('runs/index: the Dashboard model', () => {
   });
 
   it('draws KPI drift against the recorded lines, the drifting KPI first, a missing value as null', () => {
-    const m = dashboardModel([snapshot], []);
+    const m = dashboardModel([snapshot], NONE);
     assert.deepEqual(m.lines, { pass: 0.001, fail: 0.01 });
     assert.equal(m.drift[0]?.kpi, 'dpd30_rate');
     const dpd = m.drift[0]!.points;
@@ -42,20 +45,27 @@ describe('runs/index: the Dashboard model', () => {
   });
 
   it("takes the engine's lines when no run compared KPIs", () => {
-    const m = dashboardModel([{ ...snapshot, entries: snapshot.entries.filter((e) => !e.kpis && !e.reconcile) }], []);
+    const m = dashboardModel([{ ...snapshot, entries: snapshot.entries.filter((e) => !e.kpis && !e.reconcile) }], NONE);
     assert.deepEqual(m.lines, { pass: defaultPassLine, fail: defaultFailLine });
     assert.deepEqual(m.drift, []);
-    assert.equal(m.reconcile, null);
   });
 
   it('shows the latest reconciliation, latency and resource trends, and channel health', () => {
-    const m = dashboardModel([snapshot], []);
-    assert.equal(m.reconcile?.runId, ids['reconcile']!.at(-1));
+    const m = dashboardModel([snapshot], NONE);
     const names = m.trends.map((t) => t.name);
     for (const name of ['v1 latency (shadow)', 'v2 latency (shadow)', '100k rows (load)', 'peak RSS (load)', 'memory slope (soak)']) assert.ok(names.includes(name), name);
     const warehouse = m.channels.find((c) => c.channel === 'warehouse');
     assert.deepEqual([warehouse?.verdict, warehouse?.notPassing, warehouse?.checks], ['fail', 1, ids['channels']!.length]);
     assert.equal(m.channels[0]?.channel, 'warehouse', 'failing channels first');
+  });
+
+  it('gathers what the panel posts: the latest reconciliation read from its own run.json, the logs, the model', async () => {
+    const m = await gatherDashboard([new RunStore(ws)]);
+    assert.equal(m.total, Object.values(ids).flat().length);
+    assert.equal(m.reconcile?.runId, ids['reconcile']!.at(-1));
+    assert.deepEqual([m.reconcile?.days.length, m.reconcile?.passLine, m.reconcile?.failLine], [10, 0.001, 0.01]);
+    assert.ok(m.logs.length > 0);
+    assert.deepEqual(m.problems, []);
   });
 
   it('finds the error and warning lines of the latest logs with their line numbers', async () => {
@@ -70,7 +80,7 @@ describe('runs/index: the Dashboard model', () => {
   });
 
   it('filters the timeline and buckets it into a minimap with the worst outcome per cell', () => {
-    const m = dashboardModel([snapshot], []);
+    const m = dashboardModel([snapshot], NONE);
     assert.equal(filterRuns(m.runs, { kind: 'reconcile', outcome: ALL, text: '' }).length, ids['reconcile']!.length);
     assert.equal(filterRuns(m.runs, { kind: ALL, outcome: ALL, text: 'ONERROR' }).length, 1);
     const map = minimap(m.runs, m.kinds);

@@ -4,8 +4,8 @@
  */
 import { acceptanceOf, markedBy, regressionTasksOf } from '../core/explain/decisions';
 import { formatConfigValue } from '../core/explain/configKeys';
-import { formatKeyEffect, linesCausedBy } from '../core/explain/format';
-import { formatPercent } from '../core/percent';
+import { formatKeyEffect, linesCausedBy, signedPercent } from '../core/explain/format';
+import { formatValue } from '../core/gate/format';
 import type { Plan } from '../core/plan/model';
 import type { Review } from '../core/reviews/store';
 import type { ExplainKey, ExplainResults } from '../core/runs/results';
@@ -36,11 +36,14 @@ export function hoverText(explainRunId: string, explain: ExplainResults, key: Ex
   if (key.effects.length > 0) {
     out.push('| KPI | segments moved | largest move | segment | out of tolerance, fixed by reverting |', '|---|---:|---:|---|---:|');
     for (const e of key.effects) {
-      out.push(`| ${escapeMarkdown(e.kpi)} | ${e.segments} | ${e.largestRelChange === null ? 'from 0' : formatPercent(e.largestRelChange)} | ${escapeMarkdown(e.largestSegment)} | ${e.fixes} |`);
+      out.push(`| ${escapeMarkdown(e.kpi)} | ${e.segments} | ${signedPercent(e.largestRelChange)} | ${escapeMarkdown(e.largestSegment)} | ${e.fixes} |`);
     }
     out.push('');
   }
-  for (const c of key.columns) out.push(`Loan-level column ${escapeMarkdown(c.name)}: ${c.mismatches} → ${c.mismatchesReverted} mismatches, max |Δ| ${c.maxAbsDiff ?? '—'} → ${c.maxAbsDiffReverted ?? '—'} when reverted  `);
+  for (const c of key.columns) {
+    const diff = c.maxAbsDiff === null ? '' : `, max |Δ| ${formatValue(c.maxAbsDiff)} → ${formatValue(c.maxAbsDiffReverted)}`;
+    out.push(`Loan-level column ${escapeMarkdown(c.name)} against V1 with the key reverted: ${c.mismatches} → ${c.mismatchesReverted} mismatches${escapeMarkdown(diff)}  `);
+  }
   const caused = linesCausedBy(key.key, explain.lines).length;
   out.push('', caused > 0
     ? `[Show the ${caused} KPI line${caused === 1 ? '' : 's'} it explains in the KPI Diff](${kpiDiffLink(explainRunId, key.key)})`

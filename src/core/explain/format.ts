@@ -6,7 +6,8 @@ import { formatValue } from '../gate/format';
 import { formatPercent } from '../percent';
 import type { ExplainKey, ExplainLine } from '../runs/results';
 
-function signedPercent(x: number | null): string {
+/** A signed relative move: `+11.1%`, `−0.5%`; `from 0` when the base was 0. */
+export function signedPercent(x: number | null): string {
   if (x === null) return 'from 0';
   return `${x >= 0 ? '+' : '−'}${formatPercent(Math.abs(x))}`;
 }

@@ -22,7 +22,7 @@ import { workspaceMetrics } from '../../core/metrics/workspace';
 import { newRunId } from '../../core/runs/id';
 import type { CliContext } from '../context';
 import { cancelOnSignals } from '../engine-options';
-import { formatAlerts } from './notify';
+import { formatAlerts, sendNotice } from './notify';
 
 interface Options {
   readonly every: string;
@@ -103,8 +103,14 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
       lastExit = await main(['--run-id', runId, ...argv], runCtx);
       if (due.kind === 'shadow') nextShadow = new Date(Math.max(Date.now(), nextShadow.getTime() + everySeconds * 1000));
       else nextReconcile = nextDaily(new Date(), reconcileAt ?? 0);
-      const alerts = firingAlerts(alertDefinitions(loaded.config), await workspaceMetrics(loaded.dir, loaded.config), Date.now());
+      const metrics = await workspaceMetrics(loaded.dir, loaded.config);
+      const alerts = firingAlerts(alertDefinitions(loaded.config), metrics, Date.now());
       ctx.stdout.write(formatAlerts(alerts));
+      // Chat gets each alert once (per run it names), not again after every run while it keeps firing.
+      const fresh = alerts.filter((a) => !state.alerts.some((b) => b.name === a.name && b.runId === a.runId));
+      await sendNotice(ctx, loaded, metrics.workspace, fresh).catch((error: unknown) => {
+        ctx.stderr.write(`cutover watch: notify failed: ${(error as Error).message}\n`);
+      });
       const { running: _done, ...rest } = state;
       state = { ...rest, last: { kind: due.kind, runId, exitCode: lastExit }, alerts: alerts.map((a) => ({ name: a.name, summary: a.summary, runId: a.runId })) };
       await writeWatchState(stateFile, state);

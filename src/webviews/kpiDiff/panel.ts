@@ -75,7 +75,8 @@ export class KpiDiffPanel implements vscode.Disposable {
 
   /** Shows `ref` in the panel beside its V2 configuration file, at `focus` when given, filtered to lines of `cause`. */
   async show(ref: RunRef, focus?: KpiKey, cause?: string): Promise<void> {
-    const column = await besideV2Config(ref);
+    // A load or soak run has no KPIs to read beside a configuration: its charts get the editor's width.
+    const column = ref.record.kind === 'load' || ref.record.kind === 'soak' ? vscode.ViewColumn.Active : await besideV2Config(ref);
     this.focus = focus;
     this.cause = cause;
     if (this.panel) {

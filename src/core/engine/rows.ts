@@ -1,11 +1,10 @@
 /**
  * Row-level comparison of two tables keyed by columns, done in SQL with no JS row loops. One FULL OUTER JOIN keeps
  * the rows that differ at all (one side only, or any compared column distinct) in a temp table; counts, per-column
- * statistics, the sample and the Parquet mismatch set come from that (usually small) table. Whether any key repeats
- * is read off cheaply: a key-only inner join count plus the one-sided rows must add up to each side's row count, and
- * one-sided keys must be distinct. Only when that fails are duplicate keys counted (a grouping of the side that
- * repeats keys, as any duplicate check costs) and their rows dropped from the diff table; the join is never
- * repeated, so each table is read twice in the usual case (join, key-only count) and the repeating side once more.
+ * statistics, the sample and the Parquet mismatch set come from that (usually small) table. Repeated keys are found
+ * by one grouping of each side's keys (GROUP BY … HAVING count(*) > 1, as any duplicate check does), and their rows
+ * are deleted from the diff table; the join is never repeated. So each table is read twice (join, key grouping)
+ * whether or not keys repeat: the work of a bare join plus a duplicate check, the same in every shape.
  *
  * API: `await compareRows(engine, v1, v2, schema, { keys, ignore?, tolerance?, columnTolerances?, ignoreSpaces?,
  * ignoreCase?, nullKeysMatch?, sampleSize?, mismatchesPath? }, dialect?)` → RowComparison. Names are V1's; the
@@ -160,22 +159,9 @@ export async function compareRows(
     nullKeysMatch: options.nullKeysMatch ?? false,
   };
 
-  const sources: Sources = { v1: v1.relation, v2: v2.relation };
-  await keepDifferingRows(engine, shape, sources);
-  let stats = await diffStats(engine, shape);
-  let duplicates = { keysV1: 0, keysV2: 0, excludedV1: 0, excludedV2: 0 };
-  // The inner join has Σ n1·n2 rows over the keys on both sides, where n1 and n2 are a key's rows on each side. It
-  // equals V1's matched rows (Σ n1) only when no such key repeats in V2, and V2's only when none repeats in V1; a
-  // key repeated on one side only shows as one-sided rows with fewer distinct keys than rows.
-  const inBoth = await innerJoinCount(engine, shape, sources);
-  const repeats = {
-    v1: inBoth + stats.only2 !== v2.rows || stats.oneSided1 !== stats.oneSidedKeys1,
-    v2: inBoth + stats.only1 !== v1.rows || stats.oneSided2 !== stats.oneSidedKeys2,
-  };
-  if (repeats.v1 || repeats.v2) {
-    duplicates = await excludeDuplicates(engine, shape, v1, v2, repeats);
-    stats = await diffStats(engine, shape);
-  }
+  await keepDifferingRows(engine, shape, { v1: v1.relation, v2: v2.relation });
+  const duplicates = await excludeDuplicates(engine, shape, v1, v2);
+  const stats = await diffStats(engine, shape);
 
   const row = stats.row;
   const columns: ColumnStats[] = compared.map((c, j) => {
@@ -263,12 +249,6 @@ async function keepDifferingRows(engine: SqlRunner, shape: JoinShape, sources: S
   await engine.exec(shape.d.createTemp(diffTable, `SELECT * FROM (${joinedRows(shape, sources)}) AS r WHERE "__d"`));
 }
 
-/** Rows of the inner join on the keys alone (no values carried, so cheap); null keys join only when asked. */
-async function innerJoinCount(engine: SqlRunner, shape: JoinShape, sources: Sources): Promise<number> {
-  const r = await engine.rows(`SELECT ${shape.d.castDouble('count(*)')} AS n FROM ${sources.v1} AS a JOIN ${sources.v2} AS b ON ${keysEqual(shape)}`);
-  return num(r[0]?.['n']);
-}
-
 /** Rows of each whole side with a null in any key column (null-safe matching: they may be matched, so not in the diff table). */
 async function nullKeyRows(engine: SqlRunner, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ v1: number; v2: number }> {
   const { d } = shape;
@@ -283,11 +263,6 @@ interface DiffStats {
   readonly only1: number;
   readonly only2: number;
   readonly changed: number;
-  /** One-sided rows of each side with a non-null key, and how many distinct keys they have. */
-  readonly oneSided1: number;
-  readonly oneSidedKeys1: number;
-  readonly oneSided2: number;
-  readonly oneSidedKeys2: number;
 }
 
 /** Counts and per-column statistics from the diff table. */
@@ -295,11 +270,7 @@ async function diffStats(engine: SqlRunner, shape: JoinShape): Promise<DiffStats
   const { d } = shape;
   const dbl = (aggregate: string, name: string): string => `${d.castDouble(aggregate)} AS ${name}`;
   const both = '"__in1" AND "__in2"';
-  const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
-  const anyNullKey = keyNames.map((k) => `${k} IS NULL`).join(' OR ');
-  // Null-safe: a null key is a key like any other (row() keeps nulls distinct-countable); else it never matches.
-  const nonNullKey = shape.nullKeysMatch ? 'true' : keyNames.map((k) => `${k} IS NOT NULL`).join(' AND ');
-  const keyTuple = keyNames.length === 1 && !shape.nullKeysMatch ? (keyNames[0] as string) : `row(${keyNames.join(', ')})`;
+  const anyNullKey = shape.keyColumns.map((_, i) => `"__k${i}" IS NULL`).join(' OR ');
   const aggregates = [
     // Without null-safe matching every row with a null key part is one-sided, so the diff table holds them all.
     dbl(`count(*) FILTER (WHERE "__in1" AND NOT "__in2" AND (${anyNullKey}))`, 'nk1'),
@@ -307,10 +278,6 @@ async function diffStats(engine: SqlRunner, shape: JoinShape): Promise<DiffStats
     dbl('count(*) FILTER (WHERE "__in1" AND NOT "__in2")', 'only1'),
     dbl('count(*) FILTER (WHERE "__in2" AND NOT "__in1")', 'only2'),
     dbl(`count(*) FILTER (WHERE ${both} AND (${anyMismatch(shape.compared)}))`, 'changed'),
-    dbl(`count(*) FILTER (WHERE NOT "__in2" AND ${nonNullKey})`, 'os1'),
-    dbl(`count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in2" AND ${nonNullKey})`, 'osk1'),
-    dbl(`count(*) FILTER (WHERE NOT "__in1" AND ${nonNullKey})`, 'os2'),
-    dbl(`count(DISTINCT ${keyTuple}) FILTER (WHERE NOT "__in1" AND ${nonNullKey})`, 'osk2'),
     ...shape.compared.flatMap((c, j) => {
       const out = [
         dbl(`count(*) FILTER (WHERE ${both} AND "__m${j}")`, `m${j}`),
@@ -331,53 +298,48 @@ async function diffStats(engine: SqlRunner, shape: JoinShape): Promise<DiffStats
     }),
   ];
   const row = (await engine.rows(`SELECT ${aggregates.join(', ')} FROM ${diffTable}`))[0] ?? {};
-  return {
-    row, only1: num(row['only1']), only2: num(row['only2']), changed: num(row['changed']),
-    oneSided1: num(row['os1']), oneSidedKeys1: num(row['osk1']), oneSided2: num(row['os2']), oneSidedKeys2: num(row['osk2']),
-  };
+  return { row, only1: num(row['only1']), only2: num(row['only2']), changed: num(row['changed']) };
 }
 
 /**
  * Counts the keys that occur more than once on each side (null keys only under null-safe matching) and the rows on
- * each side whose key is repeated on either side, and drops those keys' rows from the diff table. A key repeated on
- * neither side joins the same rows whether or not the others are left out, so its rows in the diff table are
- * already what a join without the repeated keys gives: the join is never redone. Only the sides that repeat keys
- * are grouped (`repeats`). When one side alone does, the other side's rows with those keys need no scan: it has at
- * most one row per key, and a key it lacks shows in the diff table as one-sided rows of the repeating side. Keys
- * are taken as compared (normalised), so "A " and "a" are one key when spaces and case are ignored.
+ * each side whose key is repeated on either side, and drops those keys' rows from the diff table. Each side's keys
+ * are grouped once (GROUP BY … HAVING count(*) > 1, the duplicate check any tool makes) and the two small results
+ * are joined; the big join is never redone. A key repeated on neither side joins the same rows whether or not the
+ * others are left out, so the diff table minus the repeated keys' rows is what a join without them gives. A key
+ * repeated on one side only has at most one row on the other, and it has none exactly when the repeating side's
+ * rows of that key are one-sided in the diff table, so the other side's excluded rows are read off the (small)
+ * diff table, not the inputs. Keys are taken as compared (normalised), so "A " and "a" are one key when spaces
+ * and case are ignored.
  */
-async function excludeDuplicates(
-  engine: SqlRunner,
-  shape: JoinShape,
-  v1: LoadedTable,
-  v2: LoadedTable,
-  repeats: { readonly v1: boolean; readonly v2: boolean },
-): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
+async function excludeDuplicates(engine: SqlRunner, shape: JoinShape, v1: LoadedTable, v2: LoadedTable): Promise<{ keysV1: number; keysV2: number; excludedV1: number; excludedV2: number }> {
   const { d: sql, normalise: n } = shape;
   const keyNames = shape.keyColumns.map((_, i) => `"__k${i}"`);
-  const side = (t: LoadedTable, s: 'a' | 'b'): string => {
-    const keys = shape.keyColumns.map((c, i) => `${columnExpr(sql, 's', s, c, n)} AS "__k${i}"`).join(', ');
+  const repeated = (t: LoadedTable, s: 'a' | 'b'): string => {
+    const exprs = shape.keyColumns.map((c) => columnExpr(sql, 's', s, c, n));
     const nonNull = shape.nullKeysMatch ? 'true' : shape.keyColumns.map((c) => `s.${sql.ident(nameOn(s, c))} IS NOT NULL`).join(' AND ');
-    return `SELECT ${keys}, ${s === 'a' ? 1 : 2} AS "__side" FROM ${t.relation} AS s WHERE ${nonNull}`;
+    return `SELECT ${exprs.map((e, i) => `${e} AS "__k${i}"`).join(', ')}, count(*) AS n FROM ${t.relation} AS s WHERE ${nonNull} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1`;
   };
-  const n1 = 'count(*) FILTER (WHERE "__side" = 1)';
-  const n2 = 'count(*) FILTER (WHERE "__side" = 2)';
-  // Both sides repeat keys: one grouping over both gives each repeated key's rows on either side.
-  const source = repeats.v1 && repeats.v2 ? `${side(v1, 'a')} UNION ALL ${side(v2, 'b')}` : repeats.v1 ? side(v1, 'a') : side(v2, 'b');
-  await engine.exec(sql.createTemp(dupTable, `SELECT ${keyNames.join(', ')}, ${n1} AS n1, ${n2} AS n2 FROM (${source}) AS u GROUP BY ${keyNames.join(', ')} HAVING ${n1} > 1 OR ${n2} > 1`));
-  const r = (await engine.rows(
-    `SELECT ${sql.castDouble('count(*) FILTER (WHERE n1 > 1)')} AS d1, ${sql.castDouble('count(*) FILTER (WHERE n2 > 1)')} AS d2, ${sql.castDouble('coalesce(sum(n1), 0)')} AS e1, ${sql.castDouble('coalesce(sum(n2), 0)')} AS e2 FROM ${dupTable}`,
-  ))[0] ?? {};
+  const pairs = keyNames.map((k) => keyEqual(shape, `g1.${k}`, `g2.${k}`)).join(' AND ');
+  await engine.exec(sql.createTemp(dupTable,
+    `SELECT ${keyNames.map((k) => `coalesce(g1.${k}, g2.${k}) AS ${k}`).join(', ')}, g1.n AS n1, g2.n AS n2 FROM (${repeated(v1, 'a')}) AS g1 FULL OUTER JOIN (${repeated(v2, 'b')}) AS g2 ON ${pairs}`));
+  const dbl = (aggregate: string, name: string): string => `${sql.castDouble(aggregate)} AS ${name}`;
+  const r = (await engine.rows(`SELECT ${[
+    dbl('count(n1)', 'd1'), dbl('count(n2)', 'd2'), dbl('coalesce(sum(n1), 0)', 'e1'), dbl('coalesce(sum(n2), 0)', 'e2'),
+    dbl('count(*) FILTER (WHERE n1 IS NULL)', 'single1'), dbl('count(*) FILTER (WHERE n2 IS NULL)', 'single2'),
+  ].join(', ')} FROM ${dupTable}`))[0] ?? {};
   const counted = { keysV1: num(r['d1']), keysV2: num(r['d2']), excludedV1: num(r['e1']), excludedV2: num(r['e2']) };
+  if (counted.keysV1 + counted.keysV2 === 0) return counted;
   // Plain equality suffices here (no FULL JOIN): null keys are in the duplicate table only under null-safe matching.
   const on = keyNames.map((k) => (shape.nullKeysMatch ? `x.${k} IS NOT DISTINCT FROM d.${k}` : `x.${k} = d.${k}`)).join(' AND ');
-  if (repeats.v1 !== repeats.v2) {
-    // The other side has a row for each repeated key it has: all of them but those only the repeating side has.
-    const only = repeats.v1 ? 'NOT x."__in2"' : 'NOT x."__in1"';
-    const lacking = (await engine.rows(`SELECT ${sql.castDouble(`count(DISTINCT row(${keyNames.map((k) => `x.${k}`).join(', ')}))`)} AS n FROM ${diffTable} AS x WHERE ${only} AND EXISTS (SELECT 1 FROM ${dupTable} AS d WHERE ${on})`))[0] ?? {};
-    if (repeats.v1) counted.excludedV2 = counted.keysV1 - num(lacking['n']);
-    else counted.excludedV1 = counted.keysV2 - num(lacking['n']);
-  }
+  const tuple = `row(${keyNames.map((k) => `x.${k}`).join(', ')})`;
+  // Keys repeated on one side only that the other side lacks: their rows are one-sided in the diff table.
+  const lacking = (await engine.rows(`SELECT ${[
+    dbl(`count(DISTINCT ${tuple}) FILTER (WHERE NOT x."__in1" AND d.n1 IS NULL)`, 'l1'),
+    dbl(`count(DISTINCT ${tuple}) FILTER (WHERE NOT x."__in2" AND d.n2 IS NULL)`, 'l2'),
+  ].join(', ')} FROM ${diffTable} AS x JOIN ${dupTable} AS d ON ${on}`))[0] ?? {};
+  counted.excludedV1 += num(r['single1']) - num(lacking['l1']);
+  counted.excludedV2 += num(r['single2']) - num(lacking['l2']);
   await engine.exec(`DELETE FROM ${diffTable} AS x USING ${dupTable} AS d WHERE ${on}`);
   return counted;
 }

@@ -60,6 +60,9 @@ export function channelReference(name: string, channel: ChannelConfig, side: 'v1
   if (channel.type !== 'supabase') {
     throw new UsageError(`channel "${name}" is a ${channel.type} channel: compare takes a supabase (PostgreSQL) channel by name, and a file channel by its path`);
   }
+  if (channel.connectionStringEnv === undefined) {
+    throw new UsageError(`channel "${name}" names no connectionStringEnv: compare reads a database table over its PostgreSQL connection, not the REST API`);
+  }
   const table = channel.table.replaceAll(CHANNEL_SIDE_PLACEHOLDER, side);
   const url = secrets.read(channel.connectionStringEnv, `channels.${name}.connectionStringEnv`);
   return { url, schema: channel.schema, table, display: `channel ${name} (${channel.schema}.${table})` };

@@ -64,7 +64,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startMonitoringStack(options: { readonly rules: string; readonly alertmanagerConfig: string }): Promise<MonitoringStack> {
+export interface StackOptions {
+  readonly rules: string;
+  readonly alertmanagerConfig: string;
+  /** Further scrape targets (host:port) by job name, e.g. a test server of `cutover metrics` text. */
+  readonly targets?: Readonly<Record<string, string>>;
+}
+
+export async function startMonitoringStack(options: StackOptions): Promise<MonitoringStack> {
   const missing = BINARIES.filter((b) => !existsSync(b));
   if (missing.length > 0) {
     throw new Error(`not installed: ${missing.join(', ')}; install them with: sudo apt-get install -y --no-install-recommends prometheus prometheus-pushgateway prometheus-alertmanager (or run npm test, whose set-up gate installs system-packages.json)`);
@@ -81,7 +88,9 @@ export async function startMonitoringStack(options: { readonly rules: string; re
     'rule_files: [rules.yml]',
     `alerting: { alertmanagers: [ { static_configs: [ { targets: ["127.0.0.1:${amPort}"] } ] } ] }`,
     // honor_labels keeps the pushed workspace and kind instead of the scrape's own labels.
-    `scrape_configs: [ { job_name: pushgateway, honor_labels: true, static_configs: [ { targets: ["127.0.0.1:${pushPort}"] } ] } ]`,
+    'scrape_configs:',
+    `  - { job_name: pushgateway, honor_labels: true, static_configs: [ { targets: ["127.0.0.1:${pushPort}"] } ] }`,
+    ...Object.entries(options.targets ?? {}).map(([job, target]) => `  - { job_name: ${job}, honor_labels: true, static_configs: [ { targets: ["${target}"] } ] }`),
     '',
   ].join('\n'));
   const children: ChildProcess[] = [];

@@ -15,7 +15,9 @@ export function alertExpression(def: AlertDefinition): string {
   ];
   const selector = `${def.metric.name}${matchers.length > 0 ? `{${matchers.join(',')}}` : ''}`;
   const measured = def.age ? `(time() - ${selector})` : selector;
-  return `(${measured} > ${String(def.threshold)}) * on(workspace, kind) group_left(run_id) ${METRICS.runInfo.name}`;
+  // One run id per workspace and kind even when the same figures arrive twice (a Pushgateway and a textfile both
+  // scraped): a duplicated right-hand side would make the join fail.
+  return `(${measured} > ${String(def.threshold)}) * on(workspace, kind) group_left(run_id) max by (workspace, kind, run_id) (${METRICS.runInfo.name})`;
 }
 
 /** The value as a Prometheus template prints it, in the alert's unit. */

@@ -30,6 +30,7 @@ describe('monitoring end to end (Prometheus, Pushgateway, Alertmanager)', functi
   let ws: string;
   let stack: MonitoringStack | undefined;
   let hook: Server;
+  let exposition: Server;
   const received: WebhookAlert[] = [];
 
   before(async () => {
@@ -43,9 +44,15 @@ describe('monitoring end to end (Prometheus, Pushgateway, Alertmanager)', functi
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     ws = exampleWorkspace('cutover monitoring ', ['--rows', '10000']);
+    // `cutover metrics` served as OpenMetrics: Prometheus scrapes it with its OpenMetrics parser.
+    exposition = createServer((_req, res) => {
+      void runCli(['metrics'], ws).then((r) => res.writeHead(200, { 'Content-Type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' }).end(r.stdout));
+    });
+    await new Promise<void>((resolve) => exposition.listen(0, '127.0.0.1', resolve));
     const rules = await runCli(['alerts', '--out', 'rules.yml'], ws);
     assert.equal(rules.code, 0, rules.stderr);
     stack = await startMonitoringStack({
+      targets: { openmetrics: `127.0.0.1:${(exposition.address() as AddressInfo).port}` },
       rules: readFileSync(join(ws, 'rules.yml'), 'utf8'),
       alertmanagerConfig: alertmanagerConfigYaml({ hook: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts` }, 'the test', { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' }),
     });
@@ -59,6 +66,7 @@ describe('monitoring end to end (Prometheus, Pushgateway, Alertmanager)', functi
   after(async () => {
     await stack?.stop();
     hook.close();
+    exposition.close();
     rmSync(ws, { recursive: true, force: true });
   });
 
@@ -79,5 +87,18 @@ describe('monitoring end to end (Prometheus, Pushgateway, Alertmanager)', functi
       received.find((a) => a.status === 'resolved' && a.labels['alertname'] === 'CutoverKpiVarianceHigh' && a.labels['run_id'] === failingId));
     const passingId = (await new RunStore(ws).list())[0]?.id ?? '';
     assert.equal(received.find((a) => a.labels['run_id'] === passingId), undefined, 'nothing fires for the passing run');
+  });
+
+  it('serves text that Prometheus scrapes as OpenMetrics', async () => {
+    const query = async (q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
+      const r = await fetch(`${stack!.prometheus}/api/v1/query?query=${encodeURIComponent(q)}`);
+      return ((await r.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+    };
+    for (const until = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 300))) {
+      const [up] = await query('up{job="openmetrics"}');
+      const [info] = await query('cutover_run_info{job="openmetrics",kind="shadow"}');
+      if (up?.value[1] === '1' && info) break;
+      if (Date.now() > until) assert.fail(`not scraped as OpenMetrics: up=${JSON.stringify(up)}; ${JSON.stringify(await query('scrape_samples_scraped{job="openmetrics"}'))}`);
+    }
   });
 });

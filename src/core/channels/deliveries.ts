@@ -18,6 +18,7 @@ import type { ColumnInfo } from '../engine/types';
 import { InputError, RuntimeError } from '../errors';
 import type { ChannelCheck } from '../runs/results';
 import type { Secrets } from './secrets';
+import { insideWorkspace } from '../config/insideWorkspace';
 
 export type DataChannel = Exclude<ChannelConfig, { type: 'manifest' }>;
 export type Side = 'v1' | 'v2';
@@ -62,7 +63,7 @@ export function channelLocation(channel: ChannelConfig, side: Side, cwd: string)
     case 'parquet':
     case 'csv':
     case 'manifest':
-      return resolve(cwd, locate(channel.path, side));
+      return insideWorkspace(cwd, locate(channel.path, side), `channel path`);
     case 'azureBlob':
       return `azure://${channel.container}/${locate(channel.prefix, side)}`;
     case 'supabase':

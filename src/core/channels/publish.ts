@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { cp, readFile, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { PublishTarget } from '../config/schema';
 import { RuntimeError } from '../errors';
@@ -23,6 +23,7 @@ import type { RunRecord } from '../runs/record';
 import type { Evidence, EvidenceFile } from './evidence';
 import { EVIDENCE_MANIFEST } from './evidence';
 import type { Secrets } from './secrets';
+import { insideWorkspace } from '../config/insideWorkspace';
 
 export interface Published {
   readonly target: string;
@@ -68,7 +69,7 @@ async function sameFiles(dir: string, evidence: Evidence): Promise<boolean> {
 }
 
 async function toFolder(target: Extract<PublishTarget, { type: 'folder' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
-  const root = resolve(ctx.cwd, target.path);
+  const root = insideWorkspace(ctx.cwd, target.path, `publish.${ctx.name}.path`);
   const final = join(root, evidence.runId);
   const base = { target: ctx.name, type: target.type, location: final };
   if (await sameFiles(final, evidence)) return { ...base, written: false, detail: 'an identical copy is already there (each file re-hashed)' };

@@ -11,7 +11,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, locateConfig } from '../../core/config/load';
-import { ExitCode, RuntimeError, UsageError } from '../../core/errors';
+import { ExitCode, UsageError } from '../../core/errors';
 import { formatKeyEffect } from '../../core/explain/format';
 import type { ExplainEvent } from '../../core/explain/run';
 import { planExplain, runExplain } from '../../core/explain/run';
@@ -84,9 +84,10 @@ async function explain(ctx: CliContext, options: Options): Promise<void> {
       }),
     );
     if (controller.signal.aborted) {
-      await run.fail(new RuntimeError('interrupted'), { results: { explain: results } });
-      ctx.stderr.write(`✗ explain interrupted; recorded as failed: ${relative(ctx.cwd, run.finalDir)}\n`);
-      ctx.setExitCode(ExitCode.runtime);
+      // Cancelled: the sub-runs so far are kept in a stopped run, no verdict (exit 2).
+      const record = await run.fail(controller.stopped(), { results: { explain: results } });
+      ctx.stderr.write(`■ explain ${record.error?.message ?? 'stopped'}; recorded as stopped: ${relative(ctx.cwd, run.finalDir)}\n`);
+      ctx.setExitCode(ExitCode.inconclusive);
       return;
     }
     const unknown = results.counts.unknown;
@@ -97,10 +98,11 @@ async function explain(ctx: CliContext, options: Options): Promise<void> {
     else ctx.stdout.write(formatSummary(results, record.id, relative(ctx.cwd, run.finalDir) || '.'));
     ctx.setExitCode(unknown > 0 ? ExitCode.inconclusive : ExitCode.pass);
   } catch (error) {
-    await run.fail(error).catch((recording: unknown) => {
-      ctx.stderr.write(`cutover: could not record run ${run.id} as failed: ${recording instanceof Error ? recording.message : String(recording)}\n`);
+    const ended = controller.stopped(error);
+    await run.fail(ended).catch((recording: unknown) => {
+      ctx.stderr.write(`cutover: could not record run ${run.id} as ended: ${recording instanceof Error ? recording.message : String(recording)}\n`);
     });
-    throw error;
+    throw ended;
   } finally {
     controller.dispose();
   }

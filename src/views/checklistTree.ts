@@ -28,6 +28,8 @@ const EVIDENCE_ICON = {
   'no-evidence': ['question', 'problemsWarningIcon.foreground'],
 } as const;
 
+const TASK_EVIDENCE = { met: 'evidence met', 'not-met': 'evidence not met', 'no-evidence': 'no evidence yet', stale: 'evidence stale' } as const;
+
 const STATE_LABEL = { met: 'met', 'not-met': 'not met', 'no-evidence': 'no evidence' } as const;
 
 function evidenceState(r: CriterionResult): string {
@@ -197,7 +199,7 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         if (evidence) {
           // Tick with Evidence is offered on an open task whose rule is met.
           if (!task.done && isMet(evidence)) item.contextValue = 'cutover.task.open.evidenceMet';
-          item.description = [item.description, `evidence ${evidenceState(evidence)}`].filter(Boolean).join(' · ');
+          item.description = [item.description, TASK_EVIDENCE[evidence.stale ? 'stale' : evidence.state]].filter(Boolean).join(' · ');
           item.tooltip = evidenceTooltip(task.text, evidence, `${task.done ? 'done' : 'open'} · ${entry.label}:${task.line + 1}`);
         }
         item.accessibilityInformation = { label: `${task.text}, ${task.done ? 'done' : 'open'}` };

@@ -11,9 +11,12 @@ export function planItemId(text: string): string | undefined {
   return ID_COMMENT.exec(text)?.[1];
 }
 
-/** The item's text as a person reads it: the id comment removed, spaces collapsed. */
+/** The link Tick with Evidence appends (tick.ts), as the plan parser shows it: `(evidence: run <id>)`. */
+const EVIDENCE_LINK = /\(\[?evidence: run [0-9a-f-]+\]?(\([^)]*\))?\)/g;
+
+/** The item's text as a person reads it and rules match it: id comment and evidence links removed, spaces collapsed. */
 export function displayText(text: string): string {
-  return text.replace(new RegExp(ID_COMMENT.source, 'g'), '').replace(/\s+/g, ' ').trim();
+  return text.replace(new RegExp(ID_COMMENT.source, 'g'), '').replace(EVIDENCE_LINK, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Whether a result counts as met now: met on evidence that is not stale. */

@@ -32,6 +32,14 @@ describe('readiness criteria', () => {
     assert.equal(displayText('Rollback time  < 5 minutes <!-- id: rollback-time -->'), 'Rollback time < 5 minutes');
   });
 
+  it('still matches a task after Tick with Evidence appended its run link', () => {
+    const ticked = parsePlan('# P\n## D. Rollback\n- [x] Roll back to V1 in staging and time it ([evidence: run 20251201-000000-000-abcdef](../.cutover/runs/20251201-000000-000-abcdef/run.json))\n');
+    assert.equal(displayText(ticked.sections[0]!.sections[0]!.tasks[0]!.text), 'Roll back to V1 in staging and time it');
+    const out = evaluateCriteria([{ file: 'plan.md', plan: ticked }], criteria([{ match: 'Roll back to V1 in staging and time it', rule: { kind: 'gate' } }]), evidence([]), NOW);
+    assert.equal(out.tasks.length, 1);
+    assert.deepEqual(out.unmatched, []);
+  });
+
   it('matches by id or by text (case and spacing aside); an unmapped criterion has no evidence, never met', () => {
     const config = criteria([
       { match: 'rollback-time', rule: { kind: 'rollback', requireForward: false } },

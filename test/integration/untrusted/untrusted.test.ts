@@ -62,6 +62,7 @@ describe('Untrusted workspace (in the extension host)', function () {
     const args: Record<string, unknown[]> = {
       'cutover.startShadowRun': [{ input: 'sample-10k', noise: false }],
       'cutover.startReconcile': [{ input: 'daily-30d', days: 2 }],
+      'cutover.startWatch': [{ every: '1h', input: 'sample-10k', dailyReconcile: '' }],
       'cutover.compareOutputs': [{ v1: path.join(root, 'data', 'sample-10k.parquet'), v2: path.join(root, 'data', 'sample-10k.parquet'), keys: 'loan_id' }],
       'cutover.runbooks.runStep': [step],
       'cutover.runbooks.runAll': [book],

@@ -2,18 +2,22 @@
  * Reading back what a pipeline delivered to a channel, into files the engine can load: a local Parquet/CSV export is
  * read where it is; Azure blobs are downloaded into the run folder, each checked against its Content-MD5; a Supabase
  * (PostgreSQL) table is exported with `COPY … TO STDOUT` through `pg` into a CSV file in the run folder, with its
- * columns' PostgreSQL types. The SDKs are required on first use, so a command without such channels never loads them.
+ * columns' PostgreSQL types; over the REST API (supabase-js) it is read page by page (rest.ts) into a JSON-lines file
+ * that DuckDB turns into CSV (values then typed as the local output's, like any CSV delivery). The SDKs are required
+ * on first use, so a command without such channels never loads them.
  *
  * API: `await fetchDelivery(channel, { name, side, cwd, dir, secrets })` → Delivery | Missing.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ChannelConfig } from '../config/schema';
 import { CHANNEL_SIDE_PLACEHOLDER } from '../config/schema';
+import type { Engine } from '../engine/duckdb';
 import { duckdbTypeOf } from '../engine/remote/postgres';
+import { literal } from '../engine/sql';
 import type { ColumnInfo } from '../engine/types';
 import { InputError, RuntimeError } from '../errors';
 import type { ChannelCheck } from '../runs/results';
@@ -31,6 +35,12 @@ export interface FetchContext {
   /** A folder of the run being recorded, for downloaded copies. */
   readonly dir: string;
   readonly secrets: Secrets;
+  /** Turns a REST read (JSON lines) into CSV. */
+  readonly engine: Engine;
+  /** The output's key columns: a REST read is paged in their order. */
+  readonly keys: readonly string[];
+  /** One request's deadline, in ms. */
+  readonly timeoutMs: number;
 }
 
 export interface Delivery {
@@ -67,7 +77,7 @@ export function channelLocation(channel: ChannelConfig, side: Side, cwd: string)
     case 'azureBlob':
       return `azure://${channel.container}/${locate(channel.prefix, side)}`;
     case 'supabase':
-      return `postgres table ${channel.schema}.${locate(channel.table, side)}`;
+      return `${channel.urlEnv === undefined ? 'postgres' : 'supabase REST'} table ${channel.schema}.${locate(channel.table, side)}`;
   }
 }
 
@@ -89,7 +99,7 @@ export async function fetchDelivery(channel: DataChannel, ctx: FetchContext): Pr
     case 'azureBlob':
       return fetchBlobs(channel, ctx, location);
     case 'supabase':
-      return fetchTable(channel, ctx, location);
+      return channel.urlEnv === undefined ? fetchTable(channel, ctx, location) : fetchRestTable(channel, ctx, location);
   }
 }
 
@@ -148,7 +158,7 @@ type TableChannel = Extract<DataChannel, { type: 'supabase' }>;
 async function fetchTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
   const pg = require('pg') as typeof import('pg');
   const { to } = require('pg-copy-streams') as typeof import('pg-copy-streams');
-  const client = new pg.Client({ connectionString: ctx.secrets.read(channel.connectionStringEnv, `channels.${ctx.name}.connectionStringEnv`), connectionTimeoutMillis: 15_000 });
+  const client = new pg.Client({ connectionString: ctx.secrets.read(channel.connectionStringEnv as string, `channels.${ctx.name}.connectionStringEnv`), connectionTimeoutMillis: 15_000 });
   const table = locate(channel.table, ctx.side);
   // A connection lost mid-query is also emitted as an event (unhandled, it would end the process): named in the error.
   const lost: Error[] = [];
@@ -181,4 +191,32 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
   } finally {
     await client.end();
   }
+}
+
+async function fetchRestTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
+  const { MissingTable, readAllRows, restClient } = await import('./rest');
+  const where = `channels.${ctx.name}`;
+  const target = {
+    url: ctx.secrets.read(channel.urlEnv as string, `${where}.urlEnv`),
+    key: ctx.secrets.read(channel.keyEnv as string, `${where}.keyEnv`),
+    schema: channel.schema,
+    timeoutMs: ctx.timeoutMs,
+  };
+  const table = locate(channel.table, ctx.side);
+  await mkdir(ctx.dir, { recursive: true });
+  const lines = join(ctx.dir, `${table}.jsonl`);
+  await writeFile(lines, '');
+  let rows: number;
+  try {
+    rows = await readAllRows(restClient(target), target, table, ctx.keys, (page) => appendFile(lines, `${page.map((r) => JSON.stringify(r)).join('\n')}\n`));
+  } catch (error) {
+    if (error instanceof MissingTable) return { kind: 'missing', location, reason: error.message };
+    throw error;
+  }
+  if (rows === 0) return { kind: 'missing', location, reason: `table ${channel.schema}.${table} has no rows (the server counted 0)` };
+  // Every line read for its types (sample_size = -1), so a column is not typed from its first rows only.
+  const file = join(ctx.dir, `${table}.csv`);
+  await ctx.engine.exec(`COPY (SELECT * FROM read_json(${literal(lines)}, format = 'newline_delimited', sample_size = -1)) TO ${literal(file)} (FORMAT csv, HEADER true)`);
+  await rm(lines);
+  return { kind: 'delivered', location, path: file, format: 'csv', checks: [] };
 }

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Engine } from '../engine/duckdb';
 import { literal } from '../engine/sql';
 import type { RunRecord } from '../runs/record';
+import type { RunKpiLine } from '../runs/results';
 
 export interface EvidenceFile {
   readonly name: string;
@@ -54,6 +55,27 @@ function copyOptions(format: 'parquet' | 'csv'): string {
   return format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
 }
 
+/** The run's KPI lines as published (one per segment, KPI and day; `day` null outside reconcile runs). */
+export function kpiLines(record: RunRecord): KpiLineRow[] {
+  const lines: readonly RunKpiLine[] = record.results.kpis?.kpis ?? record.results.reconcile?.kpis ?? [];
+  return lines.map((k) => ({
+    segment: k.segment, kpi: k.kpi, day: k.day ?? null, v1: k.v1, v2: k.v2, delta: k.delta,
+    rel_variance: k.relVariance, verdict: k.verdict, reason: k.reason,
+  }));
+}
+
+export interface KpiLineRow {
+  readonly segment: string;
+  readonly kpi: string;
+  readonly day: string | null;
+  readonly v1: number | null;
+  readonly v2: number | null;
+  readonly delta: number | null;
+  readonly rel_variance: number | null;
+  readonly verdict: string;
+  readonly reason: string;
+}
+
 export async function buildEvidence(engine: Engine, request: {
   readonly record: RunRecord;
   readonly runDir: string;
@@ -71,10 +93,7 @@ export async function buildEvidence(engine: Engine, request: {
   await json('run.json', record);
 
   // KPI lines through a JSON file DuckDB reads with declared types, so an empty run still has a typed (empty) table.
-  const lines = (record.results.kpis?.kpis ?? record.results.reconcile?.kpis ?? []).map((k) => ({
-    segment: k.segment, kpi: k.kpi, day: 'day' in k ? k.day : null, v1: k.v1, v2: k.v2, delta: k.delta,
-    rel_variance: k.relVariance, verdict: k.verdict, reason: k.reason,
-  }));
+  const lines = kpiLines(record);
   const linesFile = join(dir, '.kpis.jsonl');
   await writeFile(linesFile, lines.map((l) => JSON.stringify(l)).join('\n'));
   const kpisName = `kpis.${format}`;

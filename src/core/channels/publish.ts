@@ -8,8 +8,11 @@
  *   last, and is deleted first when a copy is replaced, so a reader that sees the manifest sees every file. Verified by
  *   each blob's length and Content-MD5. The SDK retries transient faults (timeouts, 429/503 with Retry-After, resets).
  * - supabase: `cutover_runs` (one row per run, the record as jsonb) and `cutover_kpis` (one row per run, segment, KPI
- *   and day), created if missing; the KPI lines are COPYed into a staging table and merged with
- *   `INSERT … ON CONFLICT` in one transaction, retried with backoff on connection faults; verified by counting.
+ *   and day). Over a connection string: created if missing; the KPI lines are COPYed into a staging table and merged
+ *   with `INSERT … ON CONFLICT` in one transaction, retried with backoff on connection faults; verified by counting.
+ *   Over the REST API (supabase-js, rest.ts): the tables must exist; the KPI lines are upserted in batches, then the
+ *   run's row last (the commit marker: no foreign key ties the lines to it, so they can go first); verified by
+ *   counting the run's lines and reading its row back. A failure before the row leaves lines no reader joins to a run.
  * Publishing twice leaves one copy everywhere.
  */
 import { randomBytes } from 'node:crypto';
@@ -53,7 +56,7 @@ export async function publish(target: PublishTarget, evidence: Evidence, ctx: Pu
     case 'azureBlob':
       return toBlob(target, evidence, ctx);
     case 'supabase':
-      return toTables(target, evidence, ctx);
+      return target.urlEnv === undefined ? toTables(target, evidence, ctx) : toRestTables(target, evidence, ctx);
   }
 }
 
@@ -167,7 +170,8 @@ async function mergeRun(
     await client.query('BEGIN');
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_runs (run_id text PRIMARY KEY, kind text NOT NULL, status text NOT NULL,
       verdict text, go_no_go text, started_at timestamptz NOT NULL, ended_at timestamptz, record jsonb NOT NULL)`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_kpis (run_id text NOT NULL REFERENCES ${s}.cutover_runs (run_id) ON DELETE CASCADE,
+    // No foreign key to cutover_runs: the REST path writes a run's lines before its row, the row being the marker.
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.cutover_kpis (run_id text NOT NULL,
       segment text NOT NULL, kpi text NOT NULL, day text NOT NULL DEFAULT '', v1 double precision, v2 double precision, delta double precision,
       rel_variance double precision, verdict text NOT NULL, reason text NOT NULL, PRIMARY KEY (run_id, segment, kpi, day))`);
     await client.query(`CREATE TEMP TABLE cutover_kpis_stage (segment text, kpi text, day text, v1 double precision, v2 double precision,
@@ -198,7 +202,7 @@ const KPI_COLUMNS = ['segment', 'kpi', 'day', 'v1', 'v2', 'delta', 'rel_variance
 async function toTables(target: Extract<PublishTarget, { type: 'supabase' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
   const pg = require('pg') as typeof import('pg');
   const { from } = require('pg-copy-streams') as typeof import('pg-copy-streams');
-  const url = ctx.secrets.read(target.connectionStringEnv, `publish.${ctx.name}.connectionStringEnv`);
+  const url = ctx.secrets.read(target.connectionStringEnv as string, `publish.${ctx.name}.connectionStringEnv`);
   const { record } = ctx;
   const kpis = evidence.files.find((f) => f.name.startsWith('kpis.'))?.rows ?? 0;
   const csvFile = evidence.kpisCsv;
@@ -229,4 +233,35 @@ async function toTables(target: Extract<PublishTarget, { type: 'supabase' }>, ev
     }
   });
   return { target: ctx.name, type: target.type, location, written: true, detail: `run ${record.id} and its ${kpis} KPI lines merged in one transaction, counted after` };
+}
+
+async function toRestTables(target: Extract<PublishTarget, { type: 'supabase' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
+  const { restClient, upsertRows } = await import('./rest');
+  const { kpiLines } = await import('./evidence');
+  const where = `publish.${ctx.name}`;
+  const rest = {
+    url: ctx.secrets.read(target.urlEnv as string, `${where}.urlEnv`),
+    key: ctx.secrets.read(target.keyEnv as string, `${where}.keyEnv`),
+    schema: target.schema,
+    timeoutMs: ctx.timeoutSeconds * 1000,
+  };
+  const { record } = ctx;
+  const location = `supabase REST ${target.schema}.cutover_runs / cutover_kpis`;
+  const client = restClient(rest);
+  const lines = kpiLines(record).map((l) => ({ run_id: record.id, ...l, day: l.day ?? '' }));
+  const gonogo = JSON.parse(await readFile(join(evidence.dir, 'gonogo.json'), 'utf8')) as { verdict?: unknown };
+  await upsertRows(client, rest, 'cutover_kpis', lines, 'run_id,segment,kpi,day', ctx.note);
+  await upsertRows(client, rest, 'cutover_runs', [{
+    run_id: record.id, kind: record.kind, status: record.status, verdict: record.verdict?.verdict ?? null,
+    go_no_go: typeof gonogo.verdict === 'string' ? gonogo.verdict : null, started_at: record.startedAt, ended_at: record.endedAt ?? null, record,
+  }], 'run_id', ctx.note);
+  const signal = (): AbortSignal => AbortSignal.timeout(rest.timeoutMs);
+  const counted = await client.from('cutover_kpis').select('*', { count: 'exact', head: true }).eq('run_id', record.id).abortSignal(signal());
+  const row = await client.from('cutover_runs').select('run_id').eq('run_id', record.id).abortSignal(signal());
+  const problem = counted.error ?? row.error;
+  if (problem) throw new RuntimeError(`${location}: reading back run ${record.id}: ${problem.message}`);
+  if (counted.count !== lines.length || (row.data ?? []).length !== 1) {
+    throw new RuntimeError(`${location}: read back ${counted.count ?? 'no count of'} KPI lines and ${(row.data ?? []).length} run rows for run ${record.id}, wrote ${lines.length} and 1`);
+  }
+  return { target: ctx.name, type: target.type, location, written: true, detail: `run ${record.id} and its ${lines.length} KPI lines upserted through the REST API (the run's row last), counted after` };
 }

@@ -48,6 +48,9 @@ interface Delivered {
   readonly sha256: string | undefined;
 }
 
+/** One REST request's deadline while reading a delivery back. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 const SEVERITY: Record<Verdict, number> = { pass: 0, inconclusive: 1, fail: 2 };
 
 export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
@@ -138,7 +141,10 @@ async function validateData(
   }
   let delivery: Delivery;
   try {
-    const fetched = await fetchDelivery(channel, { name, side, cwd: req.cwd, dir: join(req.outDir, 'channels', name, side), secrets: req.secrets });
+    const fetched = await fetchDelivery(channel, {
+      name, side, cwd: req.cwd, dir: join(req.outDir, 'channels', name, side), secrets: req.secrets,
+      engine: req.engine, keys: keysOf(req.config, side, channel.output), timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     if (fetched.kind === 'missing') {
       checks.push(check('exists', 'fail', `nothing delivered: ${fetched.reason}`));
       return { result: resultOf({ ...base, location: fetched.location }, checks) };

@@ -284,15 +284,28 @@ const AzureBlobChannelSchema = z
   .refine(...oneAzureSecret)
   .describe('Azure Blob Storage upload; each blob is downloaded into the run folder and its Content-MD5 checked.');
 
+/** Supabase is reached over its Postgres connection (bulk: COPY) or its REST API (PostgREST, through supabase-js). */
+const supabaseSecrets = {
+  connectionStringEnv: envVarName('the Supabase database (PostgreSQL) connection string, for bulk work through pg').optional(),
+  urlEnv: envVarName('the Supabase project URL (https://<project>.supabase.co), for the REST API through supabase-js (with keyEnv)').optional(),
+  keyEnv: envVarName('a Supabase API key for the REST API (with urlEnv)').optional(),
+};
+const oneSupabaseRoute = [
+  (c: { connectionStringEnv?: string | undefined; urlEnv?: string | undefined; keyEnv?: string | undefined }) =>
+    (c.urlEnv === undefined) === (c.keyEnv === undefined) && (c.connectionStringEnv === undefined) !== (c.urlEnv === undefined),
+  { message: 'give either connectionStringEnv (PostgreSQL, for bulk work) or both urlEnv and keyEnv (the REST API through supabase-js)' },
+] as const;
+
 const SupabaseChannelSchema = z
   .strictObject({
     type: z.literal('supabase'),
     ...channelBase,
     table: z.string().min(1).describe('The table the pipeline writes; ${side} allowed.'),
     schema: z.string().min(1).default('public').describe('The table\'s PostgreSQL schema.'),
-    connectionStringEnv: envVarName('the Supabase database (PostgreSQL) connection string'),
+    ...supabaseSecrets,
   })
-  .describe('Supabase database write, read back with COPY … TO STDOUT over the Postgres connection (pg).');
+  .refine(...oneSupabaseRoute)
+  .describe('Supabase database write, read back with COPY … TO STDOUT over the Postgres connection (pg), or page by page through the REST API (supabase-js; every page counted, never one trusted alone).');
 
 /** The manifest fields checked when a manifest channel names none (`[]` means every entry of the list). */
 export const DEFAULT_MANIFEST_FIELDS = [
@@ -349,9 +362,9 @@ export const PublishTargetSchema = z
     }).refine(...oneAzureSecret).describe('Azure Blob Storage: each blob uploaded with its MD5, verified after.'),
     z.strictObject({
       type: z.literal('supabase'),
-      schema: z.string().min(1).default('public').describe('The PostgreSQL schema of the tables cutover_runs and cutover_kpis (created if missing).'),
-      connectionStringEnv: envVarName('the Supabase database (PostgreSQL) connection string'),
-    }).describe('Supabase database: the tables cutover_runs and cutover_kpis, written in one transaction.'),
+      schema: z.string().min(1).default('public').describe('The PostgreSQL schema of the tables cutover_runs and cutover_kpis (created if missing over a connection string; over the REST API they must exist).'),
+      ...supabaseSecrets,
+    }).refine(...oneSupabaseRoute).describe('Supabase database: the tables cutover_runs and cutover_kpis, written in one transaction (connection string), or upserted in batches through the REST API, the run\'s row last.'),
   ])
   .describe('A place `cutover publish --to NAME` writes a run\'s evidence: its record, KPI table, mismatching rows and go/no-go.');
 

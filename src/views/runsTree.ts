@@ -1,6 +1,7 @@
 /**
  * The Runs view: the run store on disk, newest first. A run started from the extension, a plain terminal or CI
- * appears alike, because the view only renders `.cutover/runs/<id>/run.json` (a file watcher refreshes it).
+ * appears alike, because the view only renders `.cutover/runs/<id>/run.json` (a file watcher refreshes it). Which
+ * runs there are comes from the store's index; each landed run's run.json is read once.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -41,6 +42,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   private readonly subscriptions: vscode.Disposable[];
   /** Run folders whose run.json does not fit the schema, already logged (the view refreshes often). */
   private readonly reported = new Set<string>();
+  /**
+   * Landed runs' records, read once: the store's index says which runs there are, and a landed run does not change
+   * (a resumed soak lands again with another end, so the key holds it).
+   */
+  private readonly records = new Map<string, RunRecord>();
 
   constructor(private readonly storeEvents: RunStoreEvents) {
     this.subscriptions = [this.changed, storeEvents.onDidChange(() => this.changed.fire())];
@@ -70,15 +76,30 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     return all.flat().sort((a, b) => b.record.id.localeCompare(a.record.id))[0];
   }
 
-  /** The runs read; each run folder that could not be read (an old or hand-edited run.json) is logged, once. */
-  private readable(scan: Awaited<ReturnType<RunStore['scan']>>): RunRecord[] {
-    for (const p of scan.problems) {
-      const key = `${p.id}\0${p.message}`;
-      if (this.reported.has(key)) continue;
-      this.reported.add(key);
-      logWarning(`Runs: run ${p.id} is left out of the view`, new Error(p.message));
+  /** The store's landed runs, newest first; each run folder that could not be read is logged, once. */
+  private async landed(store: RunStore): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    const current = new Set<string>();
+    for (const entry of await store.index().entries()) {
+      const key = `${store.root}\0${entry.id}\0${entry.status}\0${entry.endedAt ?? ''}`;
+      current.add(key);
+      let record = this.records.get(key);
+      if (!record) {
+        try {
+          record = await store.read(entry.id);
+        } catch (error) {
+          if (!this.reported.has(key)) {
+            this.reported.add(key);
+            logWarning(`Runs: run ${entry.id} is left out of the view`, error);
+          }
+          continue;
+        }
+        this.records.set(key, record);
+      }
+      runs.push(record);
     }
-    return scan.runs;
+    for (const key of this.records.keys()) if (key.startsWith(`${store.root}\0`) && !current.has(key)) this.records.delete(key);
+    return runs;
   }
 
   async getChildren(node?: RunNode): Promise<RunNode[]> {
@@ -86,7 +107,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       const all = await Promise.all(this.stores().map(async (store) => {
         const [running, done] = await Promise.all([
           store.running().catch(loggedAs(`Runs: listing the running runs in ${store.root}`, [])),
-          store.scan().then((scan) => this.readable(scan), loggedAs(`Runs: listing the runs in ${store.root}`, [] as RunRecord[])),
+          this.landed(store).catch(loggedAs(`Runs: listing the runs in ${store.root}`, [] as RunRecord[])),
         ]);
         const goNoGo = await goNoGoOfShadowRuns(store, done);
         return [...running, ...done].map((record): RunNode => {

@@ -246,6 +246,7 @@ export class KpiDiffPanel implements vscode.Disposable {
   private html(webview: vscode.Webview): string {
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'kpiDiff.js'));
+    const charts = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'charts.css'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'kpiDiff.css'));
     const csp = [
       "default-src 'none'",
@@ -260,6 +261,7 @@ export class KpiDiffPanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${charts.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>KPI Diff</title>
 </head>

@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { runCli } from '../unit/cli';
 import { withPublishTarget } from './concurrency';
 import { cli, type Figure, figure, hasStackTrace, note, tally } from './harness';
 
@@ -45,10 +46,11 @@ export async function traversal(ws: string): Promise<Figure[]> {
   for (const use of RUN_ID_USES) {
     for (const id of HOSTILE_IDS) {
       const argv = use(id.replace('/tmp/outside', outside));
-      const out = await cli(argv, ws);
+      // In this process: each is refused before any work, and 36 processes would cost a minute.
+      const out = await runCli(argv, ws);
       const problems: string[] = [];
       note(ids, `exit ${out.code}`);
-      if (out.code === null || out.code < 3) problems.push(`exit ${out.code}: accepted`);
+      if (out.code < 3) problems.push(`exit ${out.code}: accepted`);
       if (hasStackTrace(out.stderr)) problems.push('stack trace');
       if (out.stderr.trim() === '') problems.push('no error message');
       const written = filesUnder(outside);

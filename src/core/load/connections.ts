@@ -100,9 +100,10 @@ export async function watchDatabases(loaded: LoadedConfig, secrets: Secrets, int
   const out: DatabaseWatch[] = [];
   const seen = new Set<string>();
   for (const [channel, spec] of Object.entries(loaded.config.channels ?? {})) {
-    if (spec.type !== 'supabase' || seen.has(spec.connectionStringEnv)) continue;
-    seen.add(spec.connectionStringEnv);
-    const env = spec.connectionStringEnv;
+    // A channel reached only through the REST API names no connection string: there is no database to ask.
+    const env: string | undefined = spec.type === 'supabase' ? spec.connectionStringEnv : undefined;
+    if (env === undefined || seen.has(env)) continue;
+    seen.add(env);
     if (!process.env[env]) {
       out.push({ channel, env, note: `${env} is not set: database connections not measured` });
       continue;

@@ -22,18 +22,19 @@ async function runCommand(page: Page, title: string): Promise<void> {
 async function waitForAnnotations(page: Page, count: number): Promise<string[]> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const texts = await page.evaluate(() => {
-      const out: string[] = [];
+    // Evaluated in the page (a string: this file is compiled without the DOM's types).
+    const texts = await page.evaluate<string[]>(`(() => {
+      const out = [];
       for (const sheet of Array.from(document.styleSheets)) {
-        let rules: CSSRuleList;
+        let rules;
         try { rules = sheet.cssRules; } catch (error) { if (error instanceof DOMException) continue; throw error; }
         for (const rule of Array.from(rules)) {
-          const m = /content:\s*"((?:[^"\\]|\\.)*)"/.exec(rule.cssText);
-          if (m?.[1] && /: (moves|no effect on KPIs)/.test(m[1])) out.push(JSON.parse(`"${m[1]}"`) as string);
+          const m = /content:\\s*"((?:[^"\\\\]|\\\\.)*)"/.exec(rule.cssText);
+          if (m && m[1] && /: (moves|no effect on KPIs)/.test(m[1])) out.push(JSON.parse('"' + m[1] + '"'));
         }
       }
       return out;
-    });
+    })()`);
     const unique = [...new Set(texts.map((t) => t.trim()))];
     if (unique.length >= count || Date.now() > deadline) return unique;
     await page.waitForTimeout(250);

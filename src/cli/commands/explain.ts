@@ -5,8 +5,9 @@
  * start), compares each with the run's V1 output and attributes every KPI line that did not pass to a key, to an
  * interaction of keys, or to the code. Records an `explain` run with every sub-run's log.
  *
- * Exit code: 0 when every line that did not pass is attributed; 2 when some stay unknown (a run rejected or failed);
- * 4 when explain itself fails or is cancelled (Ctrl+C, the extension's Cancel).
+ * Exit code: 0 when every line that did not pass is attributed; 2 when some stay unknown (a run rejected or failed),
+ * or when it is cancelled (Ctrl+C, the extension's Cancel: recorded `stopped` with the sub-runs so far); 4 when
+ * explain itself fails.
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';

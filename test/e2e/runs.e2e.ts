@@ -12,7 +12,7 @@ import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } 
 
 interface RunJson { readonly id: string; readonly kind: string; readonly status: string; readonly startedAt: string; readonly endedAt?: string; readonly error?: { message: string }; readonly verdict?: { verdict: string } }
 
-const V1 = '"command": ["node", "pipelines/v1/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v1/pipeline.config.json"]';
+const V1 = '"command": ["node", "pipelines/v1/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "${config}"]';
 
 /** A V1 that starts a child of its own and never ends (only a cancel stops them); it writes both pids to `pidsFile`. */
 const SLOW_PIPELINE = `const { spawn } = require('node:child_process');

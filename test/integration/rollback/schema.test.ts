@@ -15,7 +15,7 @@ function variants(good: string): Record<string, string> {
   const bad = {
     'a budget that is not a number': good.replace(/"budgetSeconds": 300\n  }\n}/, '"budgetSeconds": "soon"\n  }\n}'),
     'an unknown top-level key': good.replace('"defaultInput": "sample-10k",', '"defaultInput": "sample-10k",\n  "colour": "blue",'),
-    'a pipeline without its command': good.replace('"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v2/pipeline.config.json"],', ''),
+    'a pipeline without its command': good.replace('"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "${config}"],', ''),
   };
   for (const [name, text] of Object.entries(bad)) assert.notEqual(text, good, `the example still allows ${name}`);
   return bad;

@@ -195,7 +195,7 @@ describe('Runs (in the extension host)', function () {
     const root = workspaceRoot().fsPath;
     const config = path.join(root, 'cutover.json');
     const original = fs.readFileSync(config, 'utf8');
-    const v2 = '"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "pipelines/v2/pipeline.config.json"]';
+    const v2 = '"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "${config}"]';
     assert.ok(original.includes(v2), 'the example\'s V2 command');
     fs.writeFileSync(config, original.replace(v2, '"command": ["node", "-e", "console.error(\'v2 broke on purpose\'); process.exit(4)"]'));
     let failed: LaunchOutcome | undefined;

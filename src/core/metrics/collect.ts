@@ -128,6 +128,9 @@ function gateSamples(gate: GateResult, base: Record<string, string>, add: Add): 
 
 const MIB = 2 ** 20;
 
+/** The larger of two figures, either of which may be missing. */
+const max = (a: number | null | undefined, b: number | null): number | null => (a === null || a === undefined ? b : b === null ? a : Math.max(a, b));
+
 function resultSamples(run: RunRecord, base: Record<string, string>, add: Add): void {
   const { reconcile, load, soak, channels } = run.results;
   if (reconcile) {
@@ -147,7 +150,6 @@ function resultSamples(run: RunRecord, base: Record<string, string>, add: Add): 
     for (const m of load.measurements) {
       const id = `${m.pipeline}\u0000${m.size}`;
       const prev = bySize.get(id);
-      const max = (a: number | null | undefined, b: number | null): number | null => (a === null || a === undefined ? b : b === null ? a : Math.max(a, b));
       bySize.set(id, { pipeline: m.pipeline, size: m.size, rss: max(prev?.rss, m.peakRssBytes), cpu: max(prev?.cpu, m.peakCpuPercent), wall: Math.max(prev?.wall ?? 0, m.wallSeconds) });
     }
     for (const m of bySize.values()) {

@@ -74,6 +74,32 @@ describe('metrics from a run store', () => {
     assert.deepEqual([...segments].sort(), ['region=s', 'total']);
   });
 
+  it('exports load and soak resources, soak memory growth and channel verdicts', () => {
+    const base = { ...shadowRuns()[1]!, commands: [], results: {} };
+    const m = (copy: number, rss: number, cpu: number, wall: number) => ({ pipeline: 'v2', size: '100k', copy, peakRssBytes: rss, peakCpuPercent: cpu, wallSeconds: wall });
+    const load = { ...base, id: '20260103-000000-000-000001', kind: 'load', results: { load: { measurements: [m(0, 100, 40, 2), m(1, 300, 55, 3)] } } };
+    const soak = {
+      ...base, id: '20260103-000000-000-000002', kind: 'soak',
+      results: { soak: {
+        pipelines: ['v2'],
+        iterations: [{ pipeline: 'v2', peakRssBytes: 10, peakCpuPercent: 20 }, { pipeline: 'v2', peakRssBytes: 30, peakCpuPercent: 10 }],
+        leaks: [{ pipeline: 'v2', highMBPerHour: 36 }],
+        failures: [{ pipeline: 'v2', recovered: false }, { pipeline: 'v2', recovered: true }],
+      } },
+    };
+    const channels = { ...base, id: '20260103-000000-000-000003', kind: 'channels', results: { channels: { channels: [{ channel: 'azure', side: 'v2', verdict: 'fail' }] } } };
+    const c = collectMetrics([channels, soak, load] as unknown as RunRecord[], { workspace: 'ws', maxSegments: 20, gate });
+    assert.equal(sample(c, 'cutover_peak_rss_bytes', { kind: 'load', size: '100k' }), 300);
+    assert.equal(sample(c, 'cutover_peak_cpu_ratio', { kind: 'load' }), 0.55);
+    assert.equal(sample(c, 'cutover_load_wall_seconds', { kind: 'load' }), 3);
+    assert.equal(sample(c, 'cutover_peak_rss_bytes', { kind: 'soak' }), 30);
+    assert.equal(sample(c, 'cutover_soak_rss_growth_bytes_per_second', { pipeline: 'v2' }), (36 * 2 ** 20) / 3600);
+    assert.equal(sample(c, 'cutover_soak_unrecovered_failures', { pipeline: 'v2' }), 1);
+    assert.equal(sample(c, 'cutover_channel_verdict', { channel: 'azure', verdict: 'fail' }), 1);
+    assert.equal(sample(c, 'cutover_channel_verdict', { channel: 'azure', verdict: 'pass' }), 0);
+    assert.deepEqual(c.kinds, ['channels', 'load', 'soak']);
+  });
+
   it('declares every family once, with Prometheus names and units (no _total on a gauge)', () => {
     const names = exportedMetricNames();
     assert.equal(new Set(names).size, names.length);

@@ -14,6 +14,8 @@ import { isReadinessMessage } from './protocol';
 
 export type ExportFormat = 'html' | 'md';
 
+export const READINESS_VIEW_TYPE = 'cutover.readiness';
+
 /** Where the panel reads the readiness (commands/readinessState.ts, handed in by extension.ts). */
 export interface ReadinessSource {
   readonly all: readonly ReadinessRoot[];
@@ -27,7 +29,22 @@ export class ReadinessPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly state: ReadinessSource) {
-    this.disposables.push(state.onDidChange(() => this.render()));
+    this.disposables.push(
+      state.onDidChange(() => this.render()),
+      // After a reload the panel comes back for the workspace it showed (the page keeps its root in its state).
+      vscode.window.registerWebviewPanelSerializer(READINESS_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, saved: unknown) => {
+          const root = (saved as { root?: unknown } | undefined)?.root;
+          if (typeof root !== 'string') {
+            panel.dispose();
+            return;
+          }
+          this.attach(panel, root);
+          await this.state.refresh();
+          this.render();
+        },
+      }),
+    );
   }
 
   /** The workspace the panel shows and its readiness (tests read it). */
@@ -40,25 +57,32 @@ export class ReadinessPanel implements vscode.Disposable {
   }
 
   async show(root: string): Promise<void> {
-    this.root = root;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('cutover.readiness', 'Cutover Readiness', vscode.ViewColumn.Active, {
+      this.attach(vscode.window.createWebviewPanel(READINESS_VIEW_TYPE, 'Cutover Readiness', vscode.ViewColumn.Active, {
         enableScripts: true,
         localResourceRoots: [],
         retainContextWhenHidden: false,
-      });
-      this.panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.disposables);
-      this.panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (!isReadinessMessage(message)) return;
-        if (message.type === 'refresh') void this.state.refresh();
-        else void this.export().catch((error: unknown) => {
-          logWarning('Readiness: exporting the report', error);
-          void vscode.window.showErrorMessage(`Cutover: the report could not be exported: ${(error as Error).message}`);
-        });
-      }, undefined, this.disposables);
-    } else this.panel.reveal();
+      }), root);
+    } else {
+      this.root = root;
+      this.panel.reveal();
+    }
     await this.state.refresh();
     this.render();
+  }
+
+  private attach(panel: vscode.WebviewPanel, root: string): void {
+    this.panel = panel;
+    this.root = root;
+    panel.onDidDispose(() => { if (this.panel === panel) this.panel = undefined; }, undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isReadinessMessage(message)) return;
+      if (message.type === 'refresh') void this.state.refresh();
+      else void this.export().catch((error: unknown) => {
+        logWarning('Readiness: exporting the report', error);
+        void vscode.window.showErrorMessage(`Cutover: the report could not be exported: ${(error as Error).message}`);
+      });
+    }, undefined, this.disposables);
   }
 
   /** Export…: HTML or Markdown, to a file the user picks (tests pass both). Resolves to the file written. */
@@ -108,12 +132,13 @@ th { background: var(--vscode-editorWidget-background); }
 .good { color: var(--vscode-testing-iconPassed); } .bad { color: var(--vscode-testing-iconFailed); } .warn { color: var(--vscode-problemsWarningIcon-foreground); }
 </style>
 </head>
-<body>
+<body data-root="${escapeHtml(shown.root)}">
 <div class="toolbar"><button id="export">Export…</button><button id="refresh" class="secondary">Refresh</button></div>
 ${problem}
 ${renderHtmlBody(shown.readiness)}
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
+vscode.setState({ root: document.body.dataset.root });
 document.getElementById('export').addEventListener('click', () => vscode.postMessage({ type: 'export' }));
 document.getElementById('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
 </script>

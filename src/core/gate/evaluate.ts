@@ -36,7 +36,7 @@ export interface GateResult {
 
 /** What the gate needs from a run; every part may be missing (then its criterion fails with "no data"). */
 export interface GateEvidence {
-  /** A run that did not complete (a pipeline or the engine failed, or it was interrupted). */
+  /** A run that did not complete (a pipeline or the engine failed, it was cancelled: stopped, or it died: interrupted). */
   readonly failed?: { readonly reason: string };
   readonly pipelines?: {
     readonly v1?: { readonly exitCode: number | null; readonly durationMs: number };

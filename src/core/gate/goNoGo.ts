@@ -7,7 +7,8 @@
  *   defaults filling any gap.
  * - Reviews: a KPI line that a review in force covers (`.cutover/reviews.json`, same values) is left out of the
  *   variance and listed as accepted; a revoked review counts for nothing.
- * - Missing data, a failed or interrupted run: the criterion fails with "no data" (evaluate.ts), never a pass.
+ * - Missing data, a failed, stopped (cancelled) or interrupted run: the criterion fails with "no data" (evaluate.ts),
+ *   never a pass.
  */
 import { findConfig, loadConfig } from '../config/load';
 import type { GateConfig } from '../config/schema';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { RunRecord } from '../../../src/core/runs/record';
 import type { KpiLine } from '../../../src/core/runs/results';
 import type { Review } from '../../../src/core/reviews/store';
-import { formatNumber, formatSigned } from '../../../src/webviews/shared/app/format';
+import { formatNumber, formatSigned } from '../../../src/webviews/common/app/format';
 import { formatPercent } from '../../../src/core/percent';
 import { acceptedLines, runView } from '../../../src/core/runs/view';
 

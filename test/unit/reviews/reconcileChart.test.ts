@@ -1,7 +1,7 @@
 /** The reconciliation chart's data mapping: the reconcile run as the panel reads it, log scale, bands, clipping. */
 import * as assert from 'node:assert/strict';
 import type { RunRecord } from '../../../src/core/runs/record';
-import { chartModel, chartSummary } from '../../../src/webviews/shared/app/varianceChart';
+import { chartModel, chartSummary } from '../../../src/webviews/common/app/varianceChart';
 import { reconcileView } from '../../../src/core/runs/view';
 import type { ReconcileDayView } from '../../../src/core/runs/viewModel';
 

@@ -1,5 +1,5 @@
 /**
- * The Reconciliation section: the latest `cutover reconcile` run as an inline SVG (shared/app/varianceSvg.ts) plus the same
+ * The Reconciliation section: the latest `cutover reconcile` run as an inline SVG (common/app/varianceSvg.ts) plus the same
  * days as a table, which is what a screen reader reads. Every value goes through Lit bindings, so it is escaped.
  */
 import { html, nothing, type TemplateResult } from 'lit';

@@ -10,10 +10,10 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatPercent } from '../../../core/percent';
 import type { DashboardModel, DashboardState, HostMessage, KpiDrift, TimelineRun, WebviewMessage } from '../protocol';
-import { formatDuration } from '../../shared/app/format';
-import { reconcileSection } from '../../shared/app/reconcileChart';
-import { varianceChart } from '../../shared/app/varianceChart';
-import { varianceSvg } from '../../shared/app/varianceSvg';
+import { formatDuration } from '../../common/app/format';
+import { reconcileSection } from '../../common/app/reconcileChart';
+import { varianceChart } from '../../common/app/varianceChart';
+import { varianceSvg } from '../../common/app/varianceSvg';
 import { ALL, filterRuns, minimap, type TimelineFilter } from './timelineModel';
 import { trendSection } from './trendChart';
 

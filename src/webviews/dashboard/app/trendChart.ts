@@ -5,7 +5,7 @@
  */
 import { html, svg, type TemplateResult } from 'lit';
 import type { Trend } from '../protocol';
-import { formatNumber } from '../../shared/app/format';
+import { formatNumber } from '../../common/app/format';
 
 const WIDTH = 320;
 const HEIGHT = 120;

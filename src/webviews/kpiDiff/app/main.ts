@@ -12,10 +12,10 @@ import type { AcceptedView, KpiKey, KpiRow, ReconcileView, RunView } from '../..
 import type { HostMessage, PanelState, WebviewMessage } from '../protocol';
 import type { CauseView } from '../../../core/explain/format';
 import { formatPercent } from '../../../core/percent';
-import { formatDuration, formatNumber, formatSigned, fullValue } from '../../shared/app/format';
+import { formatDuration, formatNumber, formatSigned, fullValue } from '../../common/app/format';
 import type { ChannelsView } from '../../../core/channels/view';
 import { channelsSection } from './channelsSection';
-import { reconcileSection } from '../../shared/app/reconcileChart';
+import { reconcileSection } from '../../common/app/reconcileChart';
 import { declarativeSection, qualitySection } from './qualitySection';
 import { loadSection } from './loadSection';
 import './rowsTable';

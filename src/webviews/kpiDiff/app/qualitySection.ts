@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ColumnQuality, KpiRow, RunView, TableQuality } from '../../../core/runs/viewModel';
 import { formatPercent } from '../../../core/percent';
-import { formatNumber, fullValue } from '../../shared/app/format';
+import { formatNumber, fullValue } from '../../common/app/format';
 
 function issues(c: ColumnQuality | undefined): number {
   return c ? c.nulls + c.nan + c.posInf + c.negInf + c.outOfBounds : 0;

@@ -9,7 +9,7 @@ import { noticeOf, slackEscape, slackPayload, teamsPayload } from '../../../src/
 import { postWebhook, retryAfterMs } from '../../../src/core/notify/send';
 import { runCli } from '../cli';
 import { writeRecord } from '../gate/records';
-import { shadowRuns } from '../metrics/collect.test';
+import { shadowRuns } from '../metrics/fixtures';
 
 /** A local webhook: answers each request with the next scripted reply (the last one repeats) and keeps what it got. */
 async function receiver(replies: readonly { status: number; headers?: Record<string, string> }[]): Promise<{ server: Server; url: string; got: { at: number; body: unknown }[] }> {

@@ -15,7 +15,7 @@ import { MonitoringSchema } from '../../../src/core/metrics/settings';
 import { evaluateGate } from '../../../src/core/gate/evaluate';
 import { evidenceFromRun } from '../../../src/core/gate/evidence';
 import { runCli } from '../cli';
-import { shadowRuns } from '../metrics/collect.test';
+import { shadowRuns } from '../metrics/fixtures';
 
 const settings = { gate: GateSchema.parse({}), monitoring: MonitoringSchema.parse({ staleHours: 24 }), performance: { seconds: {}, minSoakIterations: 10, leakMBPerHour: 5 } };
 

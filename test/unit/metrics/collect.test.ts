@@ -12,26 +12,11 @@ import { evidenceFromRun } from '../../../src/core/gate/evidence';
 import { GateSchema } from '../../../src/core/config/schema';
 import type { RunRecord } from '../../../src/core/runs/record';
 import { runCli } from '../cli';
-import { kpiLine, shadowRecord, writeRecord } from '../gate/records';
+import { kpiLine, writeRecord } from '../gate/records';
 import { writeFailingV2Config } from '../shadow/workspace';
-import { promtoolCheckMetrics } from './exposition.test';
+import { promtoolCheckMetrics, shadowRuns } from './fixtures';
 
 const gate = (r: RunRecord) => evaluateGate(evidenceFromRun(r), GateSchema.parse({}));
-
-/** A passing shadow run, then a later one whose KPI is 2% off, with one more segment than the cap allows. */
-export function shadowRuns(): RunRecord[] {
-  const passing = { ...shadowRecord('20260101-000000-000-aaaaaa', [kpiLine('total', 'balance', 100, 100)]), endedAt: '2026-01-01T00:00:05.000Z' };
-  const failing = {
-    ...shadowRecord('20260102-000000-000-bbbbbb', [
-      kpiLine('total', 'balance', 100, 102),
-      kpiLine('region="n"', 'balance', 50, 50),
-      kpiLine('region=s', 'balance', 50, 50.01),
-    ]),
-    startedAt: '2026-01-02T00:00:00.000Z',
-    endedAt: '2026-01-02T00:00:05.000Z',
-  };
-  return [failing, passing];
-}
 
 function sample(collected: ReturnType<typeof collectMetrics>, name: string, labels: Record<string, string> = {}): number | undefined {
   const f = collected.families.find((x) => x.family.name === name);

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { escapeHelp, escapeLabelValue, formatSampleValue, writeExposition } from '../../../src/core/metrics/exposition';
-
-/** `promtool check metrics` on `text`: its exit code and what it said. */
-export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
-  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (r.error) throw r.error;
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+import { promtoolCheckMetrics } from './fixtures';
 
 const family = { name: 'cutover_test_seconds', help: 'A test.', unit: 'seconds' };
 

@@ -18,7 +18,7 @@ const file = join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'graf
 const PANEL_TYPES = new Set(['row', 'stat', 'timeseries', 'table', 'bargauge', 'gauge']);
 
 /** The `cutover_…` names a PromQL expression uses. */
-export function metricNamesIn(expr: string): string[] {
+function metricNamesIn(expr: string): string[] {
   return [...expr.matchAll(/\bcutover_[a-zA-Z0-9_]+/g)].map((m) => m[0]);
 }
 

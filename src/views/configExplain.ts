@@ -91,7 +91,8 @@ export class ConfigExplainView implements vscode.Disposable {
 
   private async latest(): Promise<ShownExplain | undefined> {
     for (const store of workspaceStores()) {
-      const record = (await store.list()).find((r) => r.kind === 'explain' && r.status === 'complete' && r.results.explain !== undefined);
+      // Through the store's index: one run.json read however many runs there are (this runs on every store change).
+      const record = await store.latest('explain', 'complete');
       if (record?.results.explain) return { store, record, explain: record.results.explain };
     }
     return undefined;

@@ -292,12 +292,12 @@ async function latestReconcile(ref: RunRef): Promise<ReconcileView | null> {
   return record ? reconcileView(record) : null;
 }
 
-/** Each not-passing line's cause, from the latest complete `cutover explain` of this run. */
+/** Each not-passing line's cause, when the latest complete `cutover explain` (found through the index) is of this run. */
 async function causesOf(ref: RunRef): Promise<CauseView[]> {
   if (ref.record.kind !== 'shadow') return [];
-  const runs = await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []));
-  const explain = runs.find((r) => r.kind === 'explain' && r.status === 'complete' && r.results.explain?.shadowRun === ref.record.id)?.results.explain;
-  return explain ? causeViews(explain.lines) : [];
+  const latest = await ref.store.latest('explain', 'complete').catch(loggedAs(`KPI Diff: finding the latest explain run in ${ref.store.root}`, undefined));
+  const explain = latest?.results.explain;
+  return explain?.shadowRun === ref.record.id ? causeViews(explain.lines) : [];
 }
 
 /** The run's channel results: its own, or the channels runs that validated its deliveries. */

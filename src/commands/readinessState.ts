@@ -110,6 +110,10 @@ export class ReadinessState implements ChecklistEvidence, vscode.Disposable {
     return root === undefined ? undefined : this.results.get(key(root, path.relative(root, entry.uri.fsPath), parseId));
   }
 
+  signoffs(entry: PlanEntry): ReadinessRoot['readiness']['signoffs'] {
+    return this.rootOf(entry)?.readiness.signoffs ?? [];
+  }
+
   sectionCriteria(entry: PlanEntry, section: PlanSection): { met: number; total: number } {
     const ids = this.criteriaUnder ? [...this.criteriaUnder(section)] : [];
     return { met: ids.filter((id) => { const r = this.result(entry, id); return r !== undefined && isMet(r); }).length, total: ids.length };

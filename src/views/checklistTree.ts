@@ -20,6 +20,8 @@ export type ChecklistNode =
 export interface ChecklistEvidence {
   result(entry: PlanEntry, parseId: string): CriterionResult | undefined;
   sectionCriteria(entry: PlanEntry, section: PlanSection): { met: number; total: number };
+  /** The latest sign-off of each role of the plan's workspace; stale when the evidence changed since. */
+  signoffs(entry: PlanEntry): readonly { readonly role: string; readonly by: string; readonly at: string; readonly stale: boolean }[];
 }
 
 const EVIDENCE_ICON = {
@@ -157,6 +159,12 @@ export class ChecklistTreeProvider implements vscode.TreeDataProvider<ChecklistN
         }
         item.tooltip = entry.problem ?? `${entry.label}\n${progressText(planTotals(entry))}`;
         item.accessibilityInformation = { label: `${entry.label}, ${entry.problem ?? progressText(planTotals(entry))}` };
+        const signoffs = this.evidence?.signoffs(entry) ?? [];
+        if (signoffs.length > 0) {
+          const stale = signoffs.filter((s) => s.stale).length;
+          item.description = `${item.description ?? ''} · ${stale > 0 ? `${stale} sign-off${stale === 1 ? '' : 's'} stale` : `${signoffs.length} sign-off${signoffs.length === 1 ? '' : 's'}`}`;
+          item.tooltip = `${String(item.tooltip)}\n${signoffs.map((s) => `${s.stale ? 'stale: ' : ''}${s.role} signed off by ${s.by} at ${s.at}${s.stale ? ' (the evidence changed since)' : ''}`).join('\n')}`;
+        }
         item.command = { command: 'cutover.checklist.revealTask', title: 'Open Plan', arguments: [node] };
         return item;
       }

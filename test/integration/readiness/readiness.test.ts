@@ -149,9 +149,14 @@ describe('Readiness (in the extension host)', function () {
     assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { signoffs: unknown[] }).signoffs.length, 1);
     const root = () => api.readiness.all[0]!.readiness;
     assert.deepEqual(root().signoffs.map((s) => [s.role, s.stale]), [['ops', false]]);
+    const [planNode] = await tree.getChildren();
+    assert.match(String(tree.getTreeItem(planNode!).description), / · 1 sign-off$/);
     writeRun(switchRecord('forward', new Date().toISOString(), 20_000, 1, 'fail'));
     await api.readiness.refresh();
     assert.deepEqual(root().signoffs.map((s) => [s.role, s.stale]), [['ops', true]]);
+    const item = tree.getTreeItem((await tree.getChildren())[0]!);
+    assert.match(String(item.description), / · 1 sign-off stale$/);
+    assert.match(String(item.tooltip), /stale: ops signed off by Ada at .* \(the evidence changed since\)/);
   });
 
   it('New Runbook from Template… writes the template into the runbooks folder and never overwrites', async function () {

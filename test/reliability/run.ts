@@ -4,7 +4,7 @@
  * suite's markers (the soak sections around them are left as they are). Exit 1 when any case failed or lost anything.
  *
  *   npm run test:reliability                      all of it, seed 1
- *   npm run test:reliability -- --seed 7 kills    only the named areas (concurrency, kills, disk, corrupt, fuzz, traversal, secrets)
+ *   npm run test:reliability -- --seed 7 kills    only the named areas (concurrency, kills, disk, corrupt, fuzz, traversal, secrets, hostile)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { canMount, fullDisk } from './fullDisk';
 import { fuzzing } from './fuzz';
 import { type Figure, REPO, workspace } from './harness';
 import { KILL_KINDS, kills } from './kills';
+import { hostile } from './hostile';
 import { secrets } from './secrets';
 import { traversal } from './traversal';
 
@@ -36,6 +37,7 @@ const AREAS: Readonly<Record<string, (ws: string) => Promise<Figure[]>>> = {
   fuzz: () => fuzzing(1000, seed),
   traversal: (ws) => traversal(ws),
   secrets: (ws) => secrets(ws),
+  hostile: (ws) => hostile(ws),
 };
 
 function cell(text: string): string {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli';
@@ -53,6 +53,26 @@ describe('cutover readiness and signoff', () => {
     const notReady = await runCli(['readiness', '--format', 'html', '--out', 'report.html'], root);
     assert.equal(notReady.code, 1, notReady.stderr);
     assert.match(readFileSync(join(root, 'report.html'), 'utf8'), /^<!DOCTYPE html>[\s\S]*NOT READY/);
+  });
+
+  it("reads the latest shadow run's pipeline logs for the shadowLogs rule", async () => {
+    writeFileSync(join(root, 'plan.md'), '# Plan\n**Success Criteria:**\n- ✓ No errors in the logs\n');
+    writeFileSync(join(root, 'cutover.json'), config([{ match: 'No errors in the logs', rule: { kind: 'shadowLogs' } }]));
+    const run = shadowRecord('20251201-120000-000-aaaaaa', [kpiLine('total', 'loan_count', 100, 100)]);
+    const withLogs = { ...run, commands: run.commands.map((c) => ({ ...c, log: `logs/${c.name}.log` })) };
+    writeRecord(root, withLogs);
+    const logs = join(root, '.cutover', 'runs', run.id, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'v1.log'), 'read 10000 loans\nwrote kpis\n');
+    writeFileSync(join(logs, 'v2.log'), 'read 10000 loans\nERROR: region lookup failed for 3 loans\nwrote kpis\n');
+    const out = await runCli(['readiness'], root);
+    assert.equal(out.code, 1, out.stdout);
+    assert.match(out.stdout, /v2 log: 1 line, e\.g\. line 2: ERROR: region lookup failed/);
+    writeFileSync(join(logs, 'v2.log'), 'read 10000 loans\nwrote kpis\n');
+    const clean = await runCli(['readiness'], root);
+    assert.match(clean.stdout, /\| ✓ met \| No errors in the logs/);
+    rmSync(join(logs, 'v2.log'));
+    assert.match((await runCli(['readiness'], root)).stdout, /\| \? no evidence \| No errors in the logs/);
   });
 
   it('refuses an unknown format and a cutover.json with a misspelt rule', async () => {

@@ -257,7 +257,7 @@ export function evaluateGate(ctx: RunCommandContext) {
     let found = target;
     if (!found && loaded) {
       const store = new RunStore(loaded.dir);
-      const latest = (await store.list()).find((r) => r.kind === 'shadow');
+      const latest = await store.latest('shadow');
       if (latest) found = { store, record: latest };
     }
     if (!found) {
@@ -298,7 +298,7 @@ export function switchPipeline(ctx: RunCommandContext, direction: 'rollback' | '
       return undefined;
     }
     const store = new RunStore(loaded.dir);
-    const latest = (await store.list()).find((r) => r.kind === 'shadow');
+    const latest = await store.latest('shadow');
     const gate = latest ? await goNoGoOf({ store, record: latest }) : undefined;
     const detail = [
       ...(gate

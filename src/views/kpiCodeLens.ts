@@ -42,7 +42,7 @@ export class KpiCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
 
   private latestRuns(): Promise<{ store: RunStore; record: RunRecord }[]> {
     this.cache ??= Promise.all(this.runs.stores().map(async (store) => {
-      const record = (await store.list().catch(loggedAs(`CodeLens: listing the runs in ${store.root}`, [] as RunRecord[]))).find((r) => r.kind === 'shadow');
+      const record = await store.latest('shadow').catch(loggedAs(`CodeLens: finding the latest shadow run in ${store.root}`, undefined));
       return record ? [{ store, record }] : [];
     })).then((all) => all.flat());
     return this.cache;

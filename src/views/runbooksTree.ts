@@ -129,7 +129,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
       // The store is read once per workspace, not once per runbook.
       const store = new RunStore(root);
       const [done, running] = await Promise.all([
-        store.list().catch(loggedAs(`Runbooks: listing the runs in ${store.root}`, [])),
+        store.ofKind('runbook').catch(loggedAs(`Runbooks: listing the runbook runs in ${store.root}`, [])),
         store.running().catch(loggedAs(`Runbooks: listing the running runs in ${store.root}`, [])),
       ]);
       for (const file of files) {

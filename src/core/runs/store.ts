@@ -412,6 +412,12 @@ export class RunStore {
     return entry ? this.read(entry.id) : undefined;
   }
 
+  /** The landed runs of `kind`, newest first, found through the index (only their run.json are read). */
+  async ofKind(kind: string): Promise<RunRecord[]> {
+    const ids = (await this.index().entries()).filter((e) => e.kind === kind).map((e) => e.id);
+    return Promise.all(ids.map((id) => this.read(id)));
+  }
+
   async read(id: string): Promise<RunRecord> {
     checkRunId(id);
     const file = join(this.runDir(id), 'run.json');

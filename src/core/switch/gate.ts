@@ -23,7 +23,7 @@ export type GateAtStart =
   | { readonly runId: null; readonly verdict: null; readonly reason: string };
 
 export async function gateAtStart(store: RunStore, thresholds: GateConfig): Promise<GateAtStart> {
-  const latest = (await store.list()).find((r) => r.kind === 'shadow');
+  const latest = await store.latest('shadow');
   if (!latest) return { runId: null, verdict: null, reason: `no shadow run recorded in ${store.root}` };
   const { verdict, criteria, accepted } = await goNoGoInWorkspace(store.workspaceRoot, latest, thresholds);
   return { runId: latest.id, runStatus: latest.status, startedAt: latest.startedAt, verdict, criteria, accepted };

@@ -2,7 +2,7 @@
  * The Dashboard in a real extension host, over a written run history (fixture.ts) with no index yet: opening it
  * builds the index and delivers the model after the app's `ready`; a run clicked opens as the Runs view opens it
  * (KPI Diff for a run with KPIs, run.json otherwise); a log line opens the log at that line and a forged one opens
- * nothing; a run that lands and a run folder deleted by hand both show without a click.
+ * nothing; a run in progress, the same run landing and a run folder deleted by hand all show without a click.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -82,9 +82,11 @@ describe('Dashboard (in the extension host)', function () {
     assert.ok(vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('v2.log'), 'a path the model does not list opens nothing');
   });
 
-  it('shows a run that lands, and drops a run folder deleted by hand, without a click', async () => {
+  it('shows a run in progress, then as it lands, and drops a run folder deleted by hand, without a click', async () => {
     await vscode.commands.executeCommand('cutover.openDashboard');
     const run = await new RunStore(root).begin('compare');
+    // In progress: a live run of the pipeline status, not yet on the timeline.
+    await modelWith('the run in progress', (s) => s.model?.live.some((r) => r.id === run.id && r.outcome === 'running') === true && s.model.total === total, 10_000);
     await run.finish({ verdict: { verdict: 'pass', reasons: ['landed while the Dashboard was open'] } });
     await modelWith('the new run first', (s) => s.model?.runs[0]?.id === run.id && s.model.total === total + 1, 10_000);
     const gone = ids['load']![0]!;

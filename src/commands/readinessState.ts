@@ -2,7 +2,8 @@
  * The readiness of the workspace's plans, kept current for the Checklist, the Readiness Report and Sign Off: each
  * plan is decided against the cutover.json found from its folder up (its criteria, gate and performance) and that
  * folder's run store, reviews and sign-offs (core/readiness/workspace.ts, the same decision `cutover readiness`
- * makes). Recomputed when the plans, the runs, cutover.json, the reviews or the sign-offs change.
+ * makes). Recomputed when the plans, the runs, cutover.json, the reviews or the sign-offs change; what was read from
+ * the run store is kept while only the plans change (an edit in a plan does not re-read every run).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,7 +12,7 @@ import { CutoverError } from '../core/errors';
 import type { PlanSection } from '../core/plan/model';
 import type { CriterionResult, PlanFile } from '../core/readiness/criteria';
 import { isMet } from '../core/readiness/state';
-import type { ReadinessRoot } from '../core/readiness/workspace';
+import type { ReadinessRoot, WorkspaceEvidence } from '../core/readiness/workspace';
 import { logError, logWarning } from '../shared/log';
 import type { RunStoreEvents } from '../shared/runStoreEvents';
 import type { ChecklistEvidence } from '../views/checklistTree';
@@ -29,14 +30,16 @@ export class ReadinessState implements ChecklistEvidence, vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private computing: Promise<void> = Promise.resolve();
   private criteriaUnder: ((section: PlanSection) => Set<string>) | undefined;
+  /** Evidence read per root, until the store, reviews, sign-offs or cutover.json change. */
+  private readonly read = new Map<string, Promise<WorkspaceEvidence>>();
 
   constructor(private readonly plans: PlanSource, storeEvents: RunStoreEvents) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/{cutover.json,.cutover/reviews.json,.cutover/signoffs.json}');
     this.disposables.push(
       watcher,
-      watcher.onDidChange(() => this.schedule()), watcher.onDidCreate(() => this.schedule()), watcher.onDidDelete(() => this.schedule()),
+      watcher.onDidChange(() => this.evidenceChanged()), watcher.onDidCreate(() => this.evidenceChanged()), watcher.onDidDelete(() => this.evidenceChanged()),
       plans.onDidChange(() => this.schedule()),
-      storeEvents.onDidChange(() => this.schedule()),
+      storeEvents.onDidChange(() => this.evidenceChanged()),
     );
   }
 
@@ -44,8 +47,18 @@ export class ReadinessState implements ChecklistEvidence, vscode.Disposable {
     return this.roots;
   }
 
-  /** Recomputes now; resolves when the new state is published. */
+  /** Re-reads the evidence and recomputes now; resolves when the new state is published. */
   refresh(): Promise<void> {
+    this.read.clear();
+    return this.recompute();
+  }
+
+  private evidenceChanged(): void {
+    this.read.clear();
+    this.schedule();
+  }
+
+  private recompute(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.computing = this.computing.then(() => this.compute()).catch((error: unknown) => logError('Readiness: deciding the criteria', error));
@@ -54,13 +67,13 @@ export class ReadinessState implements ChecklistEvidence, vscode.Disposable {
 
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { void this.refresh(); }, DELAY_MS);
+    this.timer = setTimeout(() => { void this.recompute(); }, DELAY_MS);
   }
 
   private async compute(): Promise<void> {
     await this.plans.ready();
     // Loaded on first use, not at activation: the config schema and the rules pull in zod.
-    const [{ findConfig, loadConfig }, { workspaceReadiness }, { criteriaUnder }] = await Promise.all([
+    const [{ findConfig, loadConfig }, { readWorkspaceEvidence, readinessOf }, { criteriaUnder }] = await Promise.all([
       import('../core/config/load'), import('../core/readiness/workspace'), import('../core/readiness/report'),
     ]);
     this.criteriaUnder = criteriaUnder;
@@ -90,7 +103,20 @@ export class ReadinessState implements ChecklistEvidence, vscode.Disposable {
     const roots: ReadinessRoot[] = [];
     const results = new Map<string, CriterionResult>();
     for (const [root, group] of groups) {
-      const readiness = await workspaceReadiness(root, group.loaded, group.plans);
+      let read = this.read.get(root);
+      if (!read) {
+        read = readWorkspaceEvidence(root, group.loaded);
+        this.read.set(root, read);
+      }
+      let evidence: WorkspaceEvidence;
+      try {
+        evidence = await read;
+      } catch (error) {
+        // A failed read is not kept: the next change reads again (refresh() logs the error).
+        this.read.delete(root);
+        throw error;
+      }
+      const readiness = readinessOf(group.loaded, group.plans, evidence);
       roots.push({ root, loaded: group.loaded, readiness, problem: group.problem });
       for (const r of [...readiness.criteria, ...readiness.tasks]) results.set(key(root, r.item.file, r.item.parseId), r);
     }

@@ -12,6 +12,7 @@ import { readPlanFile } from '../plan/read';
 import type { PlanFile } from './criteria';
 import { gatherEvidence } from './gather';
 import { buildReadiness, type Readiness } from './report';
+import type { Evidence } from './rules';
 import { SignoffStore } from './signoffs';
 
 /** One cutover workspace (the folder of a cutover.json, or a workspace folder without one) and its readiness. */
@@ -36,8 +37,23 @@ export async function readConfiguredPlans(loaded: LoadedConfig): Promise<PlanFil
   return plans;
 }
 
+/** What a workspace holds on disk besides its plans: the evidence (runs, reviews, logs) and the sign-offs. */
+export interface WorkspaceEvidence {
+  readonly evidence: Evidence;
+  readonly signoffs: Awaited<ReturnType<SignoffStore['read']>>;
+}
+
+/** Reads every run of the store: the extension keeps the result until the store, reviews or sign-offs change. */
+export async function readWorkspaceEvidence(workspaceRoot: string, loaded: LoadedConfig | undefined): Promise<WorkspaceEvidence> {
+  const [evidence, signoffs] = await Promise.all([gatherEvidence(workspaceRoot, loaded?.config), new SignoffStore(workspaceRoot).read()]);
+  return { evidence, signoffs };
+}
+
+/** The plans decided on evidence already read. */
+export function readinessOf(loaded: LoadedConfig | undefined, plans: readonly PlanFile[], read: WorkspaceEvidence, now = new Date()): Readiness {
+  return buildReadiness({ plans, criteria: loaded?.config.criteria ?? CriteriaSchema.parse({}), evidence: read.evidence, signoffs: read.signoffs, now });
+}
+
 export async function workspaceReadiness(workspaceRoot: string, loaded: LoadedConfig | undefined, plans: readonly PlanFile[], now = new Date()): Promise<Readiness> {
-  const config = loaded?.config;
-  const [evidence, signoffs] = await Promise.all([gatherEvidence(workspaceRoot, config), new SignoffStore(workspaceRoot).read()]);
-  return buildReadiness({ plans, criteria: config?.criteria ?? CriteriaSchema.parse({}), evidence, signoffs, now });
+  return readinessOf(loaded, plans, await readWorkspaceEvidence(workspaceRoot, loaded), now);
 }

@@ -14,16 +14,17 @@ import { InputError } from '../errors';
 
 export type ConfigFormat = 'json' | 'yaml';
 
-/** Sentinel for "the key does not exist on this side". */
+/** Sentinel for "the key does not exist on this side": a value in a ConfigKeyDiff is this or plain data. */
 export const ABSENT = Symbol('absent');
-export type ConfigValue = unknown | typeof ABSENT;
 
 export interface ConfigKeyDiff {
   readonly path: readonly string[];
   /** The dotted path, for messages and as the key's name (`delinquency.pastDueWhen`). */
   readonly key: string;
-  readonly v1: ConfigValue;
-  readonly v2: ConfigValue;
+  /** V1's value, or ABSENT. */
+  readonly v1: unknown;
+  /** V2's value, or ABSENT. */
+  readonly v2: unknown;
 }
 
 export function formatOf(file: string): ConfigFormat {
@@ -126,7 +127,7 @@ export function keyLine(text: string, file: string, path: readonly string[]): nu
 }
 
 /** A value as the annotations and CLI print it (`absent` for a key one side does not have). */
-export function formatConfigValue(value: ConfigValue): string {
+export function formatConfigValue(value: unknown): string {
   if (value === ABSENT) return 'absent';
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/core/config/load';
 import { CriteriaSchema } from '../../../src/core/config/schema';
 import { parsePlan } from '../../../src/core/plan/parse';
 import { evaluateCriteria } from '../../../src/core/readiness/criteria';
 import { displayText, planItemId } from '../../../src/core/readiness/state';
 import { buildReadiness } from '../../../src/core/readiness/report';
 import { renderHtml, renderMarkdown } from '../../../src/core/readiness/render';
+import { readConfiguredPlans } from '../../../src/core/readiness/workspace';
 import { shadowRecord, kpiLine } from '../gate/records';
 import { evidence, switchRecord } from './fixtures';
 
@@ -123,5 +126,20 @@ describe('readiness report', () => {
     const md = renderMarkdown(r);
     assert.ok(md.includes('\\<script\\>alert(1)\\</script\\> \\| pipes'), md);
     assert.match(md, /^# Cutover readiness: NOT ENOUGH EVIDENCE/);
+  });
+});
+
+describe('the example workspace (examples/loan-cutover)', () => {
+  it('maps every success criterion of its plan to a rule or says why none can prove it, and no rule matches nothing', async () => {
+    const loaded = loadConfig(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'cutover.json'));
+    const out = evaluateCriteria(await readConfiguredPlans(loaded), loaded.config.criteria, evidence([]), NOW);
+    assert.equal(out.criteria.length, 17);
+    assert.deepEqual(out.criteria.filter((c) => c.rule === undefined).map((c) => c.item.text), []);
+    assert.deepEqual(out.unmatched, []);
+    for (const c of out.criteria) {
+      assert.equal(c.state, 'no-evidence', `${c.item.text} is ${c.state} without any run`);
+      if (loaded.config.criteria.rules[c.rule!]!.unprovable !== undefined) assert.match(c.reason, /^cannot be proved by a run: .{20,}/);
+    }
+    assert.ok(out.tasks.length >= 5, 'tasks a rule decides (Tick with Evidence)');
   });
 });

@@ -423,6 +423,10 @@ export const EvidenceRuleSchema = z
     z.strictObject({ kind: z.literal('discrepancies') }).describe('Every KPI line of the latest shadow run that did not pass is accepted by a review in force (who, when, why listed).'),
     z.strictObject({ kind: z.literal('runStore') }).describe('Every run folder of the store holds a readable, valid run record (none corrupted), and there is at least one.'),
     z.strictObject({
+      kind: z.literal('signoff'),
+      role: z.string().min(1).describe('The role whose sign-off decides it, as given to cutover signoff --role.'),
+    }).describe('A person of that role signed off on the evidence as it is now (.cutover/signoffs.json): a stale sign-off, or a tampered file, is no evidence.'),
+    z.strictObject({
       kind: z.literal('runs'),
       run: runKind,
       inputs: z.array(z.string().min(1)).min(1).optional().describe('Each of these named inputs needs a run of its own (default: the latest run of any input).'),

@@ -117,10 +117,9 @@ function switchFigures(run: RunRecord | undefined): SwitchFigures | undefined {
 export function buildReadiness(inputs: ReadinessInputs): Readiness {
   const now = inputs.now ?? new Date();
   const { evidence } = inputs;
-  const decided = evaluateCriteria(inputs.plans, inputs.criteria, evidence, now);
-  const sections: SectionProgress[] = [];
-  for (const { file, plan } of inputs.plans) sectionsOf(file, plan.sections, decided.criteria, sections);
-
+  // Sign-offs cover the evidence of every other criterion: decide those, hash them, then judge the sign-offs.
+  const first = evaluateCriteria(inputs.plans, inputs.criteria, evidence, now);
+  const signed = (c: CriterionResult): boolean => c.rule !== undefined && inputs.criteria.rules[c.rule]?.rule?.kind === 'signoff';
   const shadow = latestRun(evidence.runs, 'shadow');
   const gate = shadow ? { ...goNoGo(shadow, { reviews: evidence.reviews, ...(evidence.gate ? { gate: evidence.gate } : {}) }), at: runRef(shadow).at } : undefined;
   const inForce = evidence.reviews.filter((r) => r.revoked === undefined);
@@ -135,8 +134,11 @@ export function buildReadiness(inputs: ReadinessInputs): Readiness {
   const loadPart = loadRun?.results.load;
   const soakPart = soakRun?.results.soak;
 
-  const hash = evidenceHash(decided.criteria, gate ? { runId: gate.runId, verdict: gate.verdict } : undefined, evidence.reviews);
+  const hash = evidenceHash(first.criteria.filter((c) => !signed(c)), gate ? { runId: gate.runId, verdict: gate.verdict } : undefined, evidence.reviews);
   const signoffs = signoffStatus(inputs.signoffs.entries, hash);
+  const decided = evaluateCriteria(inputs.plans, inputs.criteria, { ...evidence, signoffs: { latest: signoffs, tampered: inputs.signoffs.problems.length > 0 } }, now);
+  const sections: SectionProgress[] = [];
+  for (const { file, plan } of inputs.plans) sectionsOf(file, plan.sections, decided.criteria, sections);
 
   const missing: string[] = [];
   for (const c of decided.criteria) {

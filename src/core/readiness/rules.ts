@@ -62,6 +62,11 @@ export interface Evidence {
   readonly logScans: Readonly<Record<string, LogScan>>;
   readonly gate?: GateConfig | undefined;
   readonly performance?: PerformanceConfig | undefined;
+  /**
+   * The latest sign-off of each role, judged against the evidence of every other criterion (signoffs.ts), and
+   * whether the file was tampered with; absent until that evidence is known (report.ts decides in two passes).
+   */
+  readonly signoffs?: { readonly latest: readonly { readonly role: string; readonly by: string; readonly at: string; readonly stale: boolean }[]; readonly tampered: boolean } | undefined;
 }
 
 export function runRef(record: RunRecord): RunRef {
@@ -281,6 +286,16 @@ function runStore(evidence: Evidence): RuleOutcome {
   }], newest ? [runRef(newest)] : []);
 }
 
+function signoff(rule: Extract<EvidenceRule, { kind: 'signoff' }>, evidence: Evidence): RuleOutcome {
+  if (!evidence.signoffs) return noEvidence('the sign-offs are judged once every other criterion is decided');
+  if (evidence.signoffs.tampered) return noEvidence('the sign-off file was tampered with: no sign-off in it counts');
+  const latest = evidence.signoffs.latest.find((s) => s.role === rule.role);
+  if (!latest) return noEvidence(`no sign-off as ${rule.role} (cutover signoff --role ${rule.role})`);
+  const check: RuleCheck = { name: `${rule.role} sign-off`, value: `${latest.by} at ${latest.at}${latest.stale ? ', stale' : ''}`, threshold: 'on the evidence as it is now', ok: latest.stale ? null : true };
+  const outcome = fromChecks([check], []);
+  return latest.stale ? { ...outcome, reason: `the ${rule.role} sign-off by ${latest.by} is stale: the evidence changed since ${latest.at}` } : outcome;
+}
+
 function inputName(run: RunRecord): string | undefined {
   return run.results.input?.name;
 }
@@ -353,6 +368,7 @@ export function evaluateRule(rule: EvidenceRule, evidence: Evidence): RuleOutcom
     case 'gate': return gate(evidence);
     case 'discrepancies': return discrepancies(evidence);
     case 'runStore': return runStore(evidence);
+    case 'signoff': return signoff(rule, evidence);
     case 'runs': return runs(rule, evidence);
     case 'field': return field(rule, evidence);
   }

@@ -7,6 +7,7 @@ import { evaluateCriteria } from '../../../src/core/readiness/criteria';
 import { displayText, planItemId } from '../../../src/core/readiness/state';
 import { buildReadiness } from '../../../src/core/readiness/report';
 import { renderHtml, renderMarkdown } from '../../../src/core/readiness/render';
+import type { SignoffEntry, SignoffProblem } from '../../../src/core/readiness/signoffs';
 import { readConfiguredPlans } from '../../../src/core/readiness/workspace';
 import { shadowRecord, kpiLine } from '../gate/records';
 import { evidence, switchRecord } from './fixtures';
@@ -116,6 +117,30 @@ describe('readiness report', () => {
     assert.notEqual(stale.evidenceHash, empty.evidenceHash);
   });
 
+  it('a signoff criterion is met by a sign-off on the evidence of the other criteria, no evidence once it is stale or tampered', () => {
+    const config = criteria([
+      { match: 'rollback-time', rule: { kind: 'rollback', requireForward: false } },
+      { match: 'Alerts reached on-call', rule: { kind: 'signoff', role: 'ops' } },
+    ]);
+    const decide = (runs: Parameters<typeof evidence>[0], entries: SignoffEntry[], problems: SignoffProblem[] = []) =>
+      buildReadiness({ plans, criteria: config, evidence: evidence(runs), signoffs: { entries, problems }, now: NOW });
+    const before = decide([rollback], []);
+    const ops = () => before.criteria.find((c) => c.item.text === 'Alerts reached on-call')!;
+    assert.equal(ops().state, 'no-evidence');
+    assert.match(ops().reason, /no sign-off as ops/);
+    const entry: SignoffEntry = { role: 'ops', by: 'Ada', at: '2025-12-01T10:00:00.000Z', verdict: before.verdict, evidenceHash: before.evidenceHash, prev: null, hash: 'f'.repeat(64) };
+    const signedNow = decide([rollback], [entry]);
+    assert.equal(signedNow.evidenceHash, before.evidenceHash, 'signing does not change the evidence it signs');
+    assert.equal(signedNow.criteria.find((c) => c.item.text === 'Alerts reached on-call')!.state, 'met');
+    const later = decide([rollback, switchRecord('rollback', '2025-12-01T12:00:00Z', 90_000, 0)], [entry]);
+    const stale = later.criteria.find((c) => c.item.text === 'Alerts reached on-call')!;
+    assert.equal(stale.state, 'no-evidence');
+    assert.match(stale.reason, /sign-off by Ada is stale/);
+    const tampered = decide([rollback], [entry], [{ file: 'signoffs.json', entry: 1, message: 'changed' }]);
+    assert.equal(tampered.criteria.find((c) => c.item.text === 'Alerts reached on-call')!.state, 'no-evidence');
+    assert.equal(tampered.verdict, 'not-enough-evidence');
+  });
+
   it('renders Markdown and self-contained HTML with every value escaped', () => {
     const evil = [{ file: 'plan.md', plan: parsePlan('# P\n**Success Criteria:**\n- ✓ <script>alert(1)</script> | pipes & "quotes"\n') }];
     const r = buildReadiness({ plans: evil, criteria: criteria([]), evidence: evidence([]), signoffs: { entries: [], problems: [] }, now: NOW });
@@ -132,13 +157,14 @@ describe('readiness report', () => {
 describe('the example workspace (examples/loan-cutover)', () => {
   it('maps every success criterion of its plan to a rule or says why none can prove it, and no rule matches nothing', async () => {
     const loaded = loadConfig(join(__dirname, '..', '..', '..', 'examples', 'loan-cutover', 'cutover.json'));
-    const out = evaluateCriteria(await readConfiguredPlans(loaded), loaded.config.criteria, evidence([]), NOW);
+    const out = buildReadiness({ plans: await readConfiguredPlans(loaded), criteria: loaded.config.criteria, evidence: evidence([]), signoffs: { entries: [], problems: [] }, now: NOW });
     assert.equal(out.criteria.length, 17);
     assert.deepEqual(out.criteria.filter((c) => c.rule === undefined).map((c) => c.item.text), []);
-    assert.deepEqual(out.unmatched, []);
+    assert.deepEqual(out.unmatchedRules, []);
     for (const c of out.criteria) {
       assert.equal(c.state, 'no-evidence', `${c.item.text} is ${c.state} without any run`);
       if (loaded.config.criteria.rules[c.rule!]!.unprovable !== undefined) assert.match(c.reason, /^cannot be proved by a run: .{20,}/);
+      else if (loaded.config.criteria.rules[c.rule!]!.rule?.kind === 'signoff') assert.match(c.reason, /^no sign-off as (ops|credit-risk)/);
     }
     assert.ok(out.tasks.length >= 5, 'tasks a rule decides (Tick with Evidence)');
   });

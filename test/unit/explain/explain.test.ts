@@ -4,9 +4,12 @@
  * value the V2 pipeline rejects. The pipelines write a CSV KPI table, so each run takes a fraction of a second.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RunRecord } from '../../../src/core/runs/record';
 import type { ExplainResults } from '../../../src/core/runs/results';
 import { REPO_ROOT } from '../../host/workspace';
@@ -15,12 +18,14 @@ import { runCli } from '../cli';
 // V2 differs from V1 in: alpha.scale (moves alpha), b1 and b2 (each moves beta by half), label (moves nothing),
 // tidy (moves tiny within tolerance) and mode (moves delta; V2 refuses V1's "legacy"). gamma moves in the code.
 const PIPELINE = `
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const [out, file, side] = process.argv.slice(2);
 const text = readFileSync(file, 'utf8');
 const c = file.endsWith('.yaml') ? createRequire(${JSON.stringify(join(REPO_ROOT, 'package.json'))})('yaml').parse(text) : JSON.parse(text);
 if (side === 'v2' && c.mode === 'legacy') { console.error('unsupported mode: legacy'); process.exit(3); }
+// A slow pipeline for the cancel test: its pid goes to the file the variable names, then it waits a minute.
+if (process.env.EXPLAIN_TEST_SLOW) { appendFileSync(process.env.EXPLAIN_TEST_SLOW, process.pid + '\\n'); await new Promise((r) => setTimeout(r, 60_000)); }
 const kpis = {
   alpha: 100 * c.alpha.scale,
   beta: 100 + (c.b1 ? 10 : 0) + (c.b2 ? 10 : 0),
@@ -125,6 +130,40 @@ describe('cutover explain on synthetic pipelines', function () {
     assert.match(delta?.reason ?? '', /not tested: mode/);
     // gamma (the code) cannot be told from configuration either when the all-reverted run is rejected.
     assert.equal(explain.lines.find((l) => l.kpi === 'gamma')?.causeKind, 'unknown');
+  });
+
+  it('stops on SIGTERM (the editor\'s Cancel): its pipelines are killed, the run is recorded stopped, exit 2', async () => {
+    const ws = workspace('json', { alpha: { scale: 1 } }, { alpha: { scale: 2 } });
+    made.push(ws);
+    assert.equal((await runCli(['shadow'], ws)).code, 1);
+    const pids = join(ws, 'pids.txt');
+    // The CLI as its own process (the signal must not reach this one), its pipelines slow.
+    const tsx = pathToFileURL(createRequire(join(REPO_ROOT, 'package.json')).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'explain'], {
+      cwd: ws, env: { ...process.env, EXPLAIN_TEST_SLOW: pids }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = (): number[] => (existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+    // One key: its run and the all-reverted run, at once when there are two cores (--parallel defaults to the cores).
+    const atOnce = Math.min(2, availableParallelism());
+    for (let i = 0; i < 300 && started().length < atOnce; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(started().length, atOnce, `the V2 runs started; the CLI said:\n${output}`);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 2);
+    const alive = (pid: number): boolean => {
+      try { process.kill(pid, 0); return true; } catch (error) { return (error as NodeJS.ErrnoException).code !== 'ESRCH'; }
+    };
+    for (let i = 0; i < 50 && started().some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(started().filter(alive), [], 'no pipeline outlives the cancel');
+    const runs = join(ws, '.cutover', 'runs');
+    const records = readdirSync(runs).filter((n) => /^\d{8}-/.test(n)).map((id) => RunRecord.parse(JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8'))));
+    const stopped = records.find((r) => r.kind === 'explain');
+    assert.equal(stopped?.status, 'stopped');
+    assert.equal(stopped?.verdict, undefined);
+    assert.match(stopped?.error?.message ?? '', /stopped by SIGTERM/);
   });
 
   it('refuses a V2 command without ${config}, before any run', async () => {

@@ -7,13 +7,14 @@ import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CutoverConfig } from '../config/schema';
 import { isNotFound } from '../errors';
+import type { ShadowSide } from '../pipeline/shadow';
 import { ReviewStore } from '../reviews/store';
 import type { RunRecord } from '../runs/record';
 import { RunStore } from '../runs/store';
 import { latestRun, type Evidence, type LogScan } from './rules';
 
 /** The pipelines whose logs a shadow run keeps (the noise run of V1 included). */
-const PIPELINE_COMMANDS = new Set(['v1', 'v2', 'v1-noise']);
+const PIPELINE_COMMANDS: ReadonlySet<string> = new Set(['v1', 'v2', 'v1-noise'] satisfies ShadowSide[]);
 
 async function matchingLines(file: string, pattern: RegExp): Promise<{ line: number; text: string }[] | null> {
   const matches: { line: number; text: string }[] = [];

@@ -90,4 +90,15 @@ describe('Explain KPI Changes, as a person sees it', function () {
     assert.equal(reviews.reviews.length, 46);
     await wb!.screenshot('explain-thread-accepted');
   });
+
+  it('the KPI Diff names each line\'s cause and filters by it', async function () {
+    const { page } = wb!;
+    await runCommand(page, 'Cutover: Open KPI Diff');
+    const app = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await app.locator('table.kpis th.cause').waitFor({ timeout: 30_000 });
+    assert.equal(await app.locator('table.kpis tbody tr').first().locator('[data-testid=cause]').innerText(), 'delinquency.pastDueWhen');
+    await app.locator('table.kpis tbody tr [data-testid=cause] button').first().click();
+    await app.locator('[data-testid=shown]').filter({ hasText: /^46 of 128 KPI rows/ }).waitFor();
+    await wb!.screenshot('explain-kpidiff-cause');
+  });
 });

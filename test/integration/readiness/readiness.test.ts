@@ -151,12 +151,17 @@ describe('Readiness (in the extension host)', function () {
     assert.deepEqual(root().signoffs.map((s) => [s.role, s.stale]), [['ops', false]]);
     const [planNode] = await tree.getChildren();
     assert.match(String(tree.getTreeItem(planNode!).description), / · 1 sign-off$/);
+    // The example decides "Runbooks reviewed by operations" by the ops sign-off.
+    const reviewed = async () => tree.getTreeItem(await criterion(tree, 'Runbooks reviewed by operations'));
+    assert.equal(iconId(await reviewed()), 'pass-filled');
     writeRun(switchRecord('forward', new Date().toISOString(), 20_000, 1, 'fail'));
     await api.readiness.refresh();
     assert.deepEqual(root().signoffs.map((s) => [s.role, s.stale]), [['ops', true]]);
     const item = tree.getTreeItem((await tree.getChildren())[0]!);
     assert.match(String(item.description), / · 1 sign-off stale$/);
     assert.match(String(item.tooltip), /stale: ops signed off by Ada at .* \(the evidence changed since\)/);
+    assert.equal(iconId(await reviewed()), 'question');
+    assert.match(((await reviewed()).tooltip as vscode.MarkdownString).value, /sign\\?-off by Ada is stale/);
   });
 
   it('New Runbook from Template… writes the template into the runbooks folder and never overwrites', async function () {

@@ -32,7 +32,7 @@ export class DashboardPanel implements vscode.Disposable {
   private posted: string[] = [];
   private opened: string[] = [];
   private model: DashboardModel | undefined;
-  /** One store object per workspace folder, kept so each index reads only what was appended since. */
+  /** The stores the model was built from: a click names its run's store by index. */
   private stores: RunStore[] = [];
   private building: Promise<void> | undefined;
   private again = false;
@@ -132,9 +132,8 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async build(): Promise<DashboardModel> {
-    const current = workspaceStores();
-    // Keep the store objects (and their parsed indexes) while the folders stay the same.
-    if (current.map((s) => s.root).join('\0') !== this.stores.map((s) => s.root).join('\0')) this.stores = current;
+    // The same store objects each time (workspaceStores keeps them), so each index reads only what was appended.
+    this.stores = workspaceStores();
     return gatherDashboard(this.stores);
   }
 

@@ -165,6 +165,22 @@ describe('runs/index', () => {
     assert.equal(existsSync(join(store.root, '.lock')), false);
   });
 
+  it('RunStore.latest and ofKind find runs through the index, reading only the run.json they return', async () => {
+    const store = new RunStore(ws);
+    const older = await land(store, 'shadow', 'fail');
+    const reconcile = await land(store, 'reconcile');
+    const newer = await land(store, 'shadow');
+    const failed = await (await store.begin('reconcile')).fail(new Error('boom'));
+    assert.equal((await store.latest('shadow'))?.id, newer.id);
+    assert.equal((await store.latest('reconcile'))?.id, failed.id);
+    assert.equal((await store.latest('reconcile', 'complete'))?.id, reconcile.id);
+    assert.equal(await store.latest('soak'), undefined);
+    assert.deepEqual((await store.ofKind('shadow')).map((r) => r.id), [newer.id, older.id]);
+    // An unrelated run whose run.json is damaged is never read.
+    writeFileSync(join(store.runDir(reconcile.id), 'run.json'), '{ not json');
+    assert.equal((await store.latest('shadow'))?.id, newer.id);
+  });
+
   it('a reopened run leaves the index until it lands again', async () => {
     const store = new RunStore(ws);
     const run = await store.begin('soak');

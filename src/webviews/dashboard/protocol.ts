@@ -97,10 +97,10 @@ export interface DashboardModel {
   readonly problems: readonly string[];
 }
 
-/** What the webview keeps with `setState`: the timeline's filters. */
+/** What the webview keeps with `setState` (so a reload or a hidden panel keeps them): the timeline's filters. */
 export interface DashboardState {
-  readonly kinds: readonly string[];
-  readonly outcomes: readonly string[];
+  readonly kind: string;
+  readonly outcome: string;
   readonly text: string;
 }
 

@@ -44,7 +44,7 @@ class DashboardApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     const saved = vscode.getState() as Partial<DashboardState> | undefined;
-    if (saved) this.filter = { kind: saved.kinds?.[0] ?? ALL, outcome: saved.outcomes?.[0] ?? ALL, text: saved.text ?? '' };
+    if (saved) this.filter = { kind: saved.kind ?? ALL, outcome: saved.outcome ?? ALL, text: saved.text ?? '' };
     window.addEventListener('message', (e: MessageEvent<HostMessage>) => this.receive(e.data));
     vscode.postMessage({ type: 'ready' });
   }
@@ -59,7 +59,7 @@ class DashboardApp extends LitElement {
   private setFilter(change: Partial<TimelineFilter>): void {
     this.filter = { ...this.filter, ...change };
     this.shown = PAGE;
-    const state: DashboardState = { kinds: [this.filter.kind], outcomes: [this.filter.outcome], text: this.filter.text };
+    const state: DashboardState = { kind: this.filter.kind, outcome: this.filter.outcome, text: this.filter.text };
     vscode.setState(state);
     this.requestUpdate();
   }

@@ -15,6 +15,7 @@ import { reviewerName } from '../core/reviews/reviewer';
 import { RunStore } from '../core/runs/store';
 import type { CommandTable } from '../shared/contributions';
 import { logWarning } from '../shared/log';
+import { requireTrust } from '../shared/trust';
 import type { ChecklistNode } from '../views/checklistTree';
 import type { PlanSource } from '../views/planSource';
 import type { ReadinessState } from './readinessState';
@@ -56,6 +57,8 @@ const ROLES = ['engineering', 'ops', 'credit-risk', 'data-governance'];
 /** Sign Off…: who signs in which role, recorded with the evidence hash; arguments skip the prompts (tests, scripts). */
 function signOff({ state }: ReadinessCommandContext) {
   return async (args?: { readonly role?: string; readonly by?: string; readonly note?: string; readonly root?: string }): Promise<SignoffEntry | undefined> => {
+    // A sign-off vouches for the workspace's evidence; an untrusted workspace's evidence is what nobody has vouched for.
+    if (!requireTrust('Sign Off', 'attests the evidence this workspace holds')) return undefined;
     const picked = await pickRoot(state, args?.root);
     if (!picked) return undefined;
     const { readiness } = picked;
@@ -80,6 +83,7 @@ function signOff({ state }: ReadinessCommandContext) {
 /** New Runbook from Template…: copies a template into the runbooks folder cutover.json names, refusing to overwrite. */
 function newRunbook({ state, templates }: ReadinessCommandContext) {
   return async (args?: { readonly template?: string; readonly name?: string; readonly root?: string }): Promise<vscode.Uri | undefined> => {
+    if (!requireTrust('New Runbook from Template', 'writes a runbook whose steps run commands')) return undefined;
     const files = (await vscode.workspace.fs.readDirectory(templates)).filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.md')).map(([name]) => name).sort();
     const items = await Promise.all(files.map(async (file) => {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templates, file)));

@@ -5,6 +5,7 @@
  * The modules with zod schemas (the run view, reviews, cutover.json) load on first use, not at activation.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
 import type { RunStoreEvents } from '../../shared/runStoreEvents';
@@ -61,6 +62,8 @@ export class KpiDiffPanel implements vscode.Disposable {
     this.disposables.push(watcher, watcher.onDidChange(() => this.postAccepted()), watcher.onDidCreate(() => this.postAccepted()));
     // A `cutover reconcile` in the terminal shows in the chart without reopening the panel.
     this.disposables.push(storeEvents.onDidChange(() => void this.postReconcile()));
+    // A run still going (a soak, a load test) grows in the panel as it records, until it lands.
+    this.disposables.push(storeEvents.onDidChange(() => void this.followRunning()));
     // So does a `cutover channels validate` of the shown run.
     this.disposables.push(storeEvents.onDidChange(() => void this.postChannels()));
   }
@@ -120,6 +123,19 @@ export class KpiDiffPanel implements vscode.Disposable {
     const [{ ReviewStore }, { acceptedLines, runView }] = await Promise.all([import('../../core/reviews/store'), import('../../core/runs/view')]);
     const reviews = await new ReviewStore(this.ref.store.workspaceRoot).list().catch(loggedAs('KPI Diff: reading .cutover/reviews.json', []));
     this.post({ type: 'accepted', accepted: acceptedLines(reviews, runView(this.ref.record).kpis) });
+  }
+
+  /** While the shown run is running: re-reads it (its temp folder, or where it landed) and reloads when it changed. */
+  async followRunning(): Promise<void> {
+    const ref = this.ref;
+    if (!ref || !this.ready || ref.record.status !== 'running') return;
+    const id = ref.record.id;
+    const record = existsSync(ref.store.runDir(id))
+      ? await ref.store.read(id).catch(loggedAs(`KPI Diff: reading run ${id} that just landed`, undefined))
+      : (await ref.store.running().catch(loggedAs(`KPI Diff: reading the running runs of ${ref.store.root}`, []))).find((r) => r.id === id);
+    if (!record || this.ref?.record.id !== id || JSON.stringify(record) === JSON.stringify(ref.record)) return;
+    this.ref = { store: ref.store, record };
+    await this.load();
   }
 
   /** Re-reads the latest reconcile run and posts it when it changed. */
@@ -303,7 +319,7 @@ async function causesOf(ref: RunRef): Promise<CauseView[]> {
 /** The run's channel results: its own, or the channels runs that validated its deliveries. */
 async function channelsOf(ref: RunRef): Promise<ChannelsView[]> {
   const { channelsViews } = await import('../../core/channels/view');
-  const runs = ref.record.kind === 'channels' ? [] : await ref.store.ofKind('channels').catch(loggedAs(`KPI Diff: listing the channels runs in ${ref.store.root}`, []));
+  const runs = ref.record.kind === 'channels' ? [] : await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []));
   return channelsViews(ref.record, runs, ref.store.workspaceRoot);
 }
 

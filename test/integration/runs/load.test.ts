@@ -81,6 +81,14 @@ describe('Load test and soak (in the extension host)', function () {
       return nodes.find((n) => n.kind === 'run' && n.record.kind === 'soak' && n.record.status === 'running' && (n.record.results.soak?.iterations.length ?? 0) >= 2);
     }, 60_000);
     assert.match(String(api.runs.getTreeItem(live).description), /iteration \d+/);
+    // Opened while it runs, its results grow in the panel as iterations land.
+    const first = await openResults(live);
+    assert.equal(first.run.status, 'running');
+    const seen = first.run.performance?.soak?.iterations.length ?? 0;
+    await waitFor('the panel to show a later iteration', async () => {
+      const s = await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+      return (s.lastLoad?.run.performance?.soak?.iterations.length ?? 0) > seen;
+    }, 30_000);
     await vscode.commands.executeCommand('cutover.cancelRun');
     const outcome = (await launched)!;
     const record = outcome.run?.record;
@@ -91,8 +99,11 @@ describe('Load test and soak (in the extension host)', function () {
     const item = api.runs.getTreeItem(await runNode(record!.id));
     assert.equal(item.label, 'soak · STOPPED');
     assert.match((item.tooltip as vscode.MarkdownString).value, /stopped by SIGTERM \(Cancel\) after/);
-    // The figures it kept show in its results view, which says it was stopped.
-    const shown = (await openResults(await runNode(record!.id))).run;
+    // The open panel follows the run to where it landed, stopped, with the figures it kept.
+    const shown = await waitFor('the panel to show the run stopped', async () => {
+      const s = await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState');
+      return s.lastLoad?.run.id === record!.id && s.lastLoad.run.status === 'stopped' && s.lastLoad.run;
+    }, 30_000);
     assert.equal(shown.status, 'stopped');
     assert.equal(shown.verdict, 'stopped');
     assert.equal(shown.performance?.soak?.iterations.length, record?.results.soak?.iterations.length);

@@ -13,7 +13,7 @@ import { EXTENSION_ID, waitFor, workspaceRoot } from '../util';
 /** Invalid variants of the example's cutover.json, each breaking one rule. */
 function variants(good: string): Record<string, string> {
   const bad = {
-    'a budget that is not a number': good.replace(/"budgetSeconds": 300\n  }\n}/, '"budgetSeconds": "soon"\n  }\n}'),
+    'a budget that is not a number': good.replace(/("forward": \{[^}]*"budgetSeconds": )300/, '$1"soon"'),
     'an unknown top-level key': good.replace('"defaultInput": "sample-10k",', '"defaultInput": "sample-10k",\n  "colour": "blue",'),
     'a pipeline without its command': good.replace('"command": ["node", "pipelines/v2/pipeline.mjs", "--input", "${input}", "--output", "${output}", "--config", "${config}"],', ''),
   };

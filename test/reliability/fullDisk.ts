@@ -78,10 +78,12 @@ export async function fullDisk(ws: string, headroomsKiB: readonly number[]): Pro
       try {
         cpSync(base, target, { recursive: true });
         const out = await cli(c.argv, ws);
-        const full = /no space|ENOSPC|EDQUOT|EFBIG|disk is full/i.test(out.stderr);
+        const full = /no space|ENOSPC|EDQUOT|EFBIG|disk is full/i.test(`${out.stderr}${out.stdout}`);
         note(f, full ? 'disk filled' : out.code !== null && out.code <= 2 ? 'run fitted' : `exit ${out.code}`);
         if (hasStackTrace(out.stderr)) problems.push(`stack trace: ${out.stderr.trim().split('\n').slice(0, 2).join(' | ')}`);
-        if (out.code !== null && out.code >= 3 && !out.stderr.includes(target)) problems.push(`exit ${out.code}, the error does not name ${target}: ${out.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`);
+        // publish reports each target's failure on stdout (✗ name: why), the others on stderr.
+        const said = `${out.stderr}\n${out.stdout}`;
+        if (out.code !== null && out.code >= 3 && !said.includes(target)) problems.push(`exit ${out.code}, the error does not name ${target}: ${said.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`);
         const listed = await cli(['runs', '--json'], ws);
         if (listed.code !== 0) problems.push(`cutover runs on the full disk: exit ${listed.code}: ${listed.stderr.trim().split('\n')[0]}`);
         const after = snapshot(target);

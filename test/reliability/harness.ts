@@ -4,7 +4,7 @@
  * each check reports (cases tried, passed, lost), which RELIABILITY.md prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isRunId } from '../../src/core/runs/id';
 import { parseIndexLine } from '../../src/core/runs/indexEntry';
@@ -94,7 +94,12 @@ export async function storeProblems(ws: string, expectIds: readonly string[] = [
   if (!existsSync(store.root)) return expectIds.length > 0 ? [`no run store at ${store.root}`] : [];
   for (const name of readdirSync(store.root)) {
     if (name === '.lock') problems.push('a .lock file was left behind');
-    else if (name.startsWith('.tmp-')) problems.push(`temp folder ${name} left in place`);
+    else if (name.startsWith('.tmp-')) {
+      // A run killed between creating its folder and writing its pid is recovered after a minute (store.ts): until
+      // then it cannot be told from a run beginning.
+      const young = !existsSync(join(store.root, name, 'pid')) && Date.now() - statSync(join(store.root, name)).mtimeMs < 60_000;
+      if (!young) problems.push(`temp folder ${name} left in place`);
+    }
     else if (name.startsWith('.trash-')) problems.push(`trash folder ${name} left in place`);
     else if (!isRunId(name) && join(store.root, name) !== indexFileOf(store.root)) problems.push(`unexpected entry ${name}`);
     else if (isRunId(name)) {

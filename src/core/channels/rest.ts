@@ -121,7 +121,9 @@ export async function upsertRows(
           .abortSignal(AbortSignal.timeout(target.timeoutMs));
         if (!error) break;
         if (!transientStatus(status)) throw failure(what, error);
-        problem = `HTTP ${status} ${describe(error)}`;
+        // Status 0: no response at all; supabase-js names the fetch error (our deadline is a TimeoutError) in the message.
+        problem = status !== 0 ? `HTTP ${status} ${describe(error)}`
+          : /^(TimeoutError|AbortError)\b/.test(error.message) ? `no answer within ${target.timeoutMs / 1000} s` : error.message;
       } catch (error) {
         if (error instanceof RuntimeError) throw error;
         // A network fault or our deadline (an AbortError) reaches here as a thrown fetch error.

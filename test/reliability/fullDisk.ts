@@ -56,13 +56,13 @@ function pagesOf(dir: string): number {
  * Each case with each headroom in KiB (the tmpfs is the earlier files' size plus it), so the disk fills at different
  * points of the run.
  */
-export async function fullDisk(ws: string, headroomsKiB: readonly number[]): Promise<Figure[]> {
+export async function fullDisk(ws: string, headroomsKiB: readonly number[], kinds?: readonly string[]): Promise<Figure[]> {
   withPublishTarget(ws);
   // Earlier runs that must survive: a runbook run and a shadow run (publish's subject).
   await cli(['runbook', 'run', 'runbooks/quick.md'], ws);
   await cli(['shadow'], ws);
   const figures: Figure[] = [];
-  for (const c of CASES) {
+  for (const c of CASES.filter((k) => kinds === undefined || kinds.includes(k.kind))) {
     const f = figure('Full disk', `\`cutover ${c.argv.join(' ')}\` with ${c.mount}/ on a tmpfs ${headroomsKiB.join(', ')} KiB from full`);
     for (const headroom of headroomsKiB) {
       const target = join(ws, c.mount);

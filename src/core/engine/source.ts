@@ -190,6 +190,9 @@ export async function loadTable(engine: Engine, source: TableSource, name: strin
       await readCsv(engine, relation, files, hive, forced, files.length === 1 ? (files[0] as string) : path, source.label);
     }
     const columns = await describe(engine, `SELECT * FROM ${relation}`);
+    // DuckDB's SQL parser stops at a NUL: a column named with one can be read but never compared.
+    const nul = columns.find((c) => c.name.includes('\u0000'));
+    if (nul) throw new InputError(`the column ${JSON.stringify(nul.name)} has a NUL character in its name`, { file: files.length === 1 ? (files[0] as string) : path, ...(format === 'csv' ? { line: 1 } : {}) });
     const counted = await engine.rows(`SELECT count(*)::DOUBLE AS n FROM ${relation}`);
     return { source, format, relation, files, columns, rows: Number(counted[0]?.['n'] ?? 0) };
   } catch (error) {

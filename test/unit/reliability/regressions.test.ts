@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { insideWorkspace } from '../../../src/core/config/insideWorkspace';
 import { ConfigError, ConflictError, noSpaceError, RuntimeError } from '../../../src/core/errors';
 import { withLock } from '../../../src/core/runs/lock';
+import { runCli } from '../cli';
 
 describe('reliability regressions', () => {
   let dir: string;
@@ -40,4 +41,19 @@ describe('reliability regressions', () => {
       assert.throws(() => insideWorkspace(ws, path, 'publish.local.path'), (e: unknown) => e instanceof ConfigError && /publish\.local\.path .* leaves the workspace/.test(e.message), path);
     }
   });
+
+  // Fuzzing, CSV headers, seed 1 cases 156 and 226: a NUL in a header cell reached DuckDB's parser ("unterminated
+  // quoted identifier") and the error named no file.
+  for (const [name, text] of [['156', '\u{10fff9}\u{fd201}\u0000\n\u{93bfa}'], ['226', '\u0000,id,loan_id\n1,2,3\n4,5,6']] as const) {
+    it(`a CSV header cell holding NUL is an error naming the file and line 1 (fuzz seed 1 case ${name})`, async () => {
+      const v1 = join(dir, 'v1.csv');
+      const v2 = join(dir, 'v2.csv');
+      writeFileSync(v1, text);
+      writeFileSync(v2, text.split('\n').slice(0, -1).join('\n'));
+      const out = await runCli(['compare', v1, v2, '--key', 'loan_id', '--no-record'], dir);
+      assert.ok(out.code >= 3, `exit ${out.code}`);
+      assert.ok(out.stderr.includes(`${v1}:1: the column "`) && out.stderr.includes('\\u0000') && out.stderr.includes('has a NUL character in its name'), out.stderr);
+      assert.doesNotMatch(out.stderr, /Parser Error|^\s+at /m);
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { newRunId } from '../../src/core/runs/id';
+import { RunIndex } from '../../src/core/runs/indexFile';
 import { RunStore } from '../../src/core/runs/store';
 import { RUN_KINDS, withPublishTarget } from './concurrency';
 import { cli, type CliProcess, type Figure, figure, note, settleProcesses, sleep, startCli, storeProblems, tally } from './harness';
@@ -120,6 +121,10 @@ export async function kills(ws: string, kinds: readonly string[], perKind: numbe
       const temp = join(store.root, `.tmp-${id}`);
       if (existsSync(temp) && existsSync(join(temp, 'pid'))) { problems.push('its temp folder was not recovered'); lost += 1; }
       else if (existsSync(temp)) note(f, 'killed before its pid was written (recovered after a minute)');
+      // A run killed after it landed but before its index line was appended is added by the next reader of the index
+      // (indexFile.ts): read it once, as the extension does at start, then the file must be whole.
+      const indexed = await new RunIndex(store.root, (runId) => store.read(runId), (message: string) => { note(f, `index repaired: ${message.slice(0, 60)}`); }).entries();
+      if (indexed.length !== (await store.list()).length) problems.push(`the index gives ${indexed.length} runs, the store holds ${(await store.list()).length}`);
       problems.push(...await storeProblems(ws), ...partialPublished(ws), ...await partialDeliveries(ws));
       const rerun = await cli(RUN_KINDS[kind]!, ws);
       if (rerun.code === null || rerun.code > 2) problems.push(`rerun exit ${rerun.code}: ${rerun.stderr.trim().split('\n').slice(-2).join(' ')}`);

@@ -159,13 +159,13 @@ describe('Run modals, clicked as a person would', function () {
   it('Delete Run asks first: Cancel keeps the run folder, Delete removes it and the Runs view drops it', async function () {
     const { page, folder } = wb!;
     await openCutoverView(page);
-    const errorRows = page.getByRole('treeitem', { name: /^shadow run, error/ });
-    await errorRows.nth(1).waitFor({ timeout: 30_000 });
-    const listed = await errorRows.count();
+    const stoppedRows = page.getByRole('treeitem', { name: /^shadow run, stopped/ });
+    await stoppedRows.nth(1).waitFor({ timeout: 30_000 });
+    const listed = await stoppedRows.count();
     assert.equal(listed, 2, 'both cancelled runs are listed');
 
     const askToDelete = async (): Promise<{ id: string; dialog: ReturnType<Page['locator']> }> => {
-      await errorRows.first().click({ button: 'right' });
+      await stoppedRows.first().click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'Delete Run' }).hover();
       await page.keyboard.press('Enter');
       const dialog = page.locator('.monaco-dialog-box');
@@ -182,7 +182,7 @@ describe('Run modals, clicked as a person would', function () {
     await kept.dialog.getByRole('button', { name: 'Cancel' }).click();
     await kept.dialog.waitFor({ state: 'detached' });
     assert.ok(fs.existsSync(path.join(runDir(kept.id), 'run.json')), 'Cancel keeps the run folder');
-    assert.equal(await errorRows.count(), 2, 'Cancel keeps the run listed');
+    assert.equal(await stoppedRows.count(), 2, 'Cancel keeps the run listed');
 
     // A delete runs after the dialog closes: by the time the menu has asked again, a cancelled one would have landed.
     const deleted = await askToDelete();
@@ -192,7 +192,7 @@ describe('Run modals, clicked as a person would', function () {
     await deleted.dialog.waitFor({ state: 'detached' });
     await until('the run folder to be gone', () => !fs.existsSync(runDir(deleted.id)), 15_000);
     await page.getByRole('treeitem', { name: /^shadow run, error/ }).nth(1).waitFor({ state: 'detached', timeout: 15_000 });
-    assert.equal(await errorRows.count(), 1, 'the Runs view dropped the deleted run');
+    assert.equal(await stoppedRows.count(), 1, 'the Runs view dropped the deleted run');
     assert.ok(records(folder).every((r) => r.id !== deleted.id));
     await wb!.screenshot('delete-run-done');
   });

@@ -20,9 +20,11 @@ export interface AlertDefinition {
   readonly match?: Readonly<Record<string, string>>;
   /** Only these run kinds (default every kind). */
   readonly kinds?: readonly string[];
-  /** Compare the age (now − the metric's value, a timestamp) instead of the value. */
+  /** Compare the age (now − the metric's value, a timestamp) instead of the value; a timestamp of 0 (never) is left to `never`. */
   readonly age?: boolean;
-  /** The condition is `value > threshold`. */
+  /** The condition is `value == 0` instead: a timestamp that was never set (a kind that has run but never passed). */
+  readonly never?: boolean;
+  /** The condition is `value > threshold` (unless `never`). */
   readonly threshold: number;
   readonly unit: AlertUnit;
   readonly severity: 'critical' | 'warning';
@@ -88,6 +90,8 @@ export function alertDefinitions(config: Pick<CutoverConfig, 'gate' | 'performan
     { name: 'CutoverGateNoData', metric: METRICS.gateNoData, threshold: 0, unit: 'flag', severity: 'critical', what: 'go/no-go criterion without data', detail: ['criterion'] },
     { name: 'CutoverRunErrored', metric: METRICS.runVerdict, match: { verdict: 'error' }, threshold: 0, unit: 'flag', severity: 'critical', what: 'latest run ended in an error' },
     { name: 'CutoverChecksStale', metric: METRICS.lastSuccess, kinds: STALENESS_KINDS, age: true, threshold: monitoring.staleHours * 3600, unit: 'seconds', severity: 'warning', what: 'time since the last passing run' },
+    // A kind that runs and has never passed has no age to compare: it is stale from its first run on.
+    { name: 'CutoverChecksNeverPassed', metric: METRICS.lastSuccess, kinds: STALENESS_KINDS, never: true, threshold: 0, unit: 'flag', severity: 'warning', what: 'never a passing run' },
     { name: 'CutoverChannelFailing', metric: METRICS.channelVerdict, match: { verdict: 'fail' }, threshold: 0, unit: 'flag', severity: 'critical', what: 'output channel failing', detail: ['channel', 'side'] },
   ];
   if (leak !== undefined) {

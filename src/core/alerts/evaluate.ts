@@ -39,8 +39,10 @@ export function firingAlerts(defs: readonly AlertDefinition[], collected: Collec
   for (const def of defs) {
     for (const s of samplesOf(def.metric.name)) {
       if (!matches(def, s)) continue;
+      // As the rule: a timestamp of 0 (never) has no age; only `never` alerts on it.
+      if (def.age && s.value === 0) continue;
       const value = def.age ? now / 1000 - s.value : s.value;
-      if (!(value > def.threshold)) continue;
+      if (def.never ? s.value !== 0 : !(value > def.threshold)) continue;
       const runId = runOf.get(`${s.labels['workspace']}\u0000${s.labels['kind']}`);
       // As the rule's join: no run of the kind, no alert.
       if (runId === undefined) continue;

@@ -14,10 +14,12 @@ export function alertExpression(def: AlertDefinition): string {
     ...(def.kinds ? [`kind=~${JSON.stringify(def.kinds.join('|'))}`] : []),
   ];
   const selector = `${def.metric.name}${matchers.length > 0 ? `{${matchers.join(',')}}` : ''}`;
-  const measured = def.age ? `(time() - ${selector})` : selector;
+  // A last-success timestamp of 0 says "never": no age, the `never` alert speaks for it.
+  const measured = def.age ? `(time() - (${selector} > 0))` : selector;
+  const condition = def.never ? `${selector} == 0` : `${measured} > ${String(def.threshold)}`;
   // One run id per workspace and kind even when the same figures arrive twice (a Pushgateway and a textfile both
   // scraped): a duplicated right-hand side would make the join fail.
-  return `(${measured} > ${String(def.threshold)}) * on(workspace, kind) group_left(run_id) max by (workspace, kind, run_id) (${METRICS.runInfo.name})`;
+  return `(${condition}) * on(workspace, kind) group_left(run_id) max by (workspace, kind, run_id) (${METRICS.runInfo.name})`;
 }
 
 /** The value as a Prometheus template prints it, in the alert's unit. */

@@ -16,7 +16,7 @@ export const METRICS = {
   phaseDuration: family('phase_duration_seconds', 'Wall time of each phase of the latest run of a kind.', 'seconds'),
   pipelineDuration: family('pipeline_duration_seconds', 'Wall time of each pipeline (v1, v2) in the latest run of a kind.', 'seconds'),
   pipelineExitCode: family('pipeline_exit_code', 'Exit code of each pipeline (v1, v2) in the latest run of a kind; -1 when killed by a signal or not started.'),
-  lastSuccess: family('last_success_timestamp_seconds', 'When the newest run of a kind that completed with verdict pass ended, Unix time.', 'seconds'),
+  lastSuccess: family('last_success_timestamp_seconds', 'When the newest run of a kind that completed with verdict pass ended, Unix time; 0 when no run of the kind ever passed.', 'seconds'),
   kpiValue: family('kpi_value', 'A KPI value per side (v1, v2) and segment in the latest run of a kind (segments capped: monitoring.maxSegments).'),
   kpiVariance: family('kpi_variance_ratio', 'Relative variance |v2 - v1| / |v1| of a KPI per segment; +Inf when a side is missing or not comparable.', 'ratio'),
   kpiLines: family('kpi_lines', 'KPI lines of the latest run of a kind by verdict.'),

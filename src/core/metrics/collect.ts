@@ -92,7 +92,8 @@ export function collectMetrics(runs: readonly RunRecord[], options: CollectOptio
     if (kind === 'shadow') gateSamples(options.gate(run), base, add);
     resultSamples(run, base, add);
   }
-  for (const [kind, run] of lastPass) add('lastSuccess', { workspace: options.workspace, kind }, seconds(run.endedAt));
+  // A kind that has run and never passed says so with 0 (the Pushgateway convention), so its staleness alerts.
+  for (const kind of latest.keys()) add('lastSuccess', { workspace: options.workspace, kind }, lastPass.has(kind) ? seconds(lastPass.get(kind)?.endedAt) : 0);
 
   const families = (Object.keys(METRICS) as MetricKey[]).map((k) => ({ family: METRICS[k], samples: samples.get(k) ?? [] }));
   const kinds = [...new Set(families.flatMap((f) => f.samples.map((s) => s.labels['kind'] ?? '')))].filter((k) => k !== '').sort();

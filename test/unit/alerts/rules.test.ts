@@ -89,7 +89,7 @@ function ruleTests(rules: string, variance: string): Record<string, unknown> {
       {
         interval: '1h',
         input_series: [
-          { series: 'cutover_last_success_timestamp_seconds{workspace="ws",kind="reconcile"}', values: '0x30' },
+          { series: 'cutover_last_success_timestamp_seconds{workspace="ws",kind="reconcile"}', values: '3600x30' },
           { series: 'cutover_last_success_timestamp_seconds{workspace="ws",kind="shadow"}', values: '0+3600x30' },
           { series: 'cutover_soak_rss_growth_bytes_per_second{workspace="ws",kind="soak",pipeline="v2"}', values: '10000x30' },
           { series: info('reconcile', 'D1'), values: '1x30' },
@@ -97,9 +97,10 @@ function ruleTests(rules: string, variance: string): Record<string, unknown> {
           { series: info('soak', 'S1'), values: '1x30' },
         ],
         alert_rule_test: [
-          { eval_time: '23h', alertname: 'CutoverChecksStale', exp_alerts: [] },
+          { eval_time: '24h', alertname: 'CutoverChecksStale', exp_alerts: [] },
+          { eval_time: '24h', alertname: 'CutoverChecksNeverPassed', exp_alerts: [] },
           {
-            eval_time: '25h',
+            eval_time: '26h',
             alertname: 'CutoverChecksStale',
             exp_alerts: [{
               exp_labels: { severity: 'warning', workspace: 'ws', kind: 'reconcile', run_id: 'D1' },
@@ -127,6 +128,30 @@ function ruleTests(rules: string, variance: string): Record<string, unknown> {
           },
         ],
       },
+      {
+        // Reconciliations that run and never pass: no age to compare, the "never" alert fires from the first run on.
+        interval: '1h',
+        input_series: [
+          { series: 'cutover_last_success_timestamp_seconds{workspace="ws",kind="reconcile"}', values: '0x30' },
+          { series: info('reconcile', 'D1'), values: '1x30' },
+        ],
+        alert_rule_test: [
+          {
+            eval_time: '1h',
+            alertname: 'CutoverChecksNeverPassed',
+            exp_alerts: [{
+              exp_labels: { severity: 'warning', workspace: 'ws', kind: 'reconcile', run_id: 'D1' },
+              exp_annotations: {
+                summary: 'never a passing run in workspace ws (reconcile run D1)',
+                description: 'Open run D1 in workspace ws: `cutover runs`, record .cutover/runs/D1/run.json',
+                value: '0',
+                threshold: '0',
+              },
+            }],
+          },
+          { eval_time: '26h', alertname: 'CutoverChecksStale', exp_alerts: [] },
+        ],
+      },
     ],
   };
 }
@@ -141,7 +166,7 @@ describe('alert rules', () => {
     writeFileSync(file, alertRulesYaml(alertDefinitions(settings), 'a test'));
     const r = promtool(['check', 'rules', file]);
     assert.equal(r.status, 0, r.output);
-    assert.match(r.output, /SUCCESS: 9 rules found/);
+    assert.match(r.output, /SUCCESS: 10 rules found/);
     const names = new Set(exportedMetricNames());
     for (const def of alertDefinitions(settings)) assert.ok(names.has(def.metric.name), def.metric.name);
   });
@@ -174,6 +199,10 @@ describe('alert rules', () => {
     assert.equal(firing[0]?.summary, 'worst KPI variance: 2.00% > 1.00% in workspace ws (shadow run 20260102-000000-000-bbbbbb)');
     const later = firingAlerts(defs, collected, Date.parse('2026-01-03T00:00:06Z'));
     assert.deepEqual(later.map((a) => a.name).sort(), ['CutoverChecksStale', 'CutoverKpiVarianceHigh']);
+    // Only failing runs: never a pass is an alert at once, with no age.
+    const never = collectMetrics(shadowRuns().slice(0, 1), { workspace: 'ws', maxSegments: 20, gate });
+    const stale = firingAlerts(defs, never, Date.parse('2026-01-02T00:01:00Z')).filter((a) => a.name.startsWith('CutoverChecks'));
+    assert.deepEqual(stale.map((a) => [a.name, a.summary]), [['CutoverChecksNeverPassed', 'never a passing run in workspace ws (shadow run 20260102-000000-000-bbbbbb)']]);
   });
 
   it('cutover alerts prints the rules; --alertmanager-config a configuration amtool accepts', async () => {

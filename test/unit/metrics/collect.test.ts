@@ -33,6 +33,9 @@ describe('metrics from a run store', () => {
     assert.equal(sample(c, 'cutover_gate_criterion_no_data', { criterion: 'nullRate' }), 0);
     assert.equal(sample(c, 'cutover_run_info', { run_id: '20260102-000000-000-bbbbbb', verdict: 'fail' }), 1);
     assert.equal(sample(c, 'cutover_last_success_timestamp_seconds', { kind: 'shadow' }), Date.parse('2026-01-01T00:00:05.000Z') / 1000);
+    // A kind that ran and never passed: 0, never absent (absent would never go stale).
+    const never = collectMetrics(shadowRuns().slice(0, 1), { workspace: 'ws', maxSegments: 20, gate });
+    assert.equal(sample(never, 'cutover_last_success_timestamp_seconds', { kind: 'shadow' }), 0);
     assert.equal(sample(c, 'cutover_kpi_value', { side: 'v2', segment: 'total' }), 102);
     assert.deepEqual(c.kinds, ['shadow']);
     for (const f of c.families) for (const s of f.samples) assert.deepEqual([s.labels['workspace'], s.labels['kind']], ['ws', 'shadow'], f.family.name);

@@ -1,8 +1,7 @@
 /**
- * Finds the workspace's cutover plans and keeps their parsed checklists current. Plans come from `plans` in
- * cutover.json, else the `cutover.plans` setting, else files named like `*cutover*plan*.md` or under a `cutover/`
- * folder; never every markdown file. Text is read through VS Code's documents, so an unsaved buffer is what the
- * checklist shows and edits.
+ * Finds the workspace's cutover plans and keeps their parsed checklists current. Which files are plans is decided
+ * by core/plan/discover (the rule `cutover readiness` uses) over the markdown files VS Code lists. Text is read
+ * through VS Code's documents, so an unsaved buffer is what the checklist shows and edits.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,6 +9,7 @@ import { checkPlanText, MAX_PLAN_BYTES } from '../core/plan/read';
 import type { Plan } from '../core/plan/model';
 import { CutoverError } from '../core/errors';
 import { readWorkspaceKeys } from '../core/config/workspaceKeys';
+import { PLAN_CANDIDATE_GLOB, PLAN_EXCLUDED_DIRS, planPatterns, selectPlanFiles } from '../core/plan/discover';
 import { logError } from '../shared/log';
 
 export interface PlanEntry {
@@ -23,8 +23,9 @@ export interface PlanEntry {
   readonly problem?: string;
 }
 
-const DEFAULT_PATTERNS = ['**/*{cutover,Cutover,CUTOVER}*{plan,Plan,PLAN}*.{md,markdown}', '**/cutover/**/*.{md,markdown}'];
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cutover/**}';
+const EXCLUDE = `{${PLAN_EXCLUDED_DIRS.map((dir) => `**/${dir}/**`).join(',')}}`;
+/** More markdown files than any workspace holds plans among: the listing stops there. */
+const MAX_CANDIDATES = 20_000;
 const REFRESH_DELAY_MS = 150;
 
 export class PlanSource implements vscode.Disposable {
@@ -118,27 +119,34 @@ export class PlanSource implements vscode.Disposable {
   private async discover(): Promise<vscode.Uri[]> {
     this.configProblems = [];
     const found = new Map<string, vscode.Uri>();
-    const add = (uris: readonly vscode.Uri[]): void => { for (const uri of uris) found.set(uri.toString(), uri); };
+    /** The plans under `base` that the patterns name, found by the rule the CLI uses. */
+    const add = async (base: vscode.Uri, patterns: readonly string[], label: string | undefined): Promise<void> => {
+      const listed = await vscode.workspace.findFiles(new vscode.RelativePattern(base, PLAN_CANDIDATE_GLOB), EXCLUDE, MAX_CANDIDATES);
+      const { files, unmatched } = selectPlanFiles(listed.map((uri) => path.relative(base.fsPath, uri.fsPath)), patterns);
+      if (label !== undefined && unmatched.length > 0) {
+        this.configProblems.push(`${label}: plans ${unmatched.map((p) => `"${p}"`).join(', ')} match no markdown file`);
+      }
+      for (const file of files) {
+        const uri = vscode.Uri.joinPath(base, file);
+        found.set(uri.toString(), uri);
+      }
+    };
 
     const configs = await vscode.workspace.findFiles('**/cutover.json', EXCLUDE, 20);
     let named = false;
     for (const config of configs) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
-      const { plans, problem } = readWorkspaceKeys(text, vscode.workspace.asRelativePath(config));
+      const label = vscode.workspace.asRelativePath(config);
+      const { plans, problem } = readWorkspaceKeys(text, label);
       if (problem) this.configProblems.push(problem);
-      if (!plans) continue;
+      const { patterns, source } = planPatterns({ config: plans });
+      if (source !== 'cutover.json') continue;
       named = true;
-      const base = vscode.Uri.file(path.dirname(config.fsPath));
-      for (const glob of plans) add(await vscode.workspace.findFiles(new vscode.RelativePattern(base, glob), EXCLUDE));
+      await add(vscode.Uri.file(path.dirname(config.fsPath)), patterns, label);
     }
     for (const folder of named ? [] : vscode.workspace.workspaceFolders ?? []) {
-      const setting = vscode.workspace.getConfiguration('cutover', folder).get<string[]>('plans', []);
-      if (setting.length === 0) continue;
-      named = true;
-      for (const glob of setting) add(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), EXCLUDE));
-    }
-    if (!named) {
-      for (const glob of DEFAULT_PATTERNS) add(await vscode.workspace.findFiles(glob, EXCLUDE, 200));
+      const { patterns, source } = planPatterns({ setting: vscode.workspace.getConfiguration('cutover', folder).get<string[]>('plans', []) });
+      await add(folder.uri, patterns, source === 'setting' ? `cutover.plans (${folder.name})` : undefined);
     }
     return [...found.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   }

@@ -3,10 +3,11 @@
  * plans, the run store, the reviews and the sign-offs, read from disk and decided by `buildReadiness`. The CLI
  * passes the plan files cutover.json names; the extension passes the plans its Checklist shows.
  */
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load';
 import { CriteriaSchema } from '../config/schema';
 import { UsageError } from '../errors';
+import { listPlanCandidates, planPatterns, selectPlanFiles } from '../plan/discover';
 import { parsePlan } from '../plan/parse';
 import { readPlanFile } from '../plan/read';
 import type { PlanFile } from './criteria';
@@ -24,16 +25,21 @@ export interface ReadinessRoot {
   readonly problem?: string | undefined;
 }
 
-/** The plan files cutover.json's `plans` names, read and parsed; a glob is refused (name the files). */
+/**
+ * The plans cutover.json's `plans` names (globs, relative to cutover.json; the default patterns when it names none),
+ * found by the same rule as the extension's Checklist, read and parsed. A pattern that matches no file is an error.
+ */
 export async function readConfiguredPlans(loaded: LoadedConfig): Promise<PlanFile[]> {
-  const plans: PlanFile[] = [];
-  for (const entry of loaded.config.plans) {
-    if (/[*?[\]{}]/.test(entry)) {
-      throw new UsageError(`plans entry "${entry}" in ${loaded.file} is a glob: cutover readiness reads named plan files only (list them in "plans", or pass --plan FILE)`);
-    }
-    const file = resolve(loaded.dir, entry);
-    plans.push({ file: relative(loaded.dir, file), plan: parsePlan(await readPlanFile(file)) });
+  const { patterns, source } = planPatterns({ config: loaded.config.plans });
+  const { files, unmatched } = selectPlanFiles(await listPlanCandidates(loaded.dir), patterns);
+  if (source === 'cutover.json' && unmatched.length > 0) {
+    throw new UsageError(`plans ${unmatched.map((p) => `"${p}"`).join(', ')} in ${loaded.file} match no markdown file under ${loaded.dir}`);
   }
+  if (files.length === 0) {
+    throw new UsageError(`${loaded.file} names no plans and no file under ${loaded.dir} looks like one (${patterns.join(', ')}): set "plans" or pass --plan FILE`);
+  }
+  const plans: PlanFile[] = [];
+  for (const file of files) plans.push({ file, plan: parsePlan(await readPlanFile(resolve(loaded.dir, file))) });
   return plans;
 }
 

@@ -75,6 +75,36 @@ describe('cutover readiness and signoff', () => {
     assert.match((await runCli(['readiness'], root)).stdout, /\| \? no evidence \| No errors in the logs/);
   });
 
+  it("finds the plans cutover.json's globs name, by the Checklist's rule, and refuses a glob that matches nothing", async () => {
+    const example = readFileSync(join(__dirname, '../../../examples/loan-cutover/cutover/plan.md'), 'utf8');
+    mkdirSync(join(root, 'cutover'));
+    writeFileSync(join(root, 'cutover', 'plan.md'), example);
+    writeFileSync(join(root, 'cutover', 'rollback-plan.md'), PLAN);
+    mkdirSync(join(root, 'node_modules', 'pkg'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'pkg', 'cutover-plan.md'), PLAN);
+    const withPlans = (plans: string[] | undefined): string => {
+      const value = JSON.parse(config(RULES)) as { plans?: string[] };
+      if (plans === undefined) delete value.plans;
+      else value.plans = plans;
+      return JSON.stringify(value);
+    };
+    const planColumn = (stdout: string): string[] => [...new Set([...stdout.matchAll(/^\| ([^|]+\.md) \|/gm)].map((m) => m[1]!.trim()))].sort();
+
+    writeFileSync(join(root, 'cutover.json'), withPlans(['cutover/*.md']));
+    const globbed = await runCli(['readiness'], root);
+    assert.equal(globbed.code, 2, globbed.stderr);
+    assert.deepEqual(planColumn(globbed.stdout), ['cutover/plan.md', 'cutover/rollback-plan.md']);
+
+    // No `plans`: the default patterns, as the Checklist finds them (plan.md at the root is not named like a plan).
+    writeFileSync(join(root, 'cutover.json'), withPlans(undefined));
+    assert.deepEqual(planColumn((await runCli(['readiness'], root)).stdout), ['cutover/plan.md', 'cutover/rollback-plan.md']);
+
+    writeFileSync(join(root, 'cutover.json'), withPlans(['cutover/plan.md', 'plans/**/*.md']));
+    const missing = await runCli(['readiness'], root);
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /plans "plans\/\*\*\/\*\.md" in .*cutover\.json match no markdown file/);
+  });
+
   it('refuses an unknown format and a cutover.json with a misspelt rule', async () => {
     assert.equal((await runCli(['readiness', '--format', 'pdf'], root)).code, 3);
     writeFileSync(join(root, 'cutover.json'), config([{ match: 'x', rule: { kind: 'rollbak' } }]));

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const out = join(dir, `validate-${i}`);
       validate.push(await timed(async () => {
-        const result = await validateChannels({ config, cwd: dir, run: record, runDir: store.runDir(record.id), outDir: out, secrets, engine });
+        const result = await validateChannels({ config, cwd: dir, run: record, runDir: store.runDir(record.id), outDir: out, secrets, engine, timeoutSeconds: 60 });
         verdict = result.verdict;
       }));
     }

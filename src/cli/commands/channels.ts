@@ -1,9 +1,10 @@
 /**
- * `cutover channels validate [--run ID] [--config FILE] [--json]`: reads back what the pipeline delivered to each
+ * `cutover channels validate [--run ID] [--timeout SECONDS] [--config FILE] [--json]`: reads back what the pipeline delivered to each
  * output channel of cutover.json for a shadow run (default: the latest) and checks it against the run's local output
  * (core/channels/validate.ts). Records a `channels` run; exit 0 pass, 1 fail, 2 inconclusive, 3 usage/config,
  * 4 error. Secrets come from the environment variables the channels name and are scrubbed from everything printed
- * or recorded.
+ * or recorded. Every request to a channel's service (an Azure call, a PostgreSQL statement, a REST page) has the
+ * --timeout deadline: one past it makes that channel inconclusive, naming the deadline.
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
@@ -17,12 +18,14 @@ import { RunStore } from '../../core/runs/store';
 import type { CliContext } from '../context';
 import { cancelOnSignals } from '../engine-options';
 import { exitCodeOf } from '../exitCodes';
+import { parseNumber } from '../options';
 import { pickRun } from '../pickRun';
 
 interface Options {
   readonly run?: string;
   readonly config?: string;
   readonly json?: boolean;
+  readonly timeout: string;
 }
 
 const MARK = { pass: '✓', inconclusive: '?', fail: '✗' } as const;
@@ -41,6 +44,7 @@ export function registerChannels(program: Command, ctx: CliContext): void {
     .description('Read back each channel\'s delivery for a shadow run and check it against the run\'s local output (exit 0 pass, 1 fail, 2 inconclusive, 3 usage, 4 error).')
     .option('--run <id>', 'the shadow run whose deliveries to check: an id or a unique prefix (default: the latest shadow run)')
     .option('--config <file>', 'the cutover.json to use (default: the nearest one from the current folder up)')
+    .option('--timeout <seconds>', 'how long one request to a channel\'s service (an Azure call, a PostgreSQL statement, a REST page) may take', '60')
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Options) => {
       await validate(ctx, options);
@@ -48,6 +52,7 @@ export function registerChannels(program: Command, ctx: CliContext): void {
 }
 
 async function validate(ctx: CliContext, options: Options): Promise<void> {
+  const timeoutSeconds = parseNumber('--timeout', options.timeout, 1) as number;
   const loaded = loadConfig(locateConfig(ctx.cwd, options.config));
   const store = new RunStore(loaded.dir);
   const target = await pickRun(store, options.run);
@@ -74,6 +79,7 @@ async function validate(ctx: CliContext, options: Options): Promise<void> {
       outDir: run.dir,
       secrets,
       engine,
+      timeoutSeconds,
       onChannel: (r) => say(formatChannel(r, ctx.cwd)),
     }));
     // Cancelled: the checks cut short are no verdict; the run is stopped.

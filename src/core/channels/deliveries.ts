@@ -115,7 +115,7 @@ async function fetchBlobs(channel: AzureChannel, ctx: FetchContext, location: st
   const { BlobServiceClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
   const where = `channels.${ctx.name}`;
   // The SDK retries transient faults itself; bounded, so an unreachable service ends in minutes, not a hang.
-  const options = { retryOptions: { maxTries: 3, tryTimeoutInMs: 60_000, retryDelayInMs: 500 } };
+  const options = { retryOptions: { maxTries: 3, tryTimeoutInMs: ctx.timeoutMs, retryDelayInMs: 500 } };
   const service = channel.connectionStringEnv !== undefined
     ? BlobServiceClient.fromConnectionString(ctx.secrets.read(channel.connectionStringEnv, `${where}.connectionStringEnv`), options)
     : new BlobServiceClient(ctx.secrets.read(channel.accountUrlEnv as string, `${where}.accountUrlEnv`), undefined, options);
@@ -161,7 +161,14 @@ type TableChannel = Extract<DataChannel, { type: 'supabase' }>;
 async function fetchTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
   const pg = require('pg') as typeof import('pg');
   const { to } = require('pg-copy-streams') as typeof import('pg-copy-streams');
-  const client = new pg.Client({ connectionString: ctx.secrets.read(channel.connectionStringEnv as string, `channels.${ctx.name}.connectionStringEnv`), connectionTimeoutMillis: 15_000 });
+  // Every statement has the deadline: the server cancels one that waits past it (on a lock another session holds,
+  // which would otherwise wait forever), and the client gives up on a server that never answers.
+  const client = new pg.Client({
+    connectionString: ctx.secrets.read(channel.connectionStringEnv as string, `channels.${ctx.name}.connectionStringEnv`),
+    connectionTimeoutMillis: ctx.timeoutMs,
+    statement_timeout: ctx.timeoutMs,
+    query_timeout: ctx.timeoutMs,
+  });
   const table = locate(channel.table, ctx.side);
   // A connection lost mid-query is also emitted as an event (unhandled, it would end the process): named in the error.
   const lost: Error[] = [];
@@ -190,10 +197,16 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
     };
   } catch (error) {
     const connection = lost[0] && lost[0].message !== (error as Error).message ? ` (connection lost: ${lost[0].message})` : '';
-    throw new RuntimeError(`reading ${location}: ${(error as Error).message}${connection}`, undefined, { cause: error });
+    const reason = pastDeadline(error) ? `no answer within ${ctx.timeoutMs / 1000} s` : (error as Error).message;
+    throw new RuntimeError(`reading ${location}: ${reason}${connection}`, undefined, { cause: error });
   } finally {
     await client.end();
   }
+}
+
+/** A statement the server cancelled at statement_timeout (SQLSTATE 57014), or one pg's query_timeout gave up on. */
+function pastDeadline(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '57014' || (error as Error).message === 'Query read timeout';
 }
 
 async function fetchRestTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {

@@ -37,6 +37,8 @@ export interface ValidateRequest {
   readonly outDir: string;
   readonly secrets: Secrets;
   readonly engine: Engine;
+  /** The deadline of each request to a channel's service (an Azure call, a PostgreSQL statement, a REST page), in s. */
+  readonly timeoutSeconds: number;
   readonly onChannel?: (result: ChannelResult) => void;
 }
 
@@ -47,9 +49,6 @@ interface Delivered {
   /** The checksum the manifest must state: of the delivered bytes, or of the local output loaded into a table. */
   readonly sha256: string | undefined;
 }
-
-/** One REST request's deadline while reading a delivery back. */
-const REQUEST_TIMEOUT_MS = 60_000;
 
 const SEVERITY: Record<Verdict, number> = { pass: 0, inconclusive: 1, fail: 2 };
 
@@ -143,7 +142,7 @@ async function validateData(
   try {
     const fetched = await fetchDelivery(channel, {
       name, side, cwd: req.cwd, dir: join(req.outDir, 'channels', name, side), secrets: req.secrets,
-      engine: req.engine, keys: keysOf(req.config, side, channel.output), timeoutMs: REQUEST_TIMEOUT_MS,
+      engine: req.engine, keys: keysOf(req.config, side, channel.output), timeoutMs: req.timeoutSeconds * 1000,
     });
     if (fetched.kind === 'missing') {
       checks.push(check('exists', 'fail', `nothing delivered: ${fetched.reason}`));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { openEngine } from '../../../src/core/engine/duckdb';
 import { RunRecord } from '../../../src/core/runs/record';
 import type { ChannelResult } from '../../../src/core/runs/results';
@@ -55,8 +56,8 @@ describe('cutover channels validate with azurite and PostgreSQL', function () {
     await Promise.all([azurite?.stop(), postgres?.stop()]);
   });
 
-  async function validate(): Promise<{ code: number; json: ValidateJson; stdout: string; stderr: string; byName: (name: string) => ChannelResult }> {
-    const r = await runCli(['channels', 'validate', '--run', ws.runId, '--json'], ws.dir);
+  async function validate(...flags: string[]): Promise<{ code: number; json: ValidateJson; stdout: string; stderr: string; byName: (name: string) => ChannelResult }> {
+    const r = await runCli(['channels', 'validate', '--run', ws.runId, '--json', ...flags], ws.dir);
     const json = JSON.parse(r.stdout) as ValidateJson;
     const byName = (name: string): ChannelResult => {
       const found = json.channels.find((c) => c.channel === name);
@@ -163,6 +164,36 @@ describe('cutover channels validate with azurite and PostgreSQL', function () {
     assert.equal(r.code, 2, r.stdout);
     assert.equal(r.byName('loans-db').verdict, 'inconclusive');
     assert.match(r.byName('loans-db').reasons.join('\n'), new RegExp(`channels\\.loans-db\\.connectionStringEnv: the environment variable ${PG_ENV} is not set`));
+  });
+
+  it('ends a PostgreSQL read that waits on a table another session locked at --timeout, naming the channel and the deadline', async () => {
+    await deliver(ws, secrets);
+    const locker = new pg.Client({ connectionString: postgres.url });
+    await locker.connect();
+    let r;
+    let ms: number;
+    try {
+      await locker.query(`BEGIN; LOCK TABLE ${TABLE} IN ACCESS EXCLUSIVE MODE`);
+      const started = Date.now();
+      r = await validate('--timeout', '2');
+      ms = Date.now() - started;
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.byName('loans-db').verdict, 'inconclusive');
+    assert.match(r.byName('loans-db').reasons.join('\n'), new RegExp(`^read: could not read the channel: reading postgres table public\\.${TABLE}: no answer within 2 s$`, 'm'));
+    assert.match(r.stderr, /^\? inconclusive +loans-db \(supabase, v2\)/m, 'the progress line names the channel');
+    assert.ok(ms < 30_000, `the read ended at its deadline, not at pg's defaults (${ms} ms)`);
+    // The other channels were read as usual.
+    assert.equal(r.byName('loans-blob').verdict, 'pass');
+  });
+
+  it('refuses a --timeout that is not a positive number of seconds', async () => {
+    const r = await runCli(['channels', 'validate', '--run', ws.runId, '--timeout', '0'], ws.dir);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /--timeout must be a number ≥ 1, got "0"/);
   });
 
   it('never writes the canary secret into run records, logs or output, even when a channel fails to connect', async () => {

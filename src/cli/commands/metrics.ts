@@ -34,6 +34,7 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
     .action(async (options: Options) => {
       const loaded = optionalConfig(ctx, options.config);
       const metrics = await workspaceMetrics(loaded?.dir ?? ctx.cwd, loaded?.config);
+      for (const p of metrics.problems) ctx.stderr.write(`warning: run ${p.id} left out: ${p.message}\n`);
       if (metrics.kinds.length === 0) ctx.stderr.write('cutover metrics: no finished runs in this workspace yet\n');
       if (options.textfile !== undefined) {
         const file = resolve(ctx.cwd, options.textfile);

@@ -52,10 +52,10 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       } catch (error) {
         ctx.stderr.write(`warning: runs that died were not marked interrupted: ${error instanceof Error ? error.message : String(error)}\n`);
       }
-      const { runs, problems } = await store.scan();
-      const shown = runs.slice(0, options.limit ?? runs.length).map(summarize);
+      const { total, shown: records, problems } = await listed(store, options.limit, ctx);
+      const shown = records.map(summarize);
       if (options.json) {
-        ctx.stdout.write(`${JSON.stringify({ root: store.root, total: runs.length, runs: shown, problems }, null, 2)}\n`);
+        ctx.stdout.write(`${JSON.stringify({ root: store.root, total, runs: shown, problems }, null, 2)}\n`);
         return;
       }
       if (shown.length === 0) {
@@ -63,10 +63,45 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       } else {
         const rows = shown.map((r) => [r.id, r.kind, r.status, r.verdict ?? '–', r.worstVarianceInfinite ? '∞' : r.worstVariance === null ? '–' : formatPercent(r.worstVariance), r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`]);
         ctx.stdout.write(table(['run', 'kind', 'status', 'verdict', 'worst variance', 'duration'], rows));
-        if (runs.length > shown.length) ctx.stdout.write(`(${runs.length - shown.length} older not shown)\n`);
+        if (total > shown.length) ctx.stdout.write(`(${total - shown.length} older not shown)\n`);
       }
       for (const p of problems) ctx.stderr.write(`warning: run ${p.id}: ${p.message}\n`);
     });
+}
+
+type Problem = { readonly id: string; readonly message: string };
+
+/**
+ * The runs to show, newest first, found through the store's index: only the shown runs' run.json are read (`--limit`
+ * reads N of them). A run.json that cannot be read is a problem named with its file, and the next run is shown in its
+ * place. When the index cannot be brought up to date (a full disk), the run folders are read instead, with the reason.
+ */
+async function listed(store: RunStore, limit: number | undefined, ctx: CliContext): Promise<{ total: number; shown: RunRecord[]; problems: Problem[] }> {
+  // The index's own warnings about a run it left out repeat a problem listed below; a rebuilt index is worth saying.
+  const notes: string[] = [];
+  const index = store.index((message) => notes.push(message));
+  let ids: string[];
+  try {
+    ids = (await index.entries()).map((e) => e.id);
+  } catch (error) {
+    ctx.stderr.write(`warning: the run index could not be read, the run folders are: ${error instanceof Error ? error.message : String(error)}\n`);
+    const { runs, problems } = await store.scan();
+    return { total: runs.length, shown: runs.slice(0, limit ?? runs.length), problems };
+  }
+  const problems: Problem[] = [...index.problems].map(([id, message]) => ({ id, message }));
+  const shown: RunRecord[] = [];
+  for (const id of ids) {
+    if (shown.length === (limit ?? ids.length)) break;
+    try {
+      shown.push(await store.read(id));
+    } catch (error) {
+      problems.push({ id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  for (const note of notes) if (!problems.some((p) => note.includes(p.id))) ctx.stderr.write(`warning: ${note}\n`);
+  problems.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const unreadable = problems.filter((p) => ids.includes(p.id)).length;
+  return { total: ids.length - unreadable, shown, problems };
 }
 
 export function summarize(record: RunRecord): RunSummary {

@@ -1,11 +1,12 @@
 /**
  * Commands only the in-host tests use, registered by activate() only when the test host sets CUTOVER_TEST_HOOKS=1
  * (test/host/integration.ts passes it through `extensionEnvironment`): never in the palette, never in a user's
- * window. They read state a person sees on screen (the KPI Diff panel) and answer modal confirmations, which a test
- * inside the extension host cannot click.
+ * window. They read state a person sees on screen (the KPI Diff panel) and answer modal confirmations and
+ * notifications, which a test inside the extension host cannot click.
  */
 import * as vscode from 'vscode';
 import { scriptedConfirmations } from './shared/confirm';
+import { scriptedNotifications } from './shared/notify';
 import type { KpiDiffPanel } from './webviews/kpiDiff/panel';
 import type { ConfigExplainView } from './views/configExplain';
 import type { DashboardPanel } from './webviews/dashboard/panel';
@@ -22,5 +23,7 @@ export function registerTestHooks(panel: KpiDiffPanel, dashboard: DashboardPanel
     vscode.commands.registerCommand('cutover.test.dashboardMessage', (message: DashboardMessage) => dashboard.receiveForTest(message)),
     vscode.commands.registerCommand('cutover.test.answerConfirmations', (...answers: boolean[]) => scriptedConfirmations.answer(...answers)),
     vscode.commands.registerCommand('cutover.test.lastConfirmation', () => scriptedConfirmations.last),
+    vscode.commands.registerCommand('cutover.test.answerNotifications', (...actions: string[]) => scriptedNotifications.answer(...actions)),
+    vscode.commands.registerCommand('cutover.test.lastNotification', () => scriptedNotifications.last),
   ];
 }

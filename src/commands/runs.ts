@@ -16,6 +16,7 @@ import { logWarning, showErrorWithLog } from '../shared/log';
 import type { Launcher } from './launcher';
 import type { CutoverStatus, TimerHandle } from '../views/statusBar';
 import { confirm } from '../shared/confirm';
+import { notify } from '../shared/notify';
 import type { CommandTable } from '../shared/contributions';
 import { goNoGoOf } from '../shared/goNoGo';
 import type { RunRef } from '../shared/runStores';
@@ -93,9 +94,8 @@ export function runHelpers({ context, runs, launcher }: RunCommandContext) {
       }) : undefined,
     ].filter(Boolean).map((part) => ` · ${part}`).join('');
     const text = `Cutover: ${record.kind} run ${s.outcome.toUpperCase()}${detail}`;
-    const show = s.outcome === 'pass' ? vscode.window.showInformationMessage
-      : s.outcome === 'inconclusive' || stopped ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    const choice = await show(text, ...(diff ? ['Open KPI Diff'] : []), ...(figures ? ['Open Results'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
+    const severity = s.outcome === 'pass' ? 'info' : s.outcome === 'inconclusive' || stopped ? 'warning' : 'error';
+    const choice = await notify(severity, text, ...(diff ? ['Open KPI Diff'] : []), ...(figures ? ['Open Results'] : []), 'Open Run', 'Show Log', ...(shadow ? ['Evaluate Go/No-Go'] : []));
     const dir = store.runDir(record.id);
     const log = logOf(record);
     if (choice === 'Open KPI Diff' || choice === 'Open Results') await vscode.commands.executeCommand('cutover.openKpiDiff', run);

@@ -164,6 +164,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         // A load or soak run: its figures (live while it runs).
         const figures = figuresLines(record.results);
         if (figures.length > 0) item.tooltip.appendCodeblock(figures.join('\n'), 'text');
+        // A load or soak run is its figures: a click opens its results (the per-run panel), live while it runs.
+        if (record.kind === 'load' || record.kind === 'soak') item.command = { command: 'cutover.openKpiDiff', title: 'Open Results', arguments: [node] };
         item.contextValue = `cutover.run.${s.outcome}`;
         item.accessibilityInformation = { label: `${record.kind} run, ${s.outcome}${node.goNoGo ? `, ${goNoGoLabel(node.goNoGo)}` : ''}, started ${when}` };
         return item;

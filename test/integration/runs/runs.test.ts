@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LaunchOutcome } from '../../../src/commands/runs';
 import type { GateResult } from '../../../src/core/gate/evaluate';
+import type { Notification } from '../../../src/shared/notify';
 import { cutoverApi, quiet, waitFor, workspaceRoot } from '../util';
 
 /** Whether a process runs (a zombie, dead but not yet reaped, does not). */
@@ -256,6 +257,14 @@ setInterval(() => {}, 1000);
       const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.record.id === cancelled!.run!.record.id);
       assert.ok(node, 'the cancelled run is listed');
       assert.equal(api.runs.getTreeItem(node).label, 'shadow · STOPPED');
+      // Its notification: a warning naming why it stopped, with no KPI Diff or go/no-go as if it had completed.
+      const notice = await waitFor('the stopped run\'s notification', async () => {
+        const shown = await vscode.commands.executeCommand<Notification | undefined>('cutover.test.lastNotification');
+        return shown && /^Cutover: shadow run STOPPED/.test(shown.message) && shown;
+      }, 10_000);
+      assert.equal(notice.severity, 'warning');
+      assert.match(notice.message, /^Cutover: shadow run STOPPED · stopped by SIGTERM \(Cancel\) after/);
+      assert.deepEqual(notice.actions, ['Open Run', 'Show Log']);
     } finally {
       fs.writeFileSync(config, original);
       // Later suites read "the latest shadow run": the cancelled one must not be it.

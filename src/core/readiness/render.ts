@@ -4,6 +4,7 @@
  * Every value from a plan, a run or a review is escaped for the format it lands in.
  */
 import { formatValue } from '../gate/format';
+import { escapeHtml, htmlDocument } from '../html';
 import { formatPercent } from '../percent';
 import type { CriterionResult } from './criteria';
 import type { Readiness, ReadinessVerdict, SwitchFigures } from './report';
@@ -130,10 +131,6 @@ export function renderMarkdown(r: Readiness): string {
   return out.join('\n');
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 const stateClass = (cell: string): string =>
   cell.startsWith('✓') || cell === 'pass' || cell === 'current' ? ' class="good"' : cell.startsWith('✗') || cell === 'fail' || cell.startsWith('STALE') ? ' class="bad"' : cell.startsWith('?') || cell.startsWith('⌛') || cell === 'inconclusive' ? ' class="warn"' : '';
 
@@ -156,25 +153,17 @@ export function renderHtmlBody(r: Readiness): string {
 
 /** The report as one self-contained HTML file (no script, no external resource). */
 export function renderHtml(r: Readiness): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`Cutover readiness: ${VERDICT_TEXT[r.verdict]}`)}</title>
-<style>
+  return htmlDocument({
+    csp: "default-src 'none'; style-src 'unsafe-inline'",
+    title: `Cutover readiness: ${VERDICT_TEXT[r.verdict]}`,
+    head: `<style>
 :root { color-scheme: light dark; --good: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #d0d7de; }
 @media (prefers-color-scheme: dark) { :root { --good: #3fb950; --bad: #f85149; --warn: #d29922; --line: #30363d; } }
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 .good { color: var(--good); } .bad { color: var(--bad); } .warn { color: var(--warn); }
-</style>
-</head>
-<body>
-${renderHtmlBody(r)}
-</body>
-</html>
-`;
+</style>`,
+    body: renderHtmlBody(r),
+  });
 }

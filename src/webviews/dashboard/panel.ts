@@ -4,7 +4,6 @@
  * clicked opens as the Runs view opens it; a log line opens the log at that line. A window reload restores the panel
  * through the serializer.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunStore } from '../../core/runs/store';
@@ -12,6 +11,7 @@ import { summarizeRun } from '../../core/runs/summary';
 import { logError } from '../../shared/log';
 import type { RunStoreEvents } from '../../shared/runStoreEvents';
 import { workspaceStores } from '../../shared/runStores';
+import { AppPanel, appWebviewOptions } from '../common/appPanel';
 import { gatherDashboard } from './gather';
 import { DASHBOARD_VIEW_TYPE, type DashboardModel, type HostMessage, type WebviewMessage } from './protocol';
 
@@ -26,22 +26,19 @@ export interface DashboardDebugState {
   readonly opened: readonly string[];
 }
 
-export class DashboardPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
-  private posted: string[] = [];
+export class DashboardPanel extends AppPanel<HostMessage, WebviewMessage> {
   private opened: string[] = [];
   private model: DashboardModel | undefined;
   /** The stores the model was built from: a click names its run's store by index. */
   private stores: RunStore[] = [];
   private building: Promise<void> | undefined;
   private again = false;
-  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly storeEvents: RunStoreEvents) {
+  constructor(extensionUri: vscode.Uri, storeEvents: RunStoreEvents) {
+    super(extensionUri, storeEvents, { app: 'dashboard', element: 'cutover-dashboard', title: 'Cutover Dashboard' });
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.attach(panel),
+        deserializeWebviewPanel: async (panel) => this.attachPanel(panel),
       }),
       storeEvents.onDidChange(() => void this.refresh()),
     );
@@ -53,7 +50,7 @@ export class DashboardPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
       return;
     }
-    this.attach(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Cutover Dashboard', vscode.ViewColumn.Active, this.options()));
+    this.attachPanel(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Cutover Dashboard', vscode.ViewColumn.Active, appWebviewOptions(this.extensionUri)));
   }
 
   debugState(): DashboardDebugState {
@@ -65,37 +62,7 @@ export class DashboardPanel implements vscode.Disposable {
     return this.receive(message);
   }
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    this.posted = [];
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cutover.svg');
-    panel.webview.options = this.options();
-    panel.webview.html = this.html(panel.webview);
-    const subscriptions = [
-      // While the panel is open, a run made in any terminal shows up even when no watcher event announces it.
-      this.storeEvents.observe(),
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
-    ];
-    panel.onDidDispose(() => {
-      for (const s of subscriptions) s.dispose();
-      if (this.panel === panel) {
-        this.panel = undefined;
-        this.ready = false;
-      }
-    });
-  }
-
-  private async receive(message: WebviewMessage): Promise<void> {
+  protected async receive(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -166,45 +133,5 @@ export class DashboardPanel implements vscode.Disposable {
       logError(`Dashboard: opening ${uri.fsPath}`, error);
       void vscode.window.showErrorMessage(`Cutover: cannot open ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  private post(message: HostMessage): void {
-    if (!this.panel || !this.ready) return;
-    this.posted.push(message.type);
-    void this.panel.webview.postMessage(message);
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'dashboard.js'));
-    const charts = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'charts.css'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'dashboard.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${charts.toString()}">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Cutover Dashboard</title>
-</head>
-<body>
-<cutover-dashboard></cutover-dashboard>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

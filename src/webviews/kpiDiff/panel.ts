@@ -4,7 +4,6 @@
  * nothing before the app's `ready`. A window reload restores it through the serializer from `PanelState`.
  * The modules with zod schemas (the run view, reviews, cutover.json) load on first use, not at activation.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
@@ -14,6 +13,7 @@ import type { RunRef } from '../../shared/runStores';
 import type { ChannelsView } from '../../core/channels/view';
 import { causeViews, type CauseView } from '../../core/explain/format';
 import type { KpiKey, ReconcileView } from '../../core/runs/viewModel';
+import { AppPanel, appWebviewOptions } from '../common/appPanel';
 import { KPI_DIFF_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from './protocol';
 
 /** What the in-host tests read through `cutover.kpiDiff.debugState`. */
@@ -32,20 +32,17 @@ export interface KpiDiffDebugState {
   readonly channels: readonly ChannelsView[];
 }
 
-export class KpiDiffPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class KpiDiffPanel extends AppPanel<HostMessage, WebviewMessage> {
   private ref: RunRef | undefined;
   private focus: KpiKey | undefined;
   /** The cause to filter by on the next load (a link from the configuration diff). */
   private cause: string | undefined;
-  private ready = false;
-  private posted: string[] = [];
   private lastLoad: Extract<HostMessage, { type: 'load' }> | undefined;
   private reconcile: ReconcileView | null = null;
   private channels: readonly ChannelsView[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly storeEvents: RunStoreEvents) {
+  constructor(extensionUri: vscode.Uri, storeEvents: RunStoreEvents) {
+    super(extensionUri, storeEvents, { app: 'kpiDiff', element: 'kpi-diff-app', title: 'KPI Diff' });
     this.disposables.push(vscode.window.registerWebviewPanelSerializer(KPI_DIFF_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const s = state as Partial<PanelState> | undefined;
@@ -91,10 +88,7 @@ export class KpiDiffPanel implements vscode.Disposable {
       else if (!sameRun) await this.load();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(KPI_DIFF_VIEW_TYPE, title(ref), { viewColumn: column, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(KPI_DIFF_VIEW_TYPE, title(ref), { viewColumn: column, preserveFocus: false }, appWebviewOptions(this.extensionUri));
     this.attach(panel, ref);
   }
 
@@ -157,34 +151,12 @@ export class KpiDiffPanel implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, ref: RunRef): void {
-    this.panel = panel;
     this.ref = ref;
-    this.ready = false;
-    this.posted = [];
     panel.title = title(ref);
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cutover.svg');
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-    panel.webview.html = this.html(panel.webview);
-    const subscriptions = [
-      // While the panel is open, a reconcile run made in any terminal reaches its chart.
-      this.storeEvents.observe(),
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
-      // A hidden webview is torn down; it says `ready` again when shown.
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
-    ];
-    panel.onDidDispose(() => {
-      for (const s of subscriptions) s.dispose();
-      if (this.panel === panel) {
-        this.panel = undefined;
-        this.ready = false;
-      }
-    });
+    this.attachPanel(panel);
   }
 
-  private async receive(message: WebviewMessage): Promise<void> {
+  protected async receive(message: WebviewMessage): Promise<void> {
     const ref = this.ref;
     if (!ref) return;
     switch (message.type) {
@@ -251,46 +223,6 @@ export class KpiDiffPanel implements vscode.Disposable {
       logError(`KPI Diff: reading the mismatching rows of run ${ref.record.id}`, error);
       this.post({ type: 'rowsError', message: error instanceof Error ? error.message : String(error) });
     }
-  }
-
-  private post(message: HostMessage): void {
-    if (!this.panel || !this.ready) return;
-    this.posted.push(message.type);
-    void this.panel.webview.postMessage(message);
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'kpiDiff.js'));
-    const charts = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'charts.css'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'kpiDiff.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${charts.toString()}">
-<link rel="stylesheet" href="${style.toString()}">
-<title>KPI Diff</title>
-</head>
-<body>
-<kpi-diff-app></kpi-diff-app>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }
 

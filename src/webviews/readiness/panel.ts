@@ -4,12 +4,13 @@
  * Markdown file. Strict CSP with a nonce (the page loads nothing; its one inline script posts Export and Refresh),
  * colours from the theme.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { escapeHtml, renderHtml, renderHtmlBody, renderMarkdown, VERDICT_TEXT } from '../../core/readiness/render';
+import { escapeHtml, htmlDocument } from '../../core/html';
+import { renderHtml, renderHtmlBody, renderMarkdown, VERDICT_TEXT } from '../../core/readiness/render';
 import type { ReadinessRoot } from '../../core/readiness/workspace';
 import { logWarning } from '../../shared/log';
+import { pageNonce } from '../common/html';
 import { isReadinessMessage } from './protocol';
 
 export type ExportFormat = 'html' | 'md';
@@ -108,19 +109,16 @@ export class ReadinessPanel implements vscode.Disposable {
     const shown = this.current;
     if (!this.panel || !shown) return;
     this.panel.title = `Cutover Readiness: ${VERDICT_TEXT[shown.readiness.verdict]}`;
-    this.panel.webview.html = this.html(shown);
+    this.panel.webview.html = this.html(shown, this.panel.title);
   }
 
-  private html(shown: ReadinessRoot): string {
-    const nonce = randomBytes(16).toString('base64');
-    const csp = [`default-src 'none'`, `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+  private html(shown: ReadinessRoot, title: string): string {
+    const nonce = pageNonce();
     const problem = shown.problem ? `<p class="bad">cutover.json cannot be used: ${escapeHtml(shown.problem)}</p>` : '';
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<style nonce="${nonce}">
+    return htmlDocument({
+      csp: [`default-src 'none'`, `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; '),
+      title,
+      head: `<style nonce="${nonce}">
 body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1.5rem 2rem; }
 .toolbar { position: sticky; top: 0; display: flex; gap: 0.5rem; padding: 0.6rem 0; background: var(--vscode-editor-background); }
 button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 0.3rem 0.8rem; cursor: pointer; }
@@ -130,10 +128,9 @@ table { border-collapse: collapse; margin: 0.4rem 0 1rem; }
 th, td { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: var(--vscode-editorWidget-background); }
 .good { color: var(--vscode-testing-iconPassed); } .bad { color: var(--vscode-testing-iconFailed); } .warn { color: var(--vscode-problemsWarningIcon-foreground); }
-</style>
-</head>
-<body data-root="${escapeHtml(shown.root)}">
-<div class="toolbar"><button id="export">Export…</button><button id="refresh" class="secondary">Refresh</button></div>
+</style>`,
+      bodyAttributes: ` data-root="${escapeHtml(shown.root)}"`,
+      body: `<div class="toolbar"><button id="export">Export…</button><button id="refresh" class="secondary">Refresh</button></div>
 ${problem}
 ${renderHtmlBody(shown.readiness)}
 <script nonce="${nonce}">
@@ -141,9 +138,8 @@ const vscode = acquireVsCodeApi();
 vscode.setState({ root: document.body.dataset.root });
 document.getElementById('export').addEventListener('click', () => vscode.postMessage({ type: 'export' }));
 document.getElementById('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
-</script>
-</body>
-</html>`;
+</script>`,
+    });
   }
 
   dispose(): void {

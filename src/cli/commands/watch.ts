@@ -24,7 +24,7 @@ import type { CliContext } from '../context';
 import { cancelOnSignals } from '../engine-options';
 import { formatAlerts, sendNotice } from './notify';
 
-interface Options {
+export interface WatchOptions {
   readonly every: string;
   readonly input?: string;
   readonly dailyReconcile?: string;
@@ -56,12 +56,28 @@ export function registerWatch(program: Command, ctx: CliContext): void {
     .option('--daily-reconcile <HH:MM>', 'also reconcile every day at this local time (cutover reconcile on the dated input)')
     .option('--runs <n>', 'stop after this many runs (default: until stopped)')
     .option('--config <file>', 'the cutover.json to use (default: the nearest one from the current folder up)')
-    .action(async (options: Options) => {
+    .action(async (options: WatchOptions) => {
       await watch(ctx, options);
     });
 }
 
-async function watch(ctx: CliContext, options: Options): Promise<void> {
+/** The time the schedule keeps, and its waits: a test passes one whose waits are over at once (the due time is "now"). */
+export interface WatchClock {
+  now(): Date;
+  /** Resolves at `until`, or as soon as `signal` aborts. */
+  wait(until: Date, signal: AbortSignal): Promise<void>;
+}
+
+const systemClock: WatchClock = {
+  now: () => new Date(),
+  async wait(until, signal) {
+    await sleep(until.getTime() - Date.now(), undefined, { signal }).catch((error: unknown) => {
+      if (!signal.aborted) throw error;
+    });
+  },
+};
+
+export async function watch(ctx: CliContext, options: WatchOptions, clock: WatchClock = systemClock): Promise<void> {
   const everySeconds = parseDuration(options.every, '--every');
   const reconcileAt = options.dailyReconcile === undefined ? undefined : parseClock(options.dailyReconcile, '--daily-reconcile');
   const maxRuns = options.runs === undefined ? Infinity : Number(options.runs);
@@ -73,7 +89,7 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
   // The runs are the CLI's own commands, in this process: the same records, exit codes and after-run export.
   const { main } = require('../main') as typeof import('../main');
   const cancel = cancelOnSignals();
-  const started = new Date();
+  const started = clock.now();
   let state: WatchState = { pid: process.pid, startedAt: started.toISOString(), everySeconds, ...(options.dailyReconcile ? { dailyReconcile: options.dailyReconcile } : {}), alerts: [] };
   let nextShadow = started;
   let nextReconcile = reconcileAt === undefined ? undefined : nextDaily(started, reconcileAt);
@@ -84,12 +100,9 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
       const due = nextCheck(nextShadow, nextReconcile);
       state = { ...state, next: { kind: due.kind, at: due.at.toISOString() } };
       await writeWatchState(stateFile, state);
-      const wait = due.at.getTime() - Date.now();
-      if (wait > 0) {
+      if (due.at.getTime() > clock.now().getTime()) {
         ctx.stdout.write(`next: ${due.kind} at ${due.at.toLocaleString()}\n`);
-        await sleep(wait, undefined, { signal: cancel.signal }).catch((error: unknown) => {
-          if (!cancel.signal.aborted) throw error;
-        });
+        await clock.wait(due.at, cancel.signal);
       }
       if (cancel.signal.aborted) break;
       const runId = newRunId();
@@ -101,10 +114,10 @@ async function watch(ctx: CliContext, options: Options): Promise<void> {
       let exitCode: ExitCode = ExitCode.pass;
       const runCtx = { ...ctx, runId, setExitCode(code: ExitCode) { exitCode = code; }, get exitCode() { return exitCode; } };
       lastExit = await main(['--run-id', runId, ...argv], runCtx);
-      if (due.kind === 'shadow') nextShadow = new Date(Math.max(Date.now(), nextShadow.getTime() + everySeconds * 1000));
-      else nextReconcile = nextDaily(new Date(), reconcileAt ?? 0);
+      if (due.kind === 'shadow') nextShadow = new Date(Math.max(clock.now().getTime(), nextShadow.getTime() + everySeconds * 1000));
+      else nextReconcile = nextDaily(clock.now(), reconcileAt ?? 0);
       const metrics = await workspaceMetrics(loaded.dir, loaded.config);
-      const alerts = firingAlerts(alertDefinitions(loaded.config), metrics, Date.now());
+      const alerts = firingAlerts(alertDefinitions(loaded.config), metrics, clock.now().getTime());
       ctx.stdout.write(formatAlerts(alerts));
       // Chat gets each alert once (per run it names), not again after every run while it keeps firing.
       const fresh = alerts.filter((a) => !state.alerts.some((b) => b.name === a.name && b.runId === a.runId));

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nextCheck, nextDaily } from '../../../src/cli/commands/watch';
+import { nextCheck, nextDaily, watch, type WatchClock } from '../../../src/cli/commands/watch';
 import { parseClock, WATCH_STATE_FILE, type WatchState } from '../../../src/core/metrics/watchState';
 import { RunStore } from '../../../src/core/runs/store';
-import { runCli } from '../cli';
+import { runCli, sink } from '../cli';
 import { exampleWorkspace } from '../shadow/workspace';
 
 describe('cutover watch schedule', () => {
@@ -31,7 +31,8 @@ describe('cutover watch on the example workspace', function () {
   this.timeout(90_000);
   let ws: string;
   before(() => {
-    ws = exampleWorkspace('cutover watch ', ['--rows', '10000']);
+    // sample-10k for the shadow runs, daily-30d for the reconciliation.
+    ws = exampleWorkspace('cutover watch ', []);
     const config = readFileSync(join(ws, 'cutover.json'), 'utf8').replace('"defaultInput"', '"monitoring": { "textfile": "metrics/cutover.prom" },\n  "defaultInput"');
     writeFileSync(join(ws, 'cutover.json'), config);
   });
@@ -65,5 +66,41 @@ describe('cutover watch on the example workspace', function () {
     child.kill('SIGTERM');
     assert.equal(await exited, 2);
     assert.ok(!existsSync(file));
+  });
+
+  it('--daily-reconcile: at its time of day the watch reconciles, recorded in the store like its shadow runs', async () => {
+    // A clock whose waits skip ahead to the due time: the reconciliation minutes away is due "now".
+    let skipped = 0;
+    const waits: string[] = [];
+    const clock: WatchClock = {
+      now: () => new Date(Date.now() + skipped),
+      wait(until) {
+        waits.push(until.toISOString());
+        skipped += Math.max(0, until.getTime() - (Date.now() + skipped));
+        return Promise.resolve();
+      },
+    };
+    const at = new Date(Date.now() + 5 * 60_000);
+    const daily = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+    const stdout = sink();
+    const stderr = sink();
+    let exitCode = -1;
+    // Two days of daily-30d are enough to reconcile (the watch runs `cutover reconcile` on the last days present).
+    const daily30 = join(ws, 'data', 'daily-30d');
+    for (const day of readdirSync(daily30).sort().slice(0, -2)) rmSync(join(daily30, day), { recursive: true });
+    const before = new Set((await new RunStore(ws).list()).map((r) => r.id));
+    await watch({ cwd: ws, stdout, stderr, setExitCode: (code) => { exitCode = code; } }, { every: '1h', dailyReconcile: daily, runs: '2' }, clock);
+    await new Promise((resolve) => setImmediate(resolve));
+    const added = (await new RunStore(ws).list()).filter((r) => !before.has(r.id));
+    // A shadow run at once, then the reconciliation (due before the next shadow run, an hour on).
+    assert.deepEqual(added.map((r) => r.kind), ['reconcile', 'shadow'], stderr.text());
+    const reconcile = added[0]!;
+    assert.equal(reconcile.status, 'complete', stderr.text());
+    assert.equal(reconcile.results.reconcile?.summary.days, 2, 'the reconciliation compared the days present');
+    assert.equal(waits.length, 1);
+    assert.equal(new Date(waits[0]!).getHours() * 60 + new Date(waits[0]!).getMinutes(), at.getHours() * 60 + at.getMinutes());
+    assert.match(stdout.text(), new RegExp(`reconcile daily at ${daily}[\\s\\S]*next: reconcile at`));
+    assert.equal(exitCode, reconcile.verdict?.verdict === 'pass' ? 0 : reconcile.verdict?.verdict === 'fail' ? 1 : 2);
+    assert.match(readFileSync(join(ws, 'metrics', 'cutover.prom'), 'utf8'), new RegExp(`kind="reconcile",run_id="${reconcile.id}"`));
   });
 });

@@ -161,14 +161,16 @@ type TableChannel = Extract<DataChannel, { type: 'supabase' }>;
 async function fetchTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
   const pg = require('pg') as typeof import('pg');
   const { to } = require('pg-copy-streams') as typeof import('pg-copy-streams');
-  // Every statement has the deadline: the server cancels one that waits past it (on a lock another session holds,
-  // which would otherwise wait forever), and the client gives up on a server that never answers.
+  // The server ends a statement past the deadline, and a wait for a lock another session holds (which would otherwise
+  // last as long as that session) at the deadline too. The export may take longer than a metadata query: ten
+  // deadlines, as for a blob download. (pg's client-side query_timeout is not used: it never clears for a COPY stream.)
   const client = new pg.Client({
     connectionString: ctx.secrets.read(channel.connectionStringEnv as string, `channels.${ctx.name}.connectionStringEnv`),
     connectionTimeoutMillis: ctx.timeoutMs,
     statement_timeout: ctx.timeoutMs,
-    query_timeout: ctx.timeoutMs,
+    lock_timeout: ctx.timeoutMs,
   });
+  let statementMs = ctx.timeoutMs;
   const table = locate(channel.table, ctx.side);
   // A connection lost mid-query is also emitted as an event (unhandled, it would end the process): named in the error.
   const lost: Error[] = [];
@@ -184,8 +186,9 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
     if (described.rows.length === 0) return { kind: 'missing', location, reason: `table ${channel.schema}.${table} does not exist (or has no columns)` };
     const file = join(ctx.dir, `${table}.csv`);
     await mkdir(ctx.dir, { recursive: true });
-    // UTC and exact float text, so values read back as DuckDB wrote them.
-    await client.query("SET TIME ZONE 'UTC'; SET extra_float_digits = 3");
+    // UTC and exact float text, so values read back as DuckDB wrote them; the export's own deadline.
+    statementMs = Math.round(ctx.timeoutMs * 10);
+    await client.query(`SET TIME ZONE 'UTC'; SET extra_float_digits = 3; SET statement_timeout = ${statementMs}`);
     await pipeline(client.query(to(`COPY (SELECT * FROM ${qualified}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(file));
     return {
       kind: 'delivered',
@@ -197,17 +200,18 @@ async function fetchTable(channel: TableChannel, ctx: FetchContext, location: st
     };
   } catch (error) {
     const connection = lost[0] && lost[0].message !== (error as Error).message ? ` (connection lost: ${lost[0].message})` : '';
-    const reason = pastDeadline(error) ? `no answer within ${ctx.timeoutMs / 1000} s` : (error as Error).message;
+    const code = (error as { code?: unknown }).code;
+    const reason = code === LOCK_TIMEOUT ? `waited ${ctx.timeoutMs / 1000} s for a lock another session holds on the table`
+      : code === STATEMENT_TIMEOUT ? `no answer within ${statementMs / 1000} s` : (error as Error).message;
     throw new RuntimeError(`reading ${location}: ${reason}${connection}`, undefined, { cause: error });
   } finally {
     await client.end();
   }
 }
 
-/** A statement the server cancelled at statement_timeout (SQLSTATE 57014), or one pg's query_timeout gave up on. */
-function pastDeadline(error: unknown): boolean {
-  return (error as { code?: unknown }).code === '57014' || (error as Error).message === 'Query read timeout';
-}
+/** SQLSTATEs of a statement the server ended at lock_timeout and at statement_timeout. */
+const LOCK_TIMEOUT = '55P03';
+const STATEMENT_TIMEOUT = '57014';
 
 async function fetchRestTable(channel: TableChannel, ctx: FetchContext, location: string): Promise<Delivery | Missing> {
   const { MissingTable, readAllRows, restClient } = await import('./rest');

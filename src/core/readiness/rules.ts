@@ -52,7 +52,7 @@ export interface LogScan {
 }
 
 export interface Evidence {
-  /** Every run of the store, newest first (`RunStore.scan()`). */
+  /** Newest first: every run of the store (`RunStore.scan()`), or the runs the rules look at (gather.ts). */
   readonly runs: readonly RunRecord[];
   /** Run folders whose run.json could not be read or does not fit the schema. */
   readonly corrupted: readonly { readonly id: string; readonly message: string }[];

@@ -39,7 +39,7 @@ export const MonitoringSchema = z
       .number()
       .positive()
       .default(24)
-      .describe('Alert CutoverChecksStale fires when no shadow or reconcile run has passed for this many hours.'),
+      .describe('Alert CutoverChecksStale fires when no shadow or reconcile run has passed for this many hours (CutoverChecksNeverPassed when they have run and none ever passed).'),
     webhooks: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a receiver name (letters, digits, _ . -)'), z.url())
       .default({})

@@ -49,6 +49,14 @@ describe('Untrusted workspace (in the extension host)', function () {
     assert.equal(fs.existsSync(path.join(workspaceRoot().fsPath, '.cutover', 'runs')), false, 'nothing ran');
   });
 
+  it('refuses Sign Off and New Runbook from Template even with every answer given, writing nothing', async function () {
+    const root = workspaceRoot().fsPath;
+    assert.equal(await vscode.commands.executeCommand('cutover.signOff', { role: 'ops', by: 'Dana', root }), undefined);
+    assert.equal(await vscode.commands.executeCommand('cutover.newRunbookFromTemplate', { template: 'incident-response.md', name: 'incident.md', root }), undefined);
+    assert.equal(fs.existsSync(path.join(root, '.cutover', 'signoffs.json')), false, 'no sign-off was recorded');
+    assert.deepEqual(fs.readdirSync(path.join(root, 'runbooks')).filter((f) => f.startsWith('incident')), [], 'no runbook was written');
+  });
+
   it('executes nothing for any contributed command, driven through its prompts and confirmations', async function () {
     this.timeout(180_000);
     const api = await cutoverApi();

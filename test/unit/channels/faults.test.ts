@@ -15,6 +15,7 @@ import { runCli } from '../cli';
 import { makeWorkspace, recordKpiRun, setPublishTargets } from './fixture';
 import type { Proxy } from './proxy';
 import { startProxy } from './proxy';
+import { blobNames, countRows, viaPort } from './readBack';
 
 describe('cutover publish through connection faults', function () {
   this.timeout(90_000);
@@ -49,29 +50,6 @@ describe('cutover publish through connection faults', function () {
     return p;
   }
 
-  const viaPort = (url: string, from: number, to: number): string => url.replace(`127.0.0.1:${from}`, `127.0.0.1:${to}`);
-
-  async function blobNames(): Promise<string[]> {
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('faults');
-    const names: string[] = [];
-    if (!(await container.exists())) return names;
-    for await (const b of container.listBlobsFlat()) names.push(b.name);
-    return names.sort();
-  }
-
-  async function count(sql: string): Promise<number> {
-    const client = new pg.Client({ connectionString: postgres.url });
-    await client.connect();
-    try {
-      return Number((await client.query<{ n: string }>(sql)).rows[0]?.n);
-    } catch (error) {
-      if ((error as { code?: string }).code === '42P01') return 0; // the table was never created
-      throw error;
-    } finally {
-      await client.end();
-    }
-  }
-
   it('a PostgreSQL connection reset in the middle of the COPY transaction is retried: one copy', async () => {
     let cutOnce = false;
     // The first time the client starts the COPY, its connection is reset: the transaction dies on the server.
@@ -86,8 +64,8 @@ describe('cutover publish through connection faults', function () {
     assert.equal(p.resets, 1);
     assert.match(r.stderr, /ECONNRESET|Connection terminated|connection/i);
     assert.match(r.stderr, /retrying \(1\/3\)/);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_runs'), 1);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_kpis'), 3);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_runs'), 1);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_kpis'), 3);
   });
 
   it('a PostgreSQL that resets every COPY fails with a clear message and leaves no rows behind', async () => {
@@ -103,8 +81,8 @@ describe('cutover publish through connection faults', function () {
     assert.equal(r.code, 4);
     assert.equal(p.resets, 4, 'the first try and three retries');
     assert.match(r.stdout, /✗ db: /);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_runs'), 0);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_kpis'), 0);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_runs'), 0);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_kpis'), 0);
   });
 
   it('a PostgreSQL that stops answering in the middle of the transaction is given up on at --timeout and retried: one copy', async () => {
@@ -119,8 +97,8 @@ describe('cutover publish through connection faults', function () {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(p.resets, 1);
     assert.match(r.stderr, /no answer within 1 s; retrying \(1\/3\)/);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_runs'), 1);
-    assert.equal(await count('SELECT count(*) AS n FROM cutover_kpis'), 3);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_runs'), 1);
+    assert.equal(await countRows(postgres.url, 'SELECT count(*) AS n FROM cutover_kpis'), 3);
   });
 
   it('an Azure upload whose connection is reset is retried by the SDK: one copy, verified', async () => {
@@ -134,7 +112,7 @@ describe('cutover publish through connection faults', function () {
     const r = await runCli(['publish', '--run', runId, '--to', 'blob'], ws);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(p.resets, 1);
-    assert.deepEqual(await blobNames(), ['gonogo.json', 'kpis.parquet', 'manifest.json', 'mismatches.parquet', 'run.json'].map((n) => `cutover/${runId}/${n}`));
+    assert.deepEqual(await blobNames(azurite.connectionString, 'faults'), ['gonogo.json', 'kpis.parquet', 'manifest.json', 'mismatches.parquet', 'run.json'].map((n) => `cutover/${runId}/${n}`));
   });
 
   it('an Azure that never takes the manifest fails the publish, and no manifest is visible', async () => {
@@ -146,7 +124,7 @@ describe('cutover publish through connection faults', function () {
     assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.match(r.stdout, /✗ blob: /);
     assert.ok(p.resets >= 2, `the SDK retried (${p.resets} resets)`);
-    const names = await blobNames();
+    const names = await blobNames(azurite.connectionString, 'faults');
     assert.ok(names.length > 0, 'the data blobs were written');
     assert.ok(!names.some((n) => n.endsWith('manifest.json')), `no manifest: ${names.join(', ')}`);
   });

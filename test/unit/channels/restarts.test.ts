@@ -10,8 +10,6 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobServiceClient } from '@azure/storage-blob';
-import pg from 'pg';
 import type { Azurite } from '../../host/azurite';
 import { startAzurite } from '../../host/azurite';
 import type { Postgres } from '../../host/postgres';
@@ -21,6 +19,7 @@ import { runCli } from '../cli';
 import { makeWorkspace, recordKpiRun, setPublishTargets } from './fixture';
 import type { Proxy } from './proxy';
 import { startProxy } from './proxy';
+import { blobNames, countRows, viaPort } from './readBack';
 
 const ENV = { azure: 'CUTOVER_TEST_RESTART_AZURE', db: 'CUTOVER_TEST_RESTART_DB', url: 'CUTOVER_TEST_RESTART_URL', key: 'CUTOVER_TEST_RESTART_KEY' };
 const FILES = ['gonogo.json', 'kpis.parquet', 'manifest.json', 'mismatches.parquet', 'run.json'];
@@ -77,26 +76,6 @@ describe('cutover publish while the servers restart or stop answering (real proc
     rmSync(blobDir, { recursive: true, force: true });
   });
 
-  const viaPort = (url: string, from: number, to: number): string => url.replace(`127.0.0.1:${from}`, `127.0.0.1:${to}`);
-
-  async function blobNames(): Promise<string[]> {
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('restarts');
-    const names: string[] = [];
-    if (!(await container.exists())) return names;
-    for await (const b of container.listBlobsFlat()) names.push(b.name);
-    return names.sort();
-  }
-
-  async function count(sql: string): Promise<number> {
-    const client = new pg.Client({ connectionString: postgres.url });
-    await client.connect();
-    try {
-      return Number((await client.query<{ n: string }>(sql)).rows[0]?.n);
-    } finally {
-      await client.end();
-    }
-  }
-
   it('azurite killed in the middle of an upload and started again: the upload is retried, one verified copy', async () => {
     let restarted: Promise<void> | undefined;
     const port = azurite.port;
@@ -117,7 +96,7 @@ describe('cutover publish while the servers restart or stop answering (real proc
     await restarted;
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /✓ blob \(azureBlob\) .*5 blobs written, each length and MD5 read back/);
-    assert.deepEqual(await blobNames(), FILES.map((n) => `cutover/${runId}/${n}`));
+    assert.deepEqual(await blobNames(azurite.connectionString, 'restarts'), FILES.map((n) => `cutover/${runId}/${n}`));
   });
 
   it('PostgreSQL stopped at once in the middle of the COPY and started again: the transaction is retried, one copy', async () => {
@@ -135,8 +114,8 @@ describe('cutover publish while the servers restart or stop answering (real proc
     assert.ok(restarted, 'PostgreSQL was restarted during the COPY');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /retrying \(1\/3\)/);
-    assert.equal(await count(`SELECT count(*) AS n FROM cutover_runs WHERE run_id = '${runId}'`), 1);
-    assert.equal(await count(`SELECT count(*) AS n FROM cutover_kpis WHERE run_id = '${runId}'`), 3);
+    assert.equal(await countRows(postgres.url, `SELECT count(*) AS n FROM cutover_runs WHERE run_id = '${runId}'`), 1);
+    assert.equal(await countRows(postgres.url, `SELECT count(*) AS n FROM cutover_kpis WHERE run_id = '${runId}'`), 3);
   });
 
   it('an Azure that accepts the connection and never answers: given up on at --timeout with a clear message, nothing written', async function () {

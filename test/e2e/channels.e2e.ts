@@ -8,17 +8,12 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
 import { applyEdits, modify } from 'jsonc-parser';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { shadowRun } from '../integration/kpidiff/fixture';
-import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
 
 describe('Output channels in the KPI Diff, as a person sees them', function () {
   this.timeout(180_000);
@@ -52,7 +47,7 @@ describe('Output channels in the KPI Diff, as a person sees them', function () {
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget input').fill('>Cutover: Open KPI Diff');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Cutover: Open KPI Diff' }).first().click();
-    const app = panel(page);
+    const app = webviewApp(page);
     const section = app.locator('[data-testid=channels]');
     await section.waitFor({ timeout: 30_000 });
     await page.locator('.part.editor').first().click();

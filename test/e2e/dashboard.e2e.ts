@@ -9,22 +9,11 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { RunStore } from '../../src/core/runs/store';
 import { copyWorkspace } from '../host/workspace';
 import { writeHistory, XSS_REASON } from '../integration/dashboard/fixture';
-import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 /** The Dashboard's frame: the visible webview (KPI Diff, once opened from it, is another). */
 function dashboard(page: Page): FrameLocator {
   return page.locator('iframe.webview.ready').filter({ visible: true }).contentFrame().locator('#active-frame').contentFrame();
-}
-
-async function runCommand(page: Page, title: string, pick?: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-  if (pick) {
-    await input.fill(pick);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click();
-  }
 }
 
 describe('Dashboard, as a person sees it', function () {

@@ -10,13 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { shadowRun } from '../integration/kpidiff/fixture';
-import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-}
+import { runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 /** The after-line texts the editor styles carry (decorations render through CSS `content`), once `count` are there. */
 async function waitForAnnotations(page: Page, count: number): Promise<string[]> {

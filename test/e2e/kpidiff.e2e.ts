@@ -8,25 +8,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
 import { fixtureRun, RECONCILE_SHIFTS, reconcileRun, shadowRun, XSS } from '../integration/kpidiff/fixture';
-import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
-
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-async function runCommand(page: Page, title: string, pick?: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-  if (pick) {
-    await input.fill(pick);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click();
-  }
-}
+import { runCommand, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 describe('KPI Diff panel, as a person sees it', function () {
   this.timeout(240_000);
@@ -50,7 +34,7 @@ describe('KPI Diff panel, as a person sees it', function () {
     // A command no activation event names is found only once the extension is active: its status item shows that.
     await page.locator('.statusbar-item', { hasText: /shadow FAIL/ }).first().waitFor({ timeout: 60_000 });
     await runCommand(page, 'Cutover: Open KPI Diff');
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.locator('[data-testid=run-verdict]').waitFor({ timeout: 30_000 });
     // Config and numbers side by side get the whole width: hide the side bar, as a reviewer would.
     await page.locator('.part.editor').first().click();
@@ -71,7 +55,7 @@ describe('KPI Diff panel, as a person sees it', function () {
 
   it('shows the reconciliation chart: bands, points by verdict, dates, percentages, a table for screen readers (dark theme)', async function () {
     const { page } = wb!;
-    const app = panel(page);
+    const app = webviewApp(page);
     const section = app.locator('[data-testid=reconcile]');
     await section.waitFor();
     assert.match(await app.locator('[data-testid=reconcile-summary]').innerText(), /^7 of 10 days pass · worst day 2025-11-10, dq30 \(total\)$/);
@@ -99,7 +83,7 @@ describe('KPI Diff panel, as a person sees it', function () {
 
   it('clicking a KPI opens V1 and V2 at it in columns one and two, the panel beside them', async function () {
     const { page } = wb!;
-    const app = panel(page);
+    const app = webviewApp(page);
     // dq60: the fixture renamed the first failing KPI; dq60 is in both pipelines' files and defined in cutover.json.
     await app.locator('table.kpis tbody tr[data-kpi="dq60"] button.name').first().click();
     await page.locator('.editor-group-container').nth(2).locator('.tab', { hasText: /^KPI Diff/ }).waitFor({ timeout: 15_000 });
@@ -123,7 +107,7 @@ describe('KPI Diff panel, as a person sees it', function () {
     const { page } = wb!;
     await runCommand(page, 'Preferences: Color Theme', 'Light Modern');
     await page.locator('.monaco-workbench.vs').waitFor();
-    const verdict = panel(page).locator('[data-testid=run-verdict]');
+    const verdict = webviewApp(page).locator('[data-testid=run-verdict]');
     await verdict.waitFor();
     // The panel resolves the theme's own colours (Light Modern: editor #FFFFFF on #3B3B3B text), once they reach it.
     const resolved = (): Promise<{ background: string; foreground: string; text: string }> => verdict.evaluate((el) => {
@@ -153,7 +137,7 @@ describe('KPI Diff panel, as a person sees it', function () {
   });
 
   it('filters by verdict and text, and sorts by variance', async function () {
-    const app = panel(wb!.page);
+    const app = webviewApp(wb!.page);
     const shown = app.locator('[data-testid=shown]');
     const total = Number((await shown.innerText()).match(/of (\d+)/)?.[1]);
     await app.locator('vscode-textfield').locator('input').fill('dq90');
@@ -172,7 +156,7 @@ describe('KPI Diff panel, as a person sees it', function () {
 
   it('shows 100,000 mismatching rows from Arrow and scrolls to the last one', async function () {
     const { page } = wb!;
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.getByText('Show the 100,000 mismatching rows').click();
     await app.locator('[data-testid=rows-count]').filter({ hasText: /^100,000 mismatching rows$/ }).waitFor({ timeout: 30_000 });
     const viewport = app.locator('[data-testid=rows-viewport]');
@@ -186,7 +170,7 @@ describe('KPI Diff panel, as a person sees it', function () {
   });
 
   it('shows the declarative KPI check and the data-quality profile of both outputs', async function () {
-    const app = panel(wb!.page);
+    const app = webviewApp(wb!.page);
     const declarative = app.locator('section[aria-label="Declarative KPIs"]');
     await declarative.scrollIntoViewIfNeeded();
     // The example's V1 and V2 agree on every engine-computed KPI (the difference is in V1's own KPI definitions).
@@ -199,7 +183,7 @@ describe('KPI Diff panel, as a person sees it', function () {
 
   it('Accept… asks for a reason, records it and marks the row accepted', async function () {
     const { page } = wb!;
-    const app = panel(page);
+    const app = webviewApp(page);
     const row = app.locator('table.kpis tbody tr[data-kpi="dq90"]').first();
     const segment = await row.getAttribute('data-segment');
     await row.locator('button.accept').click();
@@ -218,7 +202,7 @@ describe('KPI Diff panel, as a person sees it', function () {
     const { page } = wb!;
     await page.reload();
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.locator('[data-testid=run-verdict]').waitFor({ timeout: 60_000 });
     await page.getByRole('tab', { name: /^KPI Diff/ }).waitFor();
     assert.ok((await app.locator('h1').innerText()).includes(runId));
@@ -235,7 +219,7 @@ describe('KPI Diff panel, as a person sees it', function () {
     const toast = page.locator('.notification-toast', { hasText: /reconcile run FAIL/ });
     await toast.waitFor({ timeout: 90_000 });
     await toast.getByRole('button', { name: 'Open KPI Diff' }).click();
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.locator('h1', { hasText: 'reconcile run' }).waitFor({ timeout: 30_000 });
     const tagged = app.locator('table.kpis tbody tr .tag.day');
     await tagged.first().waitFor();

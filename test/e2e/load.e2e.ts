@@ -7,15 +7,11 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
-import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { openCutoverView, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
 
 function cutover(folder: string, ...args: string[]): void {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: folder, encoding: 'utf8' });
@@ -52,7 +48,7 @@ describe('Load and soak results, as a person sees them', function () {
     const { page } = wb!;
     await openCutoverView(page);
     await openFromRunsView(page, /^soak run, /);
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.locator('[data-testid=soak-memory-chart]').waitFor({ timeout: 30_000 });
     await page.locator('.tab', { hasText: /^Soak · / }).first().waitFor();
     const record = JSON.parse(fs.readFileSync(path.join(wb!.folder, '.cutover', 'runs', fs.readdirSync(path.join(wb!.folder, '.cutover', 'runs')).filter((d) => /^\d{8}-/.test(d)).sort().at(-1)!, 'run.json'), 'utf8')) as { results: { soak: { iterations: { peakRssBytes: number | null; injected: boolean }[] } } };
@@ -71,7 +67,7 @@ describe('Load and soak results, as a person sees them', function () {
   it('a load test: latency by size and pipeline, the measured runs, no corruption, no leftovers (dark theme)', async function () {
     const { page } = wb!;
     await openFromRunsView(page, /^load run, /);
-    const app = panel(page);
+    const app = webviewApp(page);
     await app.locator('[data-testid=load-latency-chart]').waitFor({ timeout: 30_000 });
     await page.locator('.tab', { hasText: /^Load Test · / }).first().waitFor();
     // Two pipelines at two sizes, each alone: four points on two lines; the table lists the copies too.

@@ -5,20 +5,16 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/runs/record';
 import { copyWorkspace } from '../host/workspace';
 import { switchRecord } from '../unit/readiness/fixtures';
-import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { openCutoverView, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 function writeRun(folder: string, record: RunRecord): void {
   const dir = path.join(folder, '.cutover', 'runs', record.id);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
-}
-
-function webview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
 async function runPaletteCommand(page: Page, title: string): Promise<void> {
@@ -94,7 +90,7 @@ describe('Readiness, as a person sees it', function () {
   it('opens the Readiness Report and exports it as HTML from its Export… button', async function () {
     const { page } = wb!;
     await runPaletteCommand(page, 'Cutover: Open Readiness Report');
-    const frame = webview(page);
+    const frame = webviewApp(page);
     await frame.getByRole('heading', { name: 'Cutover readiness: NOT ENOUGH EVIDENCE' }).waitFor({ timeout: 20_000 });
     const row = frame.locator('tr', { hasText: 'Rollback time < 5 minutes' });
     assert.match(await row.innerText(), /✓ met/);

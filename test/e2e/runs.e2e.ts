@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { copyWorkspace } from '../host/workspace';
-import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { openCutoverView, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 interface RunJson { readonly id: string; readonly kind: string; readonly status: string; readonly startedAt: string; readonly endedAt?: string; readonly error?: { message: string }; readonly verdict?: { verdict: string } }
 
@@ -47,12 +47,6 @@ function records(folder: string): RunJson[] {
   return fs.readdirSync(dir).filter((d) => /^\d{8}-/.test(d) && fs.existsSync(path.join(dir, d, 'run.json')))
     .map((d) => JSON.parse(fs.readFileSync(path.join(dir, d, 'run.json'), 'utf8')) as RunJson)
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
 }
 
 async function startShadowRun(page: Page): Promise<void> {

@@ -7,9 +7,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { copyWorkspace, REPO_ROOT } from '../host/workspace';
-import { openCutoverView, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
+import { openCutoverView, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 /** A contributed command's title, as its menu item shows it. */
 function commandTitle(id: string): string {
@@ -17,13 +16,6 @@ function commandTitle(id: string): string {
   const title = manifest.contributes.commands.find((c) => c.command === id)?.title;
   assert.ok(title, `package.json contributes ${id}`);
   return title;
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  // The palette's filter does not match across a "/" (Go/No-Go): type up to it, pick the row by the whole title.
-  await page.locator('.quick-input-widget input').fill(`>${title.split('/')[0]}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
 }
 
 describe('Shadow run from the command palette, as a person sees it', function () {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { provision } from '../host/toolchain';
 import { startServer, type RunningServer } from '../host/server';
 import { launchBrowser, openWorkbench } from '../host/workbench';
@@ -49,6 +49,24 @@ export async function startWorkbench(folder: string, settings: Record<string, un
     await server?.stop();
     throw error;
   }
+}
+
+/** Runs a command from the palette by its title; `pick` then chooses that item in the quick pick it opens. */
+export async function runCommand(page: Page, title: string, pick?: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  // The palette's filter does not match across a "/" (Go/No-Go): type up to it, pick the row by the whole title.
+  await input.fill(`>${title.split('/')[0]}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+  if (pick) {
+    await input.fill(pick);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click();
+  }
+}
+
+/** The app inside the (one) ready webview: its inner `#active-frame`. */
+export function webviewApp(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
 /** Opens the Cutover view container from the activity bar and widens the side bar so labels read whole. */

@@ -13,9 +13,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './server';
 
 export interface Postgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication: no password). */
@@ -37,17 +37,6 @@ function binDir(): string {
   const dir = r.status === 0 ? r.stdout.trim() : '';
   if (dir !== '' && existsSync(join(dir, 'initdb'))) return dir;
   throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found; install them with: sudo apt-get install -y postgresql (or run npm test, whose set-up gate installs system-packages.json)');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Runs a PostgreSQL tool, as `postgres` when we are root. */

@@ -9,9 +9,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './server';
 
 export interface MonitoringStack {
   /** Base URLs (http://127.0.0.1:PORT). */
@@ -22,17 +22,6 @@ export interface MonitoringStack {
 }
 
 const BINARIES = ['/usr/bin/prometheus', '/usr/bin/prometheus-pushgateway', '/usr/bin/prometheus-alertmanager'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Polls `url` until it answers 200 (the servers' /-/ready), or fails naming the server and its output. */
 async function ready(name: string, url: string, child: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {

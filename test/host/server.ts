@@ -84,14 +84,14 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** A loopback port nothing listens on now (the test servers, PostgreSQL and Prometheus start on one). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free loopback port'))));
     });
   });
 }

@@ -8,6 +8,7 @@ import { CutoverError, ExitCode, exitCodeFor } from '../core/errors';
 import { checkRunId } from '../core/runs/id';
 import type { CliContext } from './context';
 import { processContext } from './context';
+import { terminalStream } from './terminal';
 
 declare const CUTOVER_VERSION: string | undefined;
 
@@ -70,13 +71,21 @@ export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Com
 const RECORDS_A_RUN = new Set(['shadow', 'reconcile', 'compare', 'load', 'soak', 'channels', 'publish', 'runbook', 'rollback', 'forward']);
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
-export async function main(argv: readonly string[], ctx: CliContext & { readonly exitCode: ExitCode } = processContext()): Promise<ExitCode> {
+export async function main(argv: readonly string[], outer: CliContext & { readonly exitCode: ExitCode } = processContext()): Promise<ExitCode> {
+  // Data printed by any command (KPI names, segments, reasons, file names) must not act on the terminal.
+  const ctx: CliContext = {
+    cwd: outer.cwd,
+    stdout: terminalStream(outer.stdout),
+    stderr: terminalStream(outer.stderr),
+    setExitCode: (code) => outer.setExitCode(code),
+    runId: outer.runId,
+  };
   const program = buildProgram(ctx, argv);
   let action: Command | undefined;
   program.hook('preAction', (_root, command) => { action = command; });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return ctx.exitCode;
+    return outer.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

@@ -6,6 +6,7 @@
 import { formatValue } from '../gate/format';
 import { escapeHtml, htmlDocument } from '../html';
 import { formatPercent } from '../percent';
+import { visibleText } from '../visibleText';
 import type { CriterionResult } from './criteria';
 import type { Readiness, ReadinessVerdict, SwitchFigures } from './report';
 import type { RuleCheck } from './rules';
@@ -113,8 +114,10 @@ export function reportBlocks(r: Readiness): Block[] {
   return blocks;
 }
 
-const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const mdText = (s: string): string => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+// The Markdown file is read rendered (VS Code, GitHub), where a bidi override in a KPI name would reorder the rest of
+// its line and a control character is invisible: both are written as visible escapes (run.json keeps the exact text).
+const mdCell = (s: string): string => visibleText(s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
+const mdText = (s: string): string => visibleText(s.replace(/([\\`*_[\]<>#|])/g, '\\$1'));
 
 export function renderMarkdown(r: Readiness): string {
   const out: string[] = [];

@@ -84,6 +84,17 @@ describe('Hostile data in the KPI Diff, as a person sees it', function () {
       assert.ok(text.includes(`segment ${hostile}`), `segment ${hostile} shows as text`);
     }
     assert.ok(text.includes('bidi \u202eevil\u202c text'), 'the bidi override is kept as text');
+    // Each data string sits in its own bidi isolate (<bdi>), so an override in it cannot reorder the rest of its line:
+    // the row still reads name, segment, Accept… from left to right, and the reason's text is isolated too.
+    const bidiRow = app.locator('tr.verdict-row[data-kpi^="bidi "]');
+    for (const part of ['.name', '.segment', '.reason']) {
+      const isolate = bidiRow.locator(`${part} > bdi`);
+      assert.ok((await isolate.textContent())?.includes('\u202e'), `the ${part} text with the override is in a <bdi>`);
+      const style = await isolate.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { unicodeBidi: string } }).getComputedStyle(el).unicodeBidi);
+      assert.equal(style, 'isolate', `the ${part} <bdi> is a bidi isolate`);
+    }
+    const [name, segment, accept] = await Promise.all(['.name', '.segment', '.accept'].map(async (sel) => (await bidiRow.locator(sel).boundingBox())!));
+    assert.ok(name!.x + name!.width <= segment!.x && segment!.x + segment!.width <= accept!.x + 1, 'the row still reads name, segment, Accept… from left to right');
     assert.ok(text.includes(HUGE.slice(0, 1000)), 'the 1 MB name is there');
     const injected = await app.locator('img, svg[onload], script:not([nonce]):not(#_vscodeApiScript)').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)));
     assert.deepEqual(injected, [], 'no element came from the data (only the app\'s nonce\'d script and VS Code\'s API script)');

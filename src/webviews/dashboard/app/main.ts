@@ -171,7 +171,7 @@ class DashboardApp extends LitElement {
     const last = d.points.at(-1);
     const label = `${d.kpi}: variance in the last ${d.points.length} runs${last ? `, latest ${chart.points.at(-1)?.variance} (${last.verdict})` : ''}`;
     return html`<figure class="drift-card" data-testid="drift-kpi" data-kpi=${d.kpi}>
-      <figcaption>${d.kpi} ${last ? this.badge(last.verdict) : nothing}</figcaption>
+      <figcaption><bdi>${d.kpi}</bdi> ${last ? this.badge(last.verdict) : nothing}</figcaption>
       ${varianceSvg(chart, { id: `drift-${index}`, label, passLine: lines.pass, failLine: lines.fail, testId: 'drift-chart', limitLabels: false })}
       <details>
         <summary>The ${d.points.length} runs as a table</summary>

@@ -42,7 +42,7 @@ export function trendSection(trend: Trend, index: number, open: (store: number, 
   const id = `trend-${index}`;
   const label = `${trend.name} over the last ${trend.points.length} runs${last ? `, latest ${formatTrendValue(last.value, trend.unit)}` : ''}`;
   return html`<figure class="trend-card" data-testid="trend">
-    <figcaption>${trend.name}${last ? html` <span class="muted">latest ${formatTrendValue(last.value, trend.unit)}</span>` : ''}</figcaption>
+    <figcaption><bdi>${trend.name}</bdi>${last ? html` <span class="muted">latest ${formatTrendValue(last.value, trend.unit)}</span>` : ''}</figcaption>
     <svg class="chart small" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby=${id}>
       ${svg`<title id=${id}>${label}</title>
       <line class="axis" x1=${PLOT.left} x2=${PLOT.right} y1=${PLOT.bottom} y2=${PLOT.bottom}></line>

@@ -19,13 +19,13 @@ function rowsOf(r: ChannelResult): string {
 function channelRows(r: ChannelResult): TemplateResult {
   return html`<tr class="verdict-row ${r.verdict}" data-channel=${r.channel} data-side=${r.side}>
       <td><span class="verdict verdict-${r.verdict}">${r.verdict}</span></td>
-      <td class="channel">${r.channel} <span class="muted">${r.side} · ${r.type}${r.output ? ` · ${r.output}` : ''}</span></td>
+      <td class="channel"><bdi>${r.channel}</bdi> <span class="muted">${r.side} · ${r.type}${r.output ? ` · ${r.output}` : ''}</span></td>
       <td class="location" title=${r.location}>${r.location}</td>
       <td class="num">${rowsOf(r)}</td>
     </tr>
     <tr class="channel-why ${r.verdict}"><td></td><td colspan="3">${r.verdict === 'pass'
-      ? html`<span class="muted">${r.reasons.join(' · ')}</span>`
-      : html`<ul class="channel-reasons">${r.reasons.map((x) => html`<li>${x}</li>`)}</ul>`}</td></tr>`;
+      ? html`<span class="muted">${r.reasons.map((x, i) => html`${i > 0 ? ' · ' : ''}<bdi>${x}</bdi>`)}</span>`
+      : html`<ul class="channel-reasons">${r.reasons.map((x) => html`<li><bdi>${x}</bdi></li>`)}</ul>`}</td></tr>`;
 }
 
 export function channelsSection(runId: string, kind: string, views: readonly ChannelsView[]): TemplateResult | typeof nothing {

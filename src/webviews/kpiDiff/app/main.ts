@@ -220,13 +220,13 @@ class KpiDiffApp extends LitElement {
             <span class="count pass">${c.pass} pass</span>${c.noise > 0 ? html` · ${c.noise} within noise` : nothing} <span class="muted">of ${c.total}</span></dd></div>
           <div><dt>Worst variance</dt><dd>${worst ? html`<span title=${worst.infinite ? 'infinite' : String(worst.relVariance)}>${worst.infinite ? '∞' : formatPercent(worst.relVariance)}</span> ${worst.label}` : '—'}</dd></div>`}
           <div><dt>Input</dt><dd title=${run.input?.path ?? ''}>${run.input ? (run.input.name ?? run.input.path) : '—'}</dd></div>
-          <div><dt>Durations</dt><dd>${run.durations.map((d, i) => html`${i > 0 ? ' · ' : ''}${d.name} ${formatDuration(d.ms)}`)}</dd></div>
+          <div><dt>Durations</dt><dd>${run.durations.map((d, i) => html`${i > 0 ? ' · ' : ''}<bdi>${d.name}</bdi> ${formatDuration(d.ms)}`)}</dd></div>
           ${run.noiseFloor || run.kind === 'shadow' ? html`<div><dt>Noise floor</dt><dd>${run.noiseFloor
             ? `${run.noiseFloor.moved} of ${run.noiseFloor.total} KPIs moved between V1 and V1′ (max ${formatPercent(run.noiseFloor.maxRelVariance)})`
             : html`<span class="muted">not measured (start the run with “Also run V1 twice”)</span>`}</dd></div>` : nothing}
           ${run.declarative ? html`<div><dt>Declarative KPIs</dt><dd>${run.declarative.verdict} · ${run.declarative.counts['fail'] ?? 0} fail of ${run.declarative.counts['total'] ?? 0}</dd></div>` : nothing}
         </dl>
-        ${run.reasons.length > 0 ? html`<ul class="reasons">${run.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : nothing}
+        ${run.reasons.length > 0 ? html`<ul class="reasons">${run.reasons.map((r) => html`<li><bdi>${r}</bdi></li>`)}</ul>` : nothing}
       </header>`;
   }
 
@@ -295,8 +295,8 @@ class KpiDiffApp extends LitElement {
     return html`<tr class="verdict-row ${k.verdict} ${this.focused === key ? 'focused' : ''}" data-kpi=${k.kpi} data-segment=${k.segment}>
       <td class="kpi">
         <div class="line"><span class="verdict verdict-${k.verdict}">${k.verdict}</span>
-          <button class="link name" title="Reveal in the pipelines' configuration" @click=${() => vscode.postMessage({ type: 'reveal', key: { segment: k.segment, kpi: k.kpi } })}>${k.kpi}</button>
-          <button class="link segment" title="Show only this segment" @click=${() => this.setUi({ segment: k.segment })}>${k.segment}</button>
+          <button class="link name" title="Reveal in the pipelines' configuration" @click=${() => vscode.postMessage({ type: 'reveal', key: { segment: k.segment, kpi: k.kpi } })}><bdi>${k.kpi}</bdi></button>
+          <button class="link segment" title="Show only this segment" @click=${() => this.setUi({ segment: k.segment })}><bdi>${k.segment}</bdi></button>
           ${k.day ? html`<span class="tag day" title="the day this line was compared on">${k.day}</span>` : nothing}
           ${k.noise ? html`<span class="tag" title="within the V1/V1′ noise floor">noise</span>` : nothing}
           ${accepted ? html`<span class="tag accepted" title=${`accepted by ${accepted.who} on ${accepted.when}: ${accepted.reason}`}>accepted</span>` : nothing}
@@ -305,8 +305,8 @@ class KpiDiffApp extends LitElement {
               ? `Accept this discrepancy of ${k.kpi} [${k.segment}] with a reason (.cutover/reviews.json): it then counts as accepted on every day and in shadow runs`
               : 'Accept this discrepancy with a reason (.cutover/reviews.json)'} @click=${() => vscode.postMessage({ type: 'accept', key: { segment: k.segment, kpi: k.kpi } })}>Accept…</button>`
             : nothing}</div>
-        <div class="reason">${k.reason}</div>
-        ${accepted ? html`<div class="accepted-note">Accepted by ${accepted.who} on ${accepted.when.slice(0, 10)}: ${accepted.reason}</div>` : nothing}</td>
+        <div class="reason"><bdi>${k.reason}</bdi></div>
+        ${accepted ? html`<div class="accepted-note">Accepted by <bdi>${accepted.who}</bdi> on ${accepted.when.slice(0, 10)}: <bdi>${accepted.reason}</bdi></div>` : nothing}</td>
       <td class="num" title=${fullValue(k.v1, nf['v1'])}>${formatNumber(k.v1, nf['v1'])}</td>
       <td class="num" title=${fullValue(k.v2, nf['v2'])}>${formatNumber(k.v2, nf['v2'])}</td>
       <td class="num" title=${fullValue(k.delta, nf['delta'])}>${formatSigned(k.delta, nf['delta'])}</td>

@@ -5,13 +5,13 @@
  * validated the shadow run, each channel's verdict, where it was read, rows delivered against local, and the reasons.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { shadowRun } from '../integration/kpidiff/fixture';
-import { screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
+import { runCommand, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -20,8 +20,7 @@ describe('Output channels in the KPI Diff, as a person sees them', function () {
   let wb: Workbench | undefined;
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     const configFile = path.join(folder, 'cutover.json');
     const text = fs.readFileSync(configFile, 'utf8');
     fs.writeFileSync(configFile, applyEdits(text, modify(text, ['channels'], {
@@ -44,9 +43,7 @@ describe('Output channels in the KPI Diff, as a person sees them', function () {
   it('shows each channel\'s verdict, location, rows and reasons under the shadow run', async function () {
     const { page } = wb!;
     await page.locator('.statusbar-item', { hasText: /shadow/ }).first().waitFor({ timeout: 60_000 });
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>Cutover: Open KPI Diff');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Cutover: Open KPI Diff' }).first().click();
+    await runCommand(page, 'Cutover: Open KPI Diff');
     const app = webviewApp(page);
     const section = app.locator('[data-testid=channels]');
     await section.waitFor({ timeout: 30_000 });

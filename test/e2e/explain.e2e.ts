@@ -4,11 +4,10 @@
  * comment thread expanded, a reason typed and Accept clicked. Screenshots of the annotated diff and the thread.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { shadowRun } from '../integration/kpidiff/fixture';
 import { runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
@@ -41,8 +40,7 @@ describe('Explain KPI Changes, as a person sees it', function () {
   let folder: string;
 
   before(async function () {
-    folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    folder = exampleWithData();
     shadowRun(path.join(REPO_ROOT, 'dist', 'cli.js'), folder);
     wb = await startWorkbench(folder, { 'workbench.colorTheme': 'Default Dark Modern', 'diffEditor.renderSideBySide': false });
   });

@@ -5,10 +5,9 @@
  * the panel comes back after a window reload.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { fixtureRun, RECONCILE_SHIFTS, reconcileRun, shadowRun, XSS } from '../integration/kpidiff/fixture';
 import { runCommand, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
@@ -18,8 +17,7 @@ describe('KPI Diff panel, as a person sees it', function () {
   let runId: string;
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     const base = shadowRun(path.join(REPO_ROOT, 'dist', 'cli.js'), folder);
     runId = await fixtureRun(folder, base, 100_000);
     // Ten days of tiny KPI tables through the real `cutover reconcile`: passing, inconclusive and failing days.

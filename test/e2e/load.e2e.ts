@@ -4,11 +4,11 @@
  * table behind each one holds the same figures.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { openCutoverView, screenshotOnFailure, startWorkbench, webviewApp, type Workbench } from './workbench';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -35,8 +35,7 @@ describe('Load and soak results, as a person sees them', function () {
   let wb: Workbench | undefined;
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     cutover(folder, 'load', '--sizes', '2k,10k', '--pipelines', 'v1,v2', '--parallel', '2');
     cutover(folder, 'soak', '--duration', '8s', '--interval', '0.3s', '--pipelines', 'v2', '--inject-failures', '0.2', '--seed', '2');
     wb = await startWorkbench(folder, { 'workbench.colorTheme': 'Default Dark Modern' });

@@ -3,11 +3,10 @@
  * while one goes (Cancel It and Start, Queue), and Delete Run's confirmation (Cancel keeps the run, Delete removes it).
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { copyWorkspace } from '../host/workspace';
+import { exampleWithData } from '../host/workspace';
 import { openCutoverView, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 interface RunJson { readonly id: string; readonly kind: string; readonly status: string; readonly startedAt: string; readonly endedAt?: string; readonly error?: { message: string }; readonly verdict?: { verdict: string } }
@@ -82,8 +81,7 @@ describe('Run modals, clicked as a person would', function () {
   }
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     config = path.join(folder, 'cutover.json');
     original = fs.readFileSync(config, 'utf8');
     assert.ok(original.includes(V1), 'the example\'s V1 command');

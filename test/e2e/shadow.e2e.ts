@@ -4,10 +4,9 @@
  * line and column.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { openCutoverView, runCommand, screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 /** A contributed command's title, as its menu item shows it. */
@@ -23,8 +22,7 @@ describe('Shadow run from the command palette, as a person sees it', function ()
   let wb: Workbench | undefined;
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     wb = await startWorkbench(folder);
   });
   afterEach(async function () { await screenshotOnFailure(this, wb); });

@@ -5,11 +5,10 @@
  * run sets for the third. Screenshots of the first step and of all five done.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { copyWorkspace, REPO_ROOT } from '../host/workspace';
+import { exampleWithData, REPO_ROOT } from '../host/workspace';
 import { screenshotOnFailure, startWorkbench, type Workbench } from './workbench';
 
 const WALKTHROUGH = 'cutover.cutover#getStarted';
@@ -101,8 +100,7 @@ describe('Walkthrough "Get started with Cutover", as a person sees it', function
   let wb: Workbench | undefined;
 
   before(async function () {
-    const folder = copyWorkspace('examples/loan-cutover');
-    execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+    const folder = exampleWithData();
     wb = await startWorkbench(folder, { 'workbench.colorTheme': 'Default Dark Modern' });
   });
   afterEach(async function () { await screenshotOnFailure(this, wb); });

@@ -3,14 +3,13 @@
  * with the smoke-test driver, our extension loaded through the workbench `payload`, the suite's bundled index.js
  * as extensionTestsPath. The host's console is streamed here; the exit code is the suite's.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { provision } from './toolchain';
 import { startServer } from './server';
 import { launchBrowser, openWorkbench } from './workbench';
-import { copyWorkspace, REPO_ROOT, workspaceWith } from './workspace';
+import { copyWorkspace, exampleWithData, REPO_ROOT, workspaceWith } from './workspace';
 import { formatSummary, parseSummary, type Counts } from './summary';
 
 export interface SuiteSpec {
@@ -49,13 +48,6 @@ export const SUITES: readonly SuiteSpec[] = [
     settings: { 'cutover.plans': ['ops/*.md'], 'cutover.checklist.saveAfterToggle': false },
   },
 ];
-
-/** A copy of the example workspace with its generated input data (10k loans, daily partitions, edge profiles). */
-function exampleWithData(): string {
-  const folder = copyWorkspace('examples/loan-cutover');
-  execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
-  return folder;
-}
 
 /** Workbench chatter expected on a machine without internet (marketplace queries, vsda, policy gates). */
 const OFFLINE_NOISE = /open-vsx\.org|ENOTFOUND|vsda|\[AccountPolicyGate\]|marketplace|authentication provider 'github'/i;

@@ -1,4 +1,5 @@
 /** Throwaway copies of workspaces, so tests that edit files never touch the repository. */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +17,13 @@ export function copyWorkspace(source: string, skip: readonly string[] = ['data',
   // The example pipelines import @duckdb/node-api; resolve it from the repository as they would in place.
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
   return to;
+}
+
+/** A copy of the example workspace with its generated input data (10k loans, daily partitions, edge profiles). */
+export function exampleWithData(): string {
+  const folder = copyWorkspace('examples/loan-cutover');
+  execFileSync(process.execPath, ['scripts/generate-data.mjs'], { cwd: folder, stdio: 'ignore' });
+  return folder;
 }
 
 /** A new temp workspace holding exactly `files` (relative path → content). */

@@ -35,8 +35,8 @@ export const SUITES: readonly SuiteSpec[] = [
   { name: 'rollback', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'readiness', workspace: () => copyWorkspace('examples/loan-cutover') },
   { name: 'kpidiff', workspace: () => exampleWithData() },
-  { name: 'explain', workspace: () => exampleWithData() },
   { name: 'dashboard', workspace: () => copyWorkspace('examples/loan-cutover') },
+  { name: 'explain', workspace: () => exampleWithData() },
   { name: 'untrusted', workspace: () => exampleWithData(), workspaceTrust: true },
   {
     name: 'settings',

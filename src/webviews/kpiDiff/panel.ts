@@ -251,7 +251,7 @@ async function causesOf(ref: RunRef): Promise<CauseView[]> {
 /** The run's channel results: its own, or the channels runs that validated its deliveries. */
 async function channelsOf(ref: RunRef): Promise<ChannelsView[]> {
   const { channelsViews } = await import('../../core/channels/view');
-  const runs = ref.record.kind === 'channels' ? [] : await ref.store.list().catch(loggedAs(`KPI Diff: listing the runs in ${ref.store.root}`, []));
+  const runs = ref.record.kind === 'channels' ? [] : await ref.store.ofKind('channels').catch(loggedAs(`KPI Diff: listing the channels runs in ${ref.store.root}`, []));
   return channelsViews(ref.record, runs, ref.store.workspaceRoot);
 }
 

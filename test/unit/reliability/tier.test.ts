@@ -6,6 +6,7 @@ import { concurrency } from '../../reliability/concurrency';
 import { corruptState } from '../../reliability/corrupt';
 import { canMount, fullDisk } from '../../reliability/fullDisk';
 import { fuzzing } from '../../reliability/fuzz';
+import { hostile } from '../../reliability/hostile';
 import { type Figure, workspace } from '../../reliability/harness';
 import { kills } from '../../reliability/kills';
 import { traversal } from '../../reliability/traversal';
@@ -43,6 +44,10 @@ describe('reliability tier (test/reliability at small size)', function () {
 
   it('hostile run ids and cutover.json paths leaving the workspace are refused, nothing written outside', async () => {
     assertClean(await traversal(ws));
+  });
+
+  it('HTML, bidi, escapes, NUL, C1, emoji and 1 MB in KPI names and reasons: gate, runs, review, explain, readiness print no raw control', async () => {
+    assertClean(await hostile(ws));
   });
 
   it('a shadow run and a publish on a full disk: an error naming the folder, earlier runs intact', async function () {

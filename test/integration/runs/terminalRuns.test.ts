@@ -99,6 +99,7 @@ describe('Terminal runs landing while the extension reads the store (in the exte
     await waitFor('KPI Diff on the newest shadow run', async () =>
       (await vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState')).runId === newest, 15_000);
 
+    await new Promise((r) => setTimeout(r, 1000)); // the log channel writes its file asynchronously
     const logged = logText(api.logFolder.fsPath).slice(logBefore.length).split('\n').filter((l) => /\[(error|warning)\]/.test(l));
     assert.deepEqual(logged, [], 'nothing went wrong reading the store');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

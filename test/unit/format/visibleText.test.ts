@@ -78,6 +78,20 @@ describe('hostile text in the terminal', () => {
       assert.doesNotMatch(unknown.stderr, ACTIVE);
     });
 
+    it('cutover compare prints a hostile column name as escapes in its table; --json keeps it exactly', async () => {
+      const column = `bal${BIDI}${ESC}`;
+      writeFileSync(join(root, 'v1.csv'), `id,"${column}"\n1,10\n2,20\n`);
+      writeFileSync(join(root, 'v2.csv'), `id,"${column}"\n1,10\n2,25\n`);
+      const text = await runCli(['compare', 'v1.csv', 'v2.csv', '--key', 'id'], root);
+      assert.equal(text.code, 1, text.stderr);
+      assert.ok(text.stdout.includes('balbidi \\u202eevil\\u202cesc \\u001b[2J'), text.stdout);
+      assert.doesNotMatch(text.stdout + text.stderr, ACTIVE);
+      const json = await runCli(['compare', 'v1.csv', 'v2.csv', '--key', 'id', '--json'], root);
+      assert.doesNotMatch(json.stdout, ACTIVE);
+      assert.ok(json.stdout.includes('\\u202e'), 'the override is a JSON escape');
+      assert.ok(JSON.stringify(JSON.parse(json.stdout)).includes(JSON.stringify(column).slice(1, -1)), 'the parsed JSON holds the exact column name');
+    });
+
     it('cutover readiness prints and writes its Markdown with the names as escapes', async () => {
       writeFileSync(join(root, 'plan.md'), '# Plan\n## Go\n- [ ] Decide\n**Success Criteria:**\n- ✓ Go/no-go is go\n');
       writeFileSync(join(root, 'cutover.json'), JSON.stringify({

@@ -153,6 +153,9 @@ class AttemptTimeout extends RuntimeError {}
 /** Connection faults worth another try: reset/refused sockets, a server shutting down or starting, a failed link, a timeout. */
 function transient(error: unknown): boolean {
   if (error instanceof AttemptTimeout) return true;
+  // node-postgres reports a socket the server closed (a backend killed by a restart) with this message and no code;
+  // whether a killed COPY surfaces as ECONNRESET or as this depends on timing, so both are one fault.
+  if (error instanceof Error && /^Connection terminated( unexpectedly)?$/.test(error.message)) return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '40001', '40P01'].includes(code);
 }

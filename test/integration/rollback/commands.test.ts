@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cutoverApi, EXTENSION_ID } from '../util';
 
-const TEST_HOOKS = ['cutover.kpiDiff.debugState', 'cutover.dashboard.debugState', 'cutover.test.dashboardMessage', 'cutover.explain.debugState', 'cutover.test.answerConfirmations', 'cutover.test.lastConfirmation'];
+const TEST_HOOKS = ['cutover.kpiDiff.debugState', 'cutover.dashboard.debugState', 'cutover.test.dashboardMessage', 'cutover.explain.debugState', 'cutover.test.answerConfirmations', 'cutover.test.lastConfirmation', 'cutover.test.answerNotifications', 'cutover.test.lastNotification'];
 
 describe('Commands (in the extension host)', function () {
   it('registers every contributed command and no other', async function () {

@@ -61,8 +61,15 @@ function markdown(figures: readonly Figure[], seconds: number, load: readonly nu
     return `| ${f.area} | ${cell(f.check)} | ${f.tried} | ${f.passed} | ${f.lost} | ${cell(how + failed)} |`;
   });
   const areas = new Set(figures.map((f) => f.area));
-  const kept = only.length === 0 ? [] : previous.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| area') && !areas.has(counts(l).area));
-  const all = [...kept, ...rows];
+  const before = only.length === 0 ? [] : previous.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| area'));
+  const kept = before.filter((l) => !areas.has(counts(l).area));
+  // The rows of an area re-run take the place of its previous rows, so the table keeps its order of areas.
+  const all = before.flatMap((l, i) => {
+    const area = counts(l).area;
+    if (!areas.has(area)) return [l];
+    return before.findIndex((p) => counts(p).area === area) === i ? rows.filter((_, j) => figures[j]!.area === area) : [];
+  });
+  all.push(...rows.filter((_, j) => !before.some((p) => counts(p).area === figures[j]!.area)));
   const tried = all.reduce((s, r) => s + counts(r).tried, 0);
   const passed = all.reduce((s, r) => s + counts(r).passed, 0);
   const lost = all.reduce((s, r) => s + counts(r).lost, 0);
@@ -78,7 +85,7 @@ function markdown(figures: readonly Figure[], seconds: number, load: readonly nu
     `DuckDB ${duckdb}; load average at the start ${load.map((l) => l.toFixed(2)).join(' / ')} (other engineers' runs shared the cores).`,
     `In all: **${tried} cases tried, ${passed} passed, ${lost} lost**. "Lost" counts run records or files lost or corrupted.`,
     '',
-    ...(kept.length > 0 ? [`Rows of ${[...areas].join(', ')} from this run; the others from the previous run of the whole suite.`, ''] : []),
+    ...(kept.length > 0 ? [`Rows of ${[...areas].join(', ')} from this run; the others kept from earlier runs of the suite.`, ''] : []),
     '| area | check | tried | passed | lost | how the cases fell |',
     '|---|---|---|---|---|---|',
     ...all,

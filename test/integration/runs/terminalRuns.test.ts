@@ -52,7 +52,8 @@ describe('Terminal runs landing while the extension reads the store (in the exte
     const ids = Array.from({ length: RUNS }, () => newRunId());
 
     // The readers, over and over until every CLI has exited: a rescan of the stores, the Runs view's top level, the
-    // latest shadow run the status bar shows, and the Dashboard and KPI Diff models (rebuilt on each store change).
+    // latest shadow run the status bar shows, the Dashboard and KPI Diff models (rebuilt on each store change), and
+    // a store opened afresh reading its index with no cache, as the extension does when it activates.
     let landing = true;
     let reads = 0;
     const readers = (async () => {
@@ -61,6 +62,7 @@ describe('Terminal runs landing while the extension reads the store (in the exte
         await Promise.all([
           api.runs.getChildren(),
           api.runs.latest('shadow'),
+          new RunStore(root).latest('shadow'),
           vscode.commands.executeCommand<DashboardDebugState>('cutover.dashboard.debugState'),
           vscode.commands.executeCommand<KpiDiffDebugState>('cutover.kpiDiff.debugState'),
         ]);

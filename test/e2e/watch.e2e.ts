@@ -29,7 +29,8 @@ describe('Watch, as a person sees it', function () {
     await runCommand(page, 'Cutover: Start Watch…');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Every hour' }).first().click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample-10k' }).first().click();
-    // No daily reconciliation: the input box left empty.
+    // No daily reconciliation: the input box left empty (once it shows: an Enter sooner lands on the closing picker).
+    await page.locator('.quick-input-widget', { hasText: 'Also reconcile every day' }).waitFor({ timeout: 30_000 });
     await page.locator('.quick-input-widget input').press('Enter');
     const item = page.locator('.statusbar-item', { hasText: /Watch · next shadow \d/ }).first();
     await item.waitFor({ timeout: 60_000 });

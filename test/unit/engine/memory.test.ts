@@ -29,9 +29,9 @@ describe('engine/memory: --memory-limit', () => {
 
   it('becomes a DuckDB setting, and the CLI flag error names the flag', () => {
     assert.equal(duckdbMemorySetting(4 * GiB), '4096MiB');
-    // The process limit less the reserve for Node and allocations outside DuckDB's pool (10%, at least 256 MiB).
-    assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '1792MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
-    assert.equal(memorySetting('10GiB'), '9216MiB');
+    // The process limit less the reserve for Node and allocations outside DuckDB's pool (25%, at least 256 MiB).
+    assert.deepEqual(parseEngineFlags({ memoryLimit: '2GiB', tempDir: 'spill' }, '/work'), { memoryLimit: '1536MiB', spillParent: '/work/spill', preserveInsertionOrder: false });
+    assert.equal(memorySetting('10GiB'), '7680MiB');
     assert.throws(() => parseEngineFlags({ memoryLimit: 'lots' }, '/work'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--memory-limit:'));
   });
 

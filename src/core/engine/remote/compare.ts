@@ -102,16 +102,8 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
       compareRows(engine, v1, v2, schema, request.outDir === undefined ? request.rows : { ...request.rows, mismatchesPath: join(request.outDir, 'mismatches.parquet') }),
     );
     const bytes = remote.bytes;
-    return {
-      verdict: rows.verdict,
-      reasons: rows.reasons,
-      v1: summarizeTable(v1),
-      v2: summarizeTable(v2),
-      schema,
-      rows,
-      tables: { v1, v2 },
-      remote: { database: db.database.display, method: 'segments', rounds: found?.rounds ?? [], rowsPulled, rowsInDatabase: dbTable.rows, bytesReceived: bytes.received, bytesSent: bytes.sent },
-    };
+    return remoteOutcome(v1, v2, schema, rows,
+      { database: db.database.display, method: 'segments', rounds: found?.rounds ?? [], rowsPulled, rowsInDatabase: dbTable.rows, bytesReceived: bytes.received, bytesSent: bytes.sent });
   } finally {
     await remote.close();
   }
@@ -121,6 +113,13 @@ export async function compareWithDatabase(engine: Engine, request: RemoteCompare
  * The database table as a DuckDB view: its pulled rows, typed, plus the file's rows of the equal segments in the
  * database's types. Checks that it has exactly as many rows as the database table.
  */
+/** A compare's outcome over the two sides' tables, with how the database was read (both remote methods). */
+export function remoteOutcome(
+  v1: LoadedTable, v2: LoadedTable, schema: NonNullable<CompareOutcome['schema']>, rows: NonNullable<CompareOutcome['rows']>, remote: RemoteStats,
+): CompareOutcome & { readonly remote: RemoteStats } {
+  return { verdict: rows.verdict, reasons: rows.reasons, v1: summarizeTable(v1), v2: summarizeTable(v2), schema, rows, tables: { v1, v2 }, remote };
+}
+
 async function standIn(
   engine: Engine,
   name: string,

@@ -12,12 +12,12 @@
  */
 import { UsageError } from '../../errors';
 import type { CompareOutcome } from '../compare';
-import { summarizeTable } from '../compare';
 import { checkColumnMap } from '../columns';
 import { compareRows } from '../rows';
 import { compareSchemas } from '../schema';
 import type { ColumnMatching, LoadedTable, RowCompareOptions } from '../types';
 import type { RemoteStats } from './compare';
+import { remoteOutcome } from './compare';
 import { postgresDialect as d } from './dialect';
 import type { PostgresColumn } from './postgres';
 import { PostgresSession, qualifiedName } from './postgres';
@@ -56,16 +56,8 @@ export async function compareInDatabase(request: InDatabaseRequest): Promise<Com
     const schema = compareSchemas(v1.columns, v2.columns, request.matching);
     const rows = await phase('compare rows in database', () => compareRows(session, v1, v2, schema, request.rows, d));
     const bytes = session.bytes;
-    return {
-      verdict: rows.verdict,
-      reasons: rows.reasons,
-      v1: summarizeTable(v1),
-      v2: summarizeTable(v2),
-      schema,
-      rows,
-      tables: { v1, v2 },
-      remote: { database: ref1.display.slice(0, ref1.display.lastIndexOf('#')), method: 'in-database', rounds: [], rowsPulled: 0, rowsInDatabase: v1.rows + v2.rows, bytesReceived: bytes.received, bytesSent: bytes.sent },
-    };
+    return remoteOutcome(v1, v2, schema, rows,
+      { database: ref1.display.slice(0, ref1.display.lastIndexOf('#')), method: 'in-database', rounds: [], rowsPulled: 0, rowsInDatabase: v1.rows + v2.rows, bytesReceived: bytes.received, bytesSent: bytes.sent });
   } finally {
     await session.close();
   }

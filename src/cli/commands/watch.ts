@@ -125,7 +125,9 @@ export async function watch(ctx: CliContext, options: WatchOptions, clock: Watch
         ctx.stderr.write(`cutover watch: notify failed: ${(error as Error).message}\n`);
       });
       const { running: _done, ...rest } = state;
-      state = { ...rest, last: { kind: due.kind, runId, exitCode: lastExit }, alerts: alerts.map((a) => ({ name: a.name, summary: a.summary, runId: a.runId })) };
+      // The next check goes in the same write as the last: a reader never sees a finished run beside the check it was.
+      const upcoming = nextCheck(nextShadow, nextReconcile);
+      state = { ...rest, last: { kind: due.kind, runId, exitCode: lastExit }, next: { kind: upcoming.kind, at: upcoming.at.toISOString() }, alerts: alerts.map((a) => ({ name: a.name, summary: a.summary, runId: a.runId })) };
       await writeWatchState(stateFile, state);
       if (cancel.signal.aborted) break;
     }

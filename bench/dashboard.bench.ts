@@ -16,24 +16,12 @@ import { RunStore } from '../src/core/runs/store';
 import { logLines } from '../src/webviews/dashboard/logLines';
 import { dashboardModel, recentLogs, type StoreSnapshot } from '../src/webviews/dashboard/model';
 import type { DashboardModel } from '../src/webviews/dashboard/protocol';
+import { idAt, KPIS, median, SEGMENTS } from './syntheticRuns';
 
 const RUNS = 10_000;
 const REPEAT = 5;
 const TARGET_MS = 1000;
-const KPIS = ['total_balance', 'dpd30_rate', 'dpd60_rate', 'dpd90_rate', 'default_rate', 'weighted_rate'];
-const SEGMENTS = ['total', 'product=auto', 'product=mortgage', 'region=north', 'region=south'];
 const KINDS = ['shadow', 'shadow', 'shadow', 'reconcile', 'load', 'channels', 'compare', 'rollback'];
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function idAt(ms: number, n: number): string {
-  const d = new Date(ms);
-  const p = (v: number, w = 2): string => String(v).padStart(w, '0');
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${p(d.getUTCMilliseconds(), 3)}-${n.toString(16).padStart(6, '0')}`;
-}
 
 /** 10,000 run folders as the CLI writes them: shadow runs with 30 KPI lines and two logs, reconciliations of 30 days, load figures, channel checks. */
 function writeStore(workspace: string): void {

@@ -16,25 +16,13 @@ import { readPlanFile } from '../src/core/plan/read';
 import type { Readiness } from '../src/core/readiness/report';
 import { workspaceReadiness } from '../src/core/readiness/workspace';
 import { RunStore } from '../src/core/runs/store';
+import { idAt, KPIS, median, SEGMENTS } from './syntheticRuns';
 
 const RUNS = 2_000;
 const REPEAT = 5;
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'loan-cutover');
 const KINDS = ['shadow', 'shadow', 'shadow', 'shadow', 'reconcile', 'load', 'channels', 'rollback', 'forward', 'publish'];
 const INPUTS = ['sample-10k', 'portfolio-100k', 'portfolio-1m', 'daily-30d', 'edge-large-25k', 'edge-high-delinquency', 'edge-nulls-outliers', 'edge-boundary-values'];
-const KPIS = ['total_balance', 'dpd30_rate', 'dpd60_rate', 'dpd90_rate', 'default_rate', 'weighted_rate'];
-const SEGMENTS = ['total', 'product=auto', 'product=mortgage', 'region=north', 'region=south'];
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function idAt(ms: number, n: number): string {
-  const d = new Date(ms);
-  const p = (v: number, w = 2): string => String(v).padStart(w, '0');
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${p(d.getUTCMilliseconds(), 3)}-${n.toString(16).padStart(6, '0')}`;
-}
 
 /** The results part of run `n` of `kind`, shaped as the CLI records it. */
 function resultsOf(kind: string, n: number, id: string): Record<string, unknown> {

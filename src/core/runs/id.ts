@@ -8,10 +8,11 @@ import { UsageError } from '../errors';
 
 export const RUN_ID_PATTERN = /^\d{8}-\d{6}-\d{3}-[0-9a-f]{6}$/;
 
-export function newRunId(now = new Date()): string {
+/** `tail` is random unless given (benches and fixtures that build many runs want them reproducible). */
+export function newRunId(now = new Date(), tail = randomBytes(3).toString('hex')): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${p(now.getUTCMilliseconds(), 3)}`;
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${tail}`;
 }
 
 export function isRunId(id: string): boolean {
